@@ -1,0 +1,257 @@
+/**
+ * The pipeline: notes → topic tree → cheat sheet PDF and slide decks.
+ * Data flows one way; I/O is at the edges; one browser per build, always closed.
+ */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser } from 'puppeteer';
+import { VFileMessage } from 'vfile-message';
+import { ensureBrowser, launchBrowser, openLocalPage } from './browser.js';
+import { UserError } from './errors.js';
+import { resolveImages } from './images.js';
+import { loadNotes } from './load.js';
+import { copyAtomic, writeAtomic } from './output.js';
+import { createParser, parseNote } from './parse.js';
+import { copyImages, copyReveal } from './render/assets.js';
+import { pdfPageCount, printCheatsheet, renderCheatsheetHtml, type Paper } from './render/cheatsheet.js';
+import { createHtmlRenderer, type RenderedTopic } from './render/html.js';
+import { allDeck, fitInBrowser, fitSlides, loadDeckTemplates, renderDeck, renderFitPage, topicDeck, type Deck } from './render/slides.js';
+import { renderIndex } from './render/index.js';
+import { formatMessage, silentReporter, type Reporter } from './report.js';
+import { BUNDLED_TEMPLATES, templatePath, type TemplateSource } from './templates.js';
+import { buildGuide } from './tree.js';
+import type { Guide, Topic } from './types.js';
+
+export type OutputKind = 'pdf' | 'slides';
+
+export interface BuildOptions {
+  /** Folder of markdown notes (read only). */
+  notes: string;
+  /** Output folder. */
+  out: string;
+  only?: OutputKind[];
+  title?: string;
+  paper?: Paper;
+  landscape?: boolean;
+  columns?: number;
+  /** Cheat sheet body size in points. */
+  fontPt?: number;
+  /** reveal.js theme name. */
+  theme?: string;
+  /** Do not fetch remote images. */
+  offline?: boolean;
+  /** Working directory that message paths are relative to. */
+  cwd?: string;
+  reporter?: Reporter;
+  /** Reuse an open browser (watch mode); otherwise one is launched and closed. */
+  browser?: Browser;
+}
+
+export interface BuildResult {
+  guide: Guide;
+  topics: number;
+  pdfPages: number | null;
+  decks: number;
+  slides: number;
+  warnings: VFileMessage[];
+  seconds: number;
+  /** Milliseconds per stage. */
+  timings: Record<string, number>;
+}
+
+export const DEFAULTS = {
+  paper: 'A4' as Paper,
+  landscape: false,
+  columns: 3,
+  fontPt: 7.5,
+  theme: 'white',
+  slideWidth: 1280,
+  slideHeight: 720,
+};
+
+/** Title of the guide: `--title`, else the notes folder's name unless it is just "notes". */
+export function defaultTitle(notesDir: string): string {
+  const base = path.basename(path.resolve(notesDir));
+  return base && base.toLowerCase() !== 'notes' ? base.replace(/[-_]+/g, ' ') : 'Study Guide';
+}
+
+export async function build(options: BuildOptions): Promise<BuildResult> {
+  const started = performance.now();
+  const reporter = options.reporter ?? silentReporter;
+  const cwd = options.cwd ?? process.cwd();
+  const notesDir = path.resolve(cwd, options.notes);
+  const outDir = path.resolve(cwd, options.out);
+  const only = new Set<OutputKind>(options.only ?? ['pdf', 'slides']);
+  const timings: Record<string, number> = {};
+  let mark = performance.now();
+  const stage = (name: string, detail: string) => {
+    const now = performance.now();
+    timings[name] = now - mark;
+    reporter.stage(name, detail, now - mark);
+    mark = now;
+  };
+
+  const inside = path.relative(notesDir, outDir);
+  if (!inside.startsWith('..') && !path.isAbsolute(inside)) {
+    throw new UserError(`output folder ${options.out} is inside the notes folder; choose another --out (notes are never written to)`);
+  }
+
+  const loaded = await loadNotes(notesDir, cwd);
+  stage('load', `${loaded.length} notes`, );
+  const parser = createParser();
+  const notes = loaded.flatMap((note) => (note.text === null ? [] : [parseNote(parser, { ...note, text: note.text })]));
+  for (const note of notes) {
+    if (note.mdast.children.length === 0) {
+      note.file.message('empty note, skipped', { place: { line: 1, column: 1 }, ruleId: 'empty', source: 'studyguide' });
+    }
+  }
+  stage('parse', `${notes.length} parsed`);
+  const guide = buildGuide(
+    notes.filter((n) => n.mdast.children.length > 0),
+    options.title ?? defaultTitle(notesDir),
+  );
+  if (guide.topics.length === 0) throw new UserError(`no content in the notes under ${options.notes}`);
+  stage('tree', `${guide.topics.length} topics`);
+
+  // The browser starts while images are resolved: a slow network never adds to the launch.
+  const ownBrowser = !options.browser;
+  const browserReady = options.browser
+    ? Promise.resolve(options.browser)
+    : Promise.resolve().then(() => launchBrowser(ensureBrowser((line) => reporter.info(line))));
+  browserReady.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
+  try {
+    const images = await resolveImages(guide, {
+      notesDir,
+      cacheDir: path.join(outDir, '.cache', 'images'),
+      offline: options.offline ?? false,
+    });
+    await copyImages(images, outDir);
+    stage('images', `${images.size} images`);
+
+    const renderer = createHtmlRenderer();
+    const templates: TemplateSource = { dirs: [path.join(notesDir, '.studyguide', 'templates'), BUNDLED_TEMPLATES] };
+    const browser = await browserReady;
+    stage('browser', ownBrowser ? 'launched' : 'reused');
+
+    const blocked: string[] = [];
+    const [pdf, decks] = await Promise.all([
+      only.has('pdf')
+        ? buildCheatsheet(browser, renderer.renderTopics(cheatsheetTopics(guide), { images, assetPrefix: '' }), {
+            guide,
+            outDir,
+            templates,
+            options,
+            blocked,
+          })
+        : null,
+      only.has('slides')
+        ? buildDecks(browser, renderer.renderTopics(guide.topics, { images, assetPrefix: '../' }), { guide, outDir, templates, options, blocked })
+        : null,
+    ]);
+    if (pdf) stage('cheatsheet', `${pdf.pages} pages`);
+    if (decks) stage('slides', `${decks.length} decks`);
+
+    const warnings: VFileMessage[] = notes.flatMap((n) => n.file.messages);
+    for (const url of new Set(blocked)) warnings.push(new VFileMessage(`the browser tried to load a non-local resource (blocked): ${url}`));
+    if (pdf && pdf.stranded.length > 0) warnings.push(new VFileMessage(`cheat sheet: heading left at a column end: ${pdf.stranded.join(', ')}`));
+
+    await writeAtomic(
+      path.join(outDir, 'index.html'),
+      await renderIndex(guide, { pdfPages: pdf?.pages ?? null, decks, warnings: warnings.map(formatMessage) }, templates),
+    );
+    stage('index', 'written');
+    const slideCount = decks?.find((d) => d.name === 'all')?.slides ?? 0;
+    return {
+      guide,
+      topics: guide.topics.length,
+      pdfPages: pdf?.pages ?? null,
+      decks: decks?.length ?? 0,
+      slides: slideCount,
+      warnings,
+      seconds: (performance.now() - started) / 1000,
+      timings,
+    };
+  } finally {
+    if (ownBrowser) await (await browserReady.catch(() => null))?.close().catch(() => undefined);
+  }
+}
+
+/** Topics whose note does not opt out of the cheat sheet (`cheatsheet: false`). */
+function cheatsheetTopics(guide: Guide): Topic[] {
+  return guide.topics.filter((topic) => topic.note.frontMatter.cheatsheet !== false);
+}
+
+interface StageContext {
+  guide: Guide;
+  outDir: string;
+  templates: TemplateSource;
+  options: BuildOptions;
+  blocked: string[];
+}
+
+async function buildCheatsheet(browser: Browser, topics: RenderedTopic[], ctx: StageContext) {
+  const { options, outDir } = ctx;
+  const html = await renderCheatsheetHtml(
+    topics,
+    {
+      title: ctx.guide.title,
+      paper: options.paper ?? DEFAULTS.paper,
+      landscape: options.landscape ?? DEFAULTS.landscape,
+      columns: options.columns ?? DEFAULTS.columns,
+      fontPt: options.fontPt ?? DEFAULTS.fontPt,
+    },
+    ctx.templates,
+  );
+  const htmlFile = path.join(outDir, 'cheatsheet.html');
+  await writeAtomic(htmlFile, html);
+  const page = await openLocalPage(browser, (url) => ctx.blocked.push(url));
+  try {
+    const { pdf, layout } = await printCheatsheet(page, htmlFile);
+    await writeAtomic(path.join(outDir, 'cheatsheet.pdf'), pdf);
+    return { pages: pdfPageCount(pdf), layoutPages: layout.pages, stranded: layout.stranded };
+  } finally {
+    await page.close().catch(() => undefined);
+  }
+}
+
+export interface DeckSummary {
+  name: string;
+  title: string;
+  slides: number;
+  source?: string;
+}
+
+async function buildDecks(browser: Browser, topics: RenderedTopic[], ctx: StageContext): Promise<DeckSummary[]> {
+  const { options, outDir, guide } = ctx;
+  const slidesDir = path.join(outDir, 'slides');
+  const slideOptions = {
+    title: guide.title,
+    theme: options.theme ?? DEFAULTS.theme,
+    width: DEFAULTS.slideWidth,
+    height: DEFAULTS.slideHeight,
+  };
+  const [templates] = await Promise.all([
+    loadDeckTemplates(ctx.templates),
+    copyReveal(slidesDir, slideOptions.theme),
+    copyAtomic(templatePath(ctx.templates, 'slides.css'), path.join(slidesDir, 'studyguide.css')),
+  ]);
+  const fitFile = path.join(slidesDir, `.fit-${process.pid}.html`);
+  await writeAtomic(fitFile, renderFitPage(fitSlides(guide.title, topics), slideOptions, templates));
+  const page = await openLocalPage(browser, (url) => ctx.blocked.push(url));
+  let fitted;
+  try {
+    fitted = await fitInBrowser(page, fitFile, slideOptions);
+  } finally {
+    await page.close().catch(() => undefined);
+    await rm(fitFile, { force: true });
+  }
+  const decks: Deck[] = [allDeck(guide.title, topics, fitted.slides), ...topics.map((t) => topicDeck(guide.title, t, fitted.slides))];
+  await Promise.all(decks.map((deck) => writeAtomic(path.join(slidesDir, `${deck.name}.html`), renderDeck(deck, slideOptions, templates))));
+  const sources = new Map(guide.topics.map((t) => [t.slug, `${t.source.file}:${t.source.line}`]));
+  return decks.map((deck) => ({
+    name: deck.name,
+    title: deck.name === 'all' ? 'All topics' : deck.title.split(' — ')[0]!,
+    slides: deck.stacks.reduce((sum, stack) => sum + stack.length, 0),
+    source: sources.get(deck.name),
+  }));
+}

@@ -1,0 +1,37 @@
+/** Writing outputs: atomically (temp file + rename), so a failed build leaves the previous ones intact. */
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Write `data` to `file` atomically; returns false (and leaves the file alone) when it already holds exactly that. */
+export async function writeAtomic(file: string, data: string | Uint8Array): Promise<boolean> {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const current = await readFile(file).catch(() => null);
+  if (current && current.equals(bytes)) return false;
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(temp, bytes);
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  return true;
+}
+
+/** Copy a file atomically unless the target already has the same size and content. */
+export async function copyAtomic(from: string, to: string): Promise<boolean> {
+  const [a, b] = await Promise.all([stat(from), stat(to).catch(() => null)]);
+  if (b && a.size === b.size && (await readFile(from)).equals(await readFile(to))) return false;
+  await mkdir(path.dirname(to), { recursive: true });
+  const temp = path.join(path.dirname(to), `.${path.basename(to)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await copyFile(from, temp);
+    await rename(temp, to);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  return true;
+}

@@ -1,0 +1,104 @@
+/** Stage 2: markdown text → mdast (+ front matter), with the remark plugins of the project. */
+import path from 'node:path';
+import type { Break, Root, Text } from 'mdast';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { visit, SKIP } from 'unist-util-visit';
+import type { VFile } from 'vfile';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { LoadedNote } from './load.js';
+import type { FrontMatter, Note } from './types.js';
+
+/**
+ * A line that starts with an en or em dash ("– A token-based authorizer …")
+ * is not a list item in markdown, so it would run into the line before it.
+ * People write such lines as a list: keep each on its own line with a hard
+ * break. The newline stays in the text so no content is lost.
+ */
+export function remarkDashLines() {
+  return (tree: Root) => {
+    visit(tree, 'text', (node: Text, index, parent) => {
+      if (!parent || index === undefined || !/\n[–—]\s/.test(node.value)) return;
+      const pieces = node.value.split(/(?=\n[–—]\s)/);
+      const replacement: (Text | Break)[] = [];
+      pieces.forEach((value, i) => {
+        if (i > 0) replacement.push({ type: 'break' });
+        replacement.push({ type: 'text', value });
+      });
+      parent.children.splice(index, 1, ...(replacement as never[]));
+      return [SKIP, index + replacement.length];
+    });
+  };
+}
+
+export function createParser() {
+  return unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkDashLines).freeze();
+}
+export type Parser = ReturnType<typeof createParser>;
+
+/** "03-vpc-peering.md" → "vpc peering": the numeric prefix only orders files. */
+export function titleFromFileName(absPath: string): string {
+  const base = path.basename(absPath).replace(/\.md$/i, '');
+  const stripped = base.replace(/^\d+[\s._-]*/, '');
+  return (stripped || base).replace(/[-_]+/g, ' ').trim() || base;
+}
+
+/** Parse a loaded note; only called for notes whose text could be read. */
+export function parseNote(parser: Parser, loaded: LoadedNote & { text: string }): Note {
+  const mdast = parser.runSync(parser.parse(loaded.file), loaded.file) as Root;
+  const frontMatter = readFrontMatter(mdast, loaded.file);
+  return {
+    path: loaded.path,
+    absPath: loaded.absPath,
+    frontMatter,
+    fallbackTitle: frontMatter.title ?? titleFromFileName(loaded.absPath),
+    mdast,
+    file: loaded.file,
+  };
+}
+
+/** Read and check the YAML front matter; a bad key is reported and ignored, never fatal. */
+function readFrontMatter(tree: Root, file: VFile): FrontMatter {
+  const node = tree.children[0];
+  if (!node || node.type !== 'yaml') return {};
+  tree.children.shift(); // front matter is metadata, not content
+  const place = node.position?.start;
+  let data: unknown;
+  try {
+    data = parseYaml(node.value);
+  } catch (error) {
+    const line = error instanceof YAMLParseError && error.linePos ? error.linePos[0].line + 1 : 0;
+    const at = place ? { line: place.line + line, column: 1 } : undefined;
+    file.message(`invalid front matter, ignored: ${(error as Error).message.split('\n')[0]}`, { place: at, ruleId: 'frontmatter', source: 'studyguide' });
+    return {};
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    file.message('front matter is not a key: value mapping, ignored', { place, ruleId: 'frontmatter', source: 'studyguide' });
+    return {};
+  }
+  const raw = data as Record<string, unknown>;
+  const out: FrontMatter = {};
+  const bad = (key: string, want: string) =>
+    file.message(`front matter \`${key}\` should be ${want}, ignored`, { place, ruleId: 'frontmatter', source: 'studyguide' });
+  if ('title' in raw) {
+    if (typeof raw.title === 'string' || typeof raw.title === 'number') out.title = String(raw.title).trim();
+    else bad('title', 'text');
+  }
+  if ('order' in raw) {
+    if (typeof raw.order === 'number' && Number.isFinite(raw.order)) out.order = raw.order;
+    else bad('order', 'a number');
+  }
+  if ('tags' in raw) {
+    if (typeof raw.tags === 'string') out.tags = raw.tags.split(/[,\s]+/).filter(Boolean);
+    else if (Array.isArray(raw.tags)) out.tags = raw.tags.map(String);
+    else bad('tags', 'a list');
+  }
+  if ('cheatsheet' in raw) {
+    if (typeof raw.cheatsheet === 'boolean') out.cheatsheet = raw.cheatsheet;
+    else bad('cheatsheet', 'true or false');
+  }
+  return out;
+}

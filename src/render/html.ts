@@ -1,0 +1,113 @@
+/**
+ * mdast → HTML fragments, shared by every output. Code is highlighted here, at
+ * build time, so the PDF and the decks need no highlighter in the browser.
+ */
+import type { ElementContent, Root as HastRoot } from 'hast';
+import { toHtml } from 'hast-util-to-html';
+import type { Image, Root, RootContent } from 'mdast';
+import rehypeHighlight from 'rehype-highlight';
+import remarkRehype from 'remark-rehype';
+import { unified } from 'unified';
+import { visit } from 'unist-util-visit';
+import type { ImageMap } from '../images.js';
+import { imageKey } from '../images.js';
+import type { Topic } from '../types.js';
+
+export interface RenderedBlock {
+  /** Tag of the block's outer element: p, ul, ol, pre, table, … (layouts treat some specially). */
+  kind: string;
+  html: string;
+}
+
+/** A topic as the templates see it. */
+export interface RenderedTopic {
+  slug: string;
+  title: string;
+  titleHtml: string;
+  depth: number;
+  /** Titles from the top-level topic down to this one. */
+  path: string[];
+  source: Topic['source'];
+  blocks: RenderedBlock[];
+  children: RenderedTopic[];
+}
+
+export interface HtmlOptions {
+  images: ImageMap;
+  /** Prefix that takes an output-root-relative asset path to the page's folder ("" or "../"). */
+  assetPrefix: string;
+}
+
+/** One processor per build: the highlighter is set up once and shared by all outputs. */
+export function createHtmlRenderer() {
+  const processor = unified()
+    .use(remarkRehype)
+    .use(rehypeHighlight, { detect: false, plainText: ['text', 'txt', 'plain'] })
+    .freeze();
+
+  function toHast(nodes: RootContent[], options: HtmlOptions, noteAbsPath: string): HastRoot {
+    const root: Root = { type: 'root', children: structuredClone(nodes) };
+    visit(root, 'image', (node: Image) => resolveImage(node, options, noteAbsPath));
+    return processor.runSync(root) as HastRoot;
+  }
+
+  function renderTopic(topic: Topic, options: HtmlOptions): RenderedTopic {
+    const hast = toHast(topic.blocks, options, topic.note.absPath);
+    const blocks: RenderedBlock[] = [];
+    for (const child of hast.children) {
+      if (child.type === 'text' && child.value.trim() === '') continue;
+      blocks.push({ kind: child.type === 'element' ? child.tagName : child.type, html: toHtml(child) });
+    }
+    const titleHtml = topic.heading
+      ? toHtml(toHast([{ type: 'paragraph', children: topic.heading.children }], options, topic.note.absPath).children.flatMap(innerOf))
+      : escapeHtml(topic.title);
+    return {
+      slug: topic.slug,
+      title: topic.title,
+      titleHtml,
+      depth: topic.depth,
+      path: topic.path,
+      source: topic.source,
+      blocks,
+      children: topic.children.map((child) => renderTopic(child, options)),
+    };
+  }
+
+  return {
+    renderTopics: (topics: Topic[], options: HtmlOptions) => topics.map((topic) => renderTopic(topic, options)),
+  };
+}
+export type HtmlRenderer = ReturnType<typeof createHtmlRenderer>;
+
+function innerOf(node: HastRoot['children'][number]): ElementContent[] {
+  return node.type === 'element' ? node.children : [];
+}
+
+/** Point an image at its copy in the output, or turn it into a compact placeholder. */
+function resolveImage(node: Image, options: HtmlOptions, noteAbsPath: string): void {
+  const found = options.images.get(imageKey(noteAbsPath, node.url));
+  if (found && found.kind !== 'missing') {
+    const src = found.kind === 'file' ? options.assetPrefix + found.href : found.href;
+    node.data = { ...node.data, hProperties: { src, loading: 'eager', decoding: 'sync' } };
+    return;
+  }
+  const label = found?.label ?? node.url;
+  node.data = {
+    ...node.data,
+    hName: found?.remote ? 'a' : 'span',
+    hProperties: {
+      src: undefined,
+      alt: undefined,
+      className: ['img-missing'],
+      role: 'img',
+      ariaLabel: `image not available: ${label}`,
+      title: node.url,
+      href: found?.remote ? node.url : undefined,
+    },
+    hChildren: [{ type: 'text', value: label }],
+  };
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,179 @@
+/**
+ * Slide decks: rendered topics → reveal.js decks, one per top-level topic and
+ * one for everything. Slides are fitted at build time in Chromium
+ * (templates/slides-fit.js), so the decks on disk never overflow.
+ */
+import type { Page } from 'puppeteer';
+import { pathToFileURL } from 'node:url';
+import type { TemplateSource } from '../templates.js';
+import { loadTemplate, readTemplateFile } from '../templates.js';
+import { escapeHtml, type RenderedTopic } from './html.js';
+
+export interface SlidesOptions {
+  title: string;
+  theme: string;
+  width: number;
+  height: number;
+}
+
+/** One slide before fitting, keyed so the fitted result can be found again. */
+export interface FitSlide {
+  key: string;
+  id?: string;
+  classes: string;
+  html: string;
+}
+
+/** Fitted slides by key: each entry is one or more `<section>`s (continuations). */
+export type FittedSlides = Record<string, string[]>;
+
+export interface Deck {
+  /** File name without `.html`: a topic slug, or `all`. */
+  name: string;
+  title: string;
+  /** Horizontal positions; a position with several slides is a vertical stack. */
+  stacks: string[][];
+}
+
+const GUIDE_KEY = 'outline:';
+const contentKey = (t: RenderedTopic) => `content:${t.slug}`;
+const outlineKey = (t: RenderedTopic) => `outline:${t.slug}`;
+const hasContent = (t: RenderedTopic) => t.blocks.length > 0 || t.children.length === 0;
+const hasOutline = (t: RenderedTopic) => t.depth <= 1 || (t.children.length > 0 && t.blocks.length === 0);
+
+function* walk(topics: RenderedTopic[]): Generator<RenderedTopic> {
+  for (const topic of topics) {
+    yield topic;
+    yield* walk(topic.children);
+  }
+}
+
+function outlineList(topics: RenderedTopic[], depthLeft: number): string {
+  if (topics.length === 0 || depthLeft === 0) return '';
+  const items = topics
+    .map((t) => `<li><a href="#/${t.slug}">${t.titleHtml}</a>${outlineList(t.children, depthLeft - 1)}</li>`)
+    .join('');
+  return `<ul>${items}</ul>`;
+}
+
+/** Every distinct slide of the guide, for the fitting pass. */
+export function fitSlides(guideTitle: string, topics: RenderedTopic[]): FitSlide[] {
+  const slides: FitSlide[] = [
+    {
+      key: GUIDE_KEY,
+      classes: 'sg-title-slide',
+      html: `<h1 class="sg-title">${escapeHtml(guideTitle)}</h1><div class="sg-outline-list">${outlineList(topics, 1)}</div>`,
+    },
+  ];
+  for (const topic of walk(topics)) {
+    const crumbs = topic.path.length > 1 ? `<p class="sg-crumbs">${escapeHtml(topic.path.slice(0, -1).join(' › '))}</p>` : '';
+    if (hasOutline(topic)) {
+      const top = topic.depth <= 1;
+      slides.push({
+        key: outlineKey(topic),
+        id: hasContent(topic) ? undefined : topic.slug,
+        classes: top ? 'sg-title-slide' : 'sg-outline',
+        html: top
+          ? `<h1 class="sg-title">${topic.titleHtml}</h1><p class="sg-sub">${escapeHtml(guideTitle)}</p>` +
+            (topic.children.length ? `<div class="sg-outline-list">${outlineList(topic.children, 2)}</div>` : '')
+          : `${crumbs}<h2 class="sg-title">${topic.titleHtml}</h2><div class="sg-outline-list">${outlineList(topic.children, 2)}</div>`,
+      });
+    }
+    if (hasContent(topic)) {
+      slides.push({
+        key: contentKey(topic),
+        id: topic.slug,
+        classes: 'sg-content',
+        html: `${crumbs}<h2 class="sg-title">${topic.titleHtml}</h2>\n${topic.blocks.map((b) => b.html).join('\n')}`,
+      });
+    }
+  }
+  return slides;
+}
+
+/** The first slides of a topic: its content, or its outline when it has no content of its own. */
+function lead(topic: RenderedTopic, fitted: FittedSlides): string[] {
+  return fitted[hasContent(topic) ? contentKey(topic) : outlineKey(topic)] ?? [];
+}
+
+function below(topic: RenderedTopic, fitted: FittedSlides): string[] {
+  return [...walk(topic.children)].flatMap((t) => lead(t, fitted));
+}
+
+/** `all.html`: the guide's title slide, then one vertical stack per top-level topic. */
+export function allDeck(guideTitle: string, topics: RenderedTopic[], fitted: FittedSlides): Deck {
+  return {
+    name: 'all',
+    title: guideTitle,
+    stacks: [fitted[GUIDE_KEY] ?? [], ...topics.map((t) => [...lead(t, fitted), ...below(t, fitted)])],
+  };
+}
+
+/** A topic's deck: its title slide with the outline, its own content, then a stack per section. */
+export function topicDeck(guideTitle: string, topic: RenderedTopic, fitted: FittedSlides): Deck {
+  const stacks: string[][] = [fitted[outlineKey(topic)] ?? []];
+  if (topic.blocks.length > 0) stacks.push(fitted[contentKey(topic)] ?? []);
+  for (const child of topic.children) stacks.push([...lead(child, fitted), ...below(child, fitted)]);
+  return { name: topic.slug, title: `${topic.title} — ${guideTitle}`, stacks };
+}
+
+export interface DeckTemplates {
+  render: (context: unknown) => string;
+  fitScript: string;
+}
+
+export async function loadDeckTemplates(templates: TemplateSource): Promise<DeckTemplates> {
+  const [render, split, fit] = await Promise.all([
+    loadTemplate(templates, 'slides.hbs'),
+    readTemplateFile(templates, 'split.js'),
+    readTemplateFile(templates, 'slides-fit.js'),
+  ]);
+  return { render, fitScript: `${split}\n${fit}` };
+}
+
+function common(options: SlidesOptions) {
+  return { lang: 'en', base: '', theme: options.theme, userCss: [] as string[], width: options.width, height: options.height };
+}
+
+export function renderFitPage(slides: FitSlide[], options: SlidesOptions, templates: DeckTemplates): string {
+  return templates.render({
+    ...common(options),
+    title: 'fitting',
+    fitting: true,
+    slides,
+    fitScript: templates.fitScript,
+    config: { width: options.width, height: options.height, safety: 8 },
+  });
+}
+
+export function renderDeck(deck: Deck, options: SlidesOptions, templates: DeckTemplates): string {
+  return templates.render({
+    ...common(options),
+    title: deck.title,
+    fitting: false,
+    stacks: deck.stacks.filter((s) => s.length > 0).map((slides) => ({ vertical: slides.length > 1, slides })),
+    reveal: {
+      width: options.width,
+      height: options.height,
+      margin: 0.04,
+      hash: true,
+      slideNumber: 'c/t',
+      progress: true,
+      controls: true,
+      center: true,
+      transition: 'slide',
+      backgroundTransition: 'fade',
+      // Fitting already guarantees every slide fits; no scaling up past 1.5× keeps text crisp.
+      minScale: 0.2,
+      maxScale: 1.5,
+    },
+  });
+}
+
+/** Lay out every slide in Chromium at the deck's size and split or scale what does not fit. */
+export async function fitInBrowser(page: Page, fitFile: string, options: SlidesOptions): Promise<{ slides: FittedSlides; overflowing: string[] }> {
+  await page.setViewport({ width: options.width, height: options.height });
+  await page.goto(pathToFileURL(fitFile).href, { waitUntil: 'load' });
+  await page.waitForSelector('html[data-fit="done"]', { timeout: 60_000 });
+  return (await page.evaluate('window.studyguideFit')) as { slides: FittedSlides; overflowing: string[] };
+}

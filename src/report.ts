@@ -1,0 +1,34 @@
+/** What the user sees: progress per stage, warnings with positions, a one-line summary. */
+import type { VFileMessage } from 'vfile-message';
+
+export interface Reporter {
+  /** A stage finished: name, what it did, how long it took. */
+  stage(name: string, detail: string, ms: number): void;
+  warn(line: string): void;
+  info(line: string): void;
+}
+
+/** `notes/01-cloud-hsm.md:3:1 image not found: ./ss/hsm-1.webp` */
+export function formatMessage(message: VFileMessage): string {
+  const where = message.file ? `${message.file}:${message.line ?? 1}:${message.column ?? 1} ` : '';
+  return `${where}${message.reason}`;
+}
+
+export function consoleReporter(stream: NodeJS.WriteStream = process.stderr, verbose = stream.isTTY ?? false): Reporter {
+  const color = stream.isTTY && !process.env.NO_COLOR;
+  const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[22m` : s);
+  const yellow = (s: string) => (color ? `\x1b[33m${s}\x1b[39m` : s);
+  return {
+    stage(name, detail, ms) {
+      if (verbose) stream.write(`${dim('✓')} ${name.padEnd(11)} ${detail} ${dim(`${Math.round(ms)} ms`)}\n`);
+    },
+    warn(line) {
+      stream.write(`${yellow('warning')} ${line}\n`);
+    },
+    info(line) {
+      stream.write(`${line}\n`);
+    },
+  };
+}
+
+export const silentReporter: Reporter = { stage() {}, warn() {}, info() {} };

@@ -1,0 +1,51 @@
+/** Handlebars templates and their assets from `templates/` (a notes folder may override them). */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import { UserError } from './errors.js';
+
+/** The bundled templates folder (next to `dist/` in the package). */
+export const BUNDLED_TEMPLATES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'templates');
+
+export interface TemplateSource {
+  /** Folders searched in order: the user's overrides first, then the bundled ones. */
+  dirs: string[];
+}
+
+/** Path of a template file: the first folder that has it wins. */
+export function templatePath(source: TemplateSource, name: string): string {
+  for (const dir of source.dirs) {
+    const candidate = path.join(dir, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new UserError(`template not found: ${name} (looked in ${source.dirs.join(', ')})`);
+}
+
+export function readTemplateFile(source: TemplateSource, name: string): Promise<string> {
+  return readFile(templatePath(source, name), 'utf8');
+}
+
+/** A compiled template; errors name the template file and line. */
+export async function loadTemplate(source: TemplateSource, name: string): Promise<(context: unknown) => string> {
+  const file = templatePath(source, name);
+  const text = await readFile(file, 'utf8');
+  const hbs = Handlebars.create();
+  hbs.registerHelper('json', (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c'));
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  let template: Handlebars.TemplateDelegate;
+  try {
+    template = hbs.compile(text, { strict: false, noEscape: false });
+  } catch (error) {
+    throw new UserError(`${path.relative(process.cwd(), file)}: template error: ${(error as Error).message.split('\n')[0]}`);
+  }
+  return (context) => {
+    try {
+      return template(context);
+    } catch (error) {
+      const message = (error as Error).message.replace(/\s+/g, ' ');
+      throw new UserError(`${path.relative(process.cwd(), file)}: template error: ${message}`);
+    }
+  };
+}

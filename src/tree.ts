@@ -1,0 +1,120 @@
+/** Stage 3: parsed notes → the topic tree (pure: no I/O). */
+import GithubSlugger from 'github-slugger';
+import type { Heading, RootContent } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import type { Guide, Note, Topic } from './types.js';
+
+/** File names the outputs use next to the topic decks; no topic may take them. */
+export const RESERVED_SLUGS = ['all', 'index', 'quiz', 'assets', 'reveal'];
+
+const naturalOrder = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** Notes with a front-matter `order` first (by it), then the rest by path. */
+export function sortNotes(notes: Note[]): Note[] {
+  return [...notes].sort((a, b) => {
+    const oa = a.frontMatter.order ?? Number.POSITIVE_INFINITY;
+    const ob = b.frontMatter.order ?? Number.POSITIVE_INFINITY;
+    if (oa !== ob) return oa < ob ? -1 : 1;
+    return naturalOrder.compare(a.path, b.path);
+  });
+}
+
+export function buildGuide(notes: Note[], title: string): Guide {
+  const slugger = new GithubSlugger();
+  for (const reserved of RESERVED_SLUGS) slugger.slug(reserved);
+  const ordered = sortNotes(notes);
+  const topics = ordered.flatMap((note) => topicsOfNote(note));
+  assignSlugs(topics, slugger);
+  return { title, notes: ordered, topics };
+}
+
+/**
+ * A note's top-level topics. Headings nest under the nearest shallower heading
+ * before them, whatever the jump in depth (a `###` right under a `#` is its
+ * child). Content before the first heading, or a note with no heading, becomes
+ * a topic named after the note.
+ */
+export function topicsOfNote(note: Note): Topic[] {
+  const roots: Topic[] = [];
+  const open: Topic[] = []; // the chain of topics the next block belongs to
+  const noteTopic = (depth: number, line: number): Topic =>
+    makeTopic(note, note.fallbackTitle, depth, null, line, 1);
+
+  if (note.frontMatter.title !== undefined && note.mdast.children.length > 0) {
+    const first = note.mdast.children[0]?.position?.start;
+    const topic = noteTopic(0, first?.line ?? 1);
+    roots.push(topic);
+    open.push(topic);
+  }
+
+  for (const node of note.mdast.children) {
+    if (node.type === 'heading') {
+      while (open.length > 0 && open[open.length - 1]!.depth >= node.depth) open.pop();
+      const start = node.position?.start;
+      const topic = makeTopic(note, toString(node).trim(), node.depth, node, start?.line ?? 1, start?.column ?? 1);
+      const parent = open[open.length - 1];
+      if (parent) parent.children.push(topic);
+      else roots.push(topic);
+      open.push(topic);
+      continue;
+    }
+    if (open.length === 0) {
+      const topic = noteTopic(1, node.position?.start.line ?? 1);
+      roots.push(topic);
+      open.push(topic);
+    }
+    open[open.length - 1]!.blocks.push(node);
+  }
+  setPaths(roots, []);
+  return roots;
+}
+
+function makeTopic(note: Note, title: string, depth: number, heading: Heading | null, line: number, column: number): Topic {
+  return {
+    slug: '',
+    title,
+    depth,
+    source: { file: note.path, line, column },
+    heading,
+    blocks: [],
+    children: [],
+    note,
+    path: [],
+  };
+}
+
+function setPaths(topics: Topic[], parent: string[]): void {
+  for (const topic of topics) {
+    topic.path = [...parent, topic.title];
+    setPaths(topic.children, topic.path);
+  }
+}
+
+/** Slugs in reading order, unique across the guide ("scenario", "scenario-1", …). */
+function assignSlugs(topics: Topic[], slugger: GithubSlugger): void {
+  for (const topic of walkTopics(topics)) {
+    const slug = slugger.slug(topic.title);
+    // A title of only symbols or emoji slugs to nothing: give it a usable name.
+    topic.slug = slug === '' || slug.startsWith('-') ? slugger.slug(`topic${slug}`) : slug;
+  }
+}
+
+/** Every topic, depth first, in reading order. */
+export function* walkTopics(topics: Topic[]): Generator<Topic> {
+  for (const topic of topics) {
+    yield topic;
+    yield* walkTopics(topic.children);
+  }
+}
+
+/** All mdast nodes of a topic in document order: its heading, its blocks, then its children's. */
+export function* topicNodes(topic: Topic): Generator<RootContent> {
+  if (topic.heading) yield topic.heading;
+  yield* topic.blocks;
+  for (const child of topic.children) yield* topicNodes(child);
+}
+
+/** Number of topics in the subtree, the topic included. */
+export function countTopics(topic: Topic): number {
+  return 1 + topic.children.reduce((sum, child) => sum + countTopics(child), 0);
+}

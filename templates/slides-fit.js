@@ -1,0 +1,124 @@
+/*
+ * Build-time slide fitter (needs split.js). Every slide of the deck is laid out
+ * at the deck's size; a slide taller than the deck is split at block boundaries
+ * into continuation slides "Title (2/3)" (lists between items, tables between
+ * rows, code between lines, paragraphs between words), and a single block that
+ * cannot be split, or is too wide, is scaled down. Never clipped.
+ * The result, keyed by slide, is read back by the build and written to disk.
+ */
+(function () {
+  'use strict';
+  var config = JSON.parse(document.getElementById('sg-config').textContent);
+  var H = config.height - config.safety;
+  var W = config.width;
+
+  function fitsSection(section) {
+    return section.scrollHeight <= H && section.scrollWidth <= W + 1;
+  }
+  function isHeader(node) {
+    return node.matches('.sg-title, .sg-crumbs, h1.sg-title, .sg-sub');
+  }
+
+  function fit(section) {
+    var notes = section.querySelector(':scope > aside.notes');
+    if (fitsSection(section)) return [section];
+    if (notes) notes.remove();
+    var children = Array.prototype.slice.call(section.children);
+    var header = children.filter(isHeader);
+    var queue = children.filter(function (c) { return !isHeader(c); });
+    var parts = [];
+    var cur = null;
+    function newPart() {
+      cur = section.cloneNode(false);
+      if (parts.length > 0) {
+        cur.removeAttribute('id');
+        cur.classList.add('sg-cont');
+      }
+      header.forEach(function (h) { cur.append(h.cloneNode(true)); });
+      section.parentNode.insertBefore(cur, section);
+      parts.push(cur);
+      return cur;
+    }
+    newPart();
+    var headerCount = header.length;
+    while (queue.length > 0) {
+      var block = queue.shift();
+      cur.append(block);
+      if (fitsSection(cur)) continue;
+      block.remove();
+      var target = cur;
+      var pieces = window.StudySplit.split(block, function (node) {
+        target.append(node);
+        var ok = fitsSection(target);
+        node.remove();
+        return ok;
+      });
+      if (pieces) {
+        cur.append(pieces[0]);
+        queue.unshift(pieces[1]);
+        newPart();
+        continue;
+      }
+      if (cur.children.length > headerCount) {
+        newPart();
+        queue.unshift(block);
+        continue;
+      }
+      // Alone on a slide and still too big: scale it to the room left.
+      cur.append(block);
+      window.StudySplit.shrinkToFit(block, H - block.offsetTop, W);
+    }
+    // A part left holding only the header (the split ended exactly at a slide's end) is dropped.
+    parts = parts.filter(function (p, i) {
+      if (i > 0 && p.children.length <= headerCount) {
+        p.remove();
+        return false;
+      }
+      return true;
+    });
+    section.remove();
+    if (parts.length > 1) {
+      parts.forEach(function (p, i) {
+        var title = p.querySelector('.sg-title');
+        if (title) {
+          var mark = document.createElement('span');
+          mark.className = 'sg-part';
+          mark.textContent = ' (' + (i + 1) + '/' + parts.length + ')';
+          title.append(mark);
+        }
+      });
+    }
+    if (notes) parts[0].append(notes);
+    // Wide content that wraps no further (a 12-column table, a long unbroken line): scale it.
+    parts.forEach(function (p) {
+      Array.prototype.forEach.call(p.children, function (child) {
+        if (child.scrollWidth > p.clientWidth + 1 || child.getBoundingClientRect().right > p.getBoundingClientRect().right + 1) {
+          window.StudySplit.shrinkToFit(child, Infinity, p.clientWidth);
+        }
+      });
+    });
+    return parts;
+  }
+
+  function run() {
+    var result = {};
+    var overflowing = [];
+    document.querySelectorAll('.slides > section').forEach(function (section) {
+      var key = section.getAttribute('data-key');
+      var parts = fit(section);
+      result[key] = parts.map(function (p) {
+        p.removeAttribute('data-key');
+        if (!fitsSection(p)) overflowing.push(key);
+        return p.outerHTML;
+      });
+    });
+    window.studyguideFit = { slides: result, overflowing: overflowing };
+    document.documentElement.setAttribute('data-fit', 'done');
+  }
+
+  var go = function () {
+    (document.fonts ? document.fonts.ready : Promise.resolve()).then(run);
+  };
+  if (document.readyState === 'complete') go();
+  else window.addEventListener('load', go);
+})();
