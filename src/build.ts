@@ -96,8 +96,8 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     throw new UserError(`output folder ${options.out} is inside the notes folder; choose another --out (notes are never written to)`);
   }
 
-  const loaded = await loadNotes(notesDir, cwd);
-  stage('load', `${loaded.length} notes`, );
+  const loaded = await loadNotes(options.notes, cwd);
+  stage('load', `${loaded.length} notes`);
   const parser = createParser();
   const notes = loaded.flatMap((note) => (note.text === null ? [] : [parseNote(parser, { ...note, text: note.text })]));
   for (const note of notes) {

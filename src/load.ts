@@ -7,8 +7,8 @@ import { UserError } from './errors.js';
 const naturalOrder = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
 /** Every `*.md` under `dir`, recursively, in a stable natural order (01, 02, …, 10). */
-export async function findNotes(dir: string): Promise<string[]> {
-  const root = path.resolve(dir);
+export async function findNotes(dir: string, cwd = process.cwd()): Promise<string[]> {
+  const root = path.resolve(cwd, dir);
   const info = await stat(root).catch(() => null);
   if (!info) throw new UserError(`notes folder not found: ${dir} (pass --notes DIR)`);
   if (!info.isDirectory()) throw new UserError(`notes path is not a folder: ${dir}`);
@@ -75,7 +75,7 @@ export interface LoadedNote {
 }
 
 export async function loadNotes(dir: string, cwd = process.cwd()): Promise<LoadedNote[]> {
-  const paths = await findNotes(dir);
+  const paths = await findNotes(dir, cwd);
   if (paths.length === 0) throw new UserError(`no markdown (*.md) found in ${dir}`);
   return Promise.all(paths.map((abs) => loadNote(abs, cwd)));
 }

@@ -71,7 +71,8 @@ export function fitSlides(guideTitle: string, topics: RenderedTopic[]): FitSlide
       const top = topic.depth <= 1;
       slides.push({
         key: outlineKey(topic),
-        id: hasContent(topic) ? undefined : topic.slug,
+        // The anchor of a topic with no content of its own (in its deck and in all.html).
+        id: topic.blocks.length === 0 ? topic.slug : undefined,
         classes: top ? 'sg-title-slide' : 'sg-outline',
         html: top
           ? `<h1 class="sg-title">${topic.titleHtml}</h1><p class="sg-sub">${escapeHtml(guideTitle)}</p>` +

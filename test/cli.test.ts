@@ -1,0 +1,75 @@
+/** The command line: help, version, and one-line errors with the right exit codes (no stack traces). */
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { CLI, NOTES, ROOT, tempDir } from './helpers.js';
+
+const exec = promisify(execFile);
+
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('studyguide CLI', () => {
+  it('prints help and version', async () => {
+    const help = await cli(['build', '--help']);
+    expect(help.code).toBe(0);
+    for (const flag of ['--notes', '--out', '--only', '--paper', '--offline']) expect(help.stdout).toContain(flag);
+    const version = await cli(['--version']);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('a missing notes folder is a one-line error, exit 2', async () => {
+    const r = await cli(['build', '--notes', 'no-such-folder', '--out', await tempDir()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('studyguide: notes folder not found: no-such-folder (pass --notes DIR)');
+  });
+
+  it('a folder with no markdown is a one-line error, exit 2', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'notes'));
+    await writeFile(path.join(dir, 'notes', 'readme.txt'), 'not markdown');
+    const r = await cli(['build', '--notes', path.join(dir, 'notes'), '--out', path.join(dir, 'out')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^studyguide: no markdown \(\*\.md\) found in .*\n$/);
+  });
+
+  it('no browser found: names the fix, exit 3, no stack trace', async () => {
+    const r = await cli(['build', '--notes', NOTES, '--out', await tempDir()], { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chrome' });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('PUPPETEER_EXECUTABLE_PATH=/nonexistent/chrome is not an executable file');
+    expect(r.stderr).toContain('apt-get install chromium');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('rejects bad option values with a clear message', async () => {
+    const r = await cli(['build', '--only', 'pdf,video']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('"video" is not an output (pdf, slides)');
+    const p = await cli(['build', '--paper', 'A3']);
+    expect(p.stderr).toMatch(/Allowed choices are A4, Letter/);
+  });
+
+  it('refuses an output folder inside the notes folder', async () => {
+    const r = await cli(['build', '--notes', NOTES, '--out', path.join(NOTES, 'out')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/inside the notes folder/);
+  });
+
+  it('--only pdf builds only the cheat sheet; --offline fetches nothing and says so', async () => {
+    const out = await tempDir();
+    const r = await cli(['build', '--notes', NOTES, '--out', out, '--only', 'pdf', '--offline']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/PDF \d+ pages?/);
+    expect(r.stderr).not.toMatch(/decks/);
+    expect(r.stderr.match(/remote image not fetched \(--offline\)/g)).toHaveLength(3);
+  });
+});
