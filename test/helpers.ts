@@ -32,7 +32,7 @@ export interface PdfText {
 export async function readPdf(file: string): Promise<PdfText> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const data = new Uint8Array(await readFile(file));
-  const doc = await pdfjs.getDocument({ data, useSystemFonts: false, isEvalSupported: false }).promise;
+  const doc = await pdfjs.getDocument({ data, useSystemFonts: false }).promise;
   const pageText: string[] = [];
   const items: PdfText['items'] = [];
   for (let n = 1; n <= doc.numPages; n++) {
