@@ -13,13 +13,14 @@ import { loadNotes } from './load.js';
 import { copyAtomic, writeAtomic } from './output.js';
 import { createParser, parseNote } from './parse.js';
 import { copyImages, copyReveal } from './render/assets.js';
-import { pdfPageCount, printCheatsheet, renderCheatsheetHtml, type Paper } from './render/cheatsheet.js';
+import { copyFonts } from './render/fonts.js';
+import { pdfPageCount, printCheatsheet, renderCheatsheetHtml, type CheatsheetOptions, type Paper } from './render/cheatsheet.js';
 import { createHtmlRenderer, type RenderedTopic } from './render/html.js';
 import { allDeck, fitInBrowser, fitSlides, loadDeckTemplates, renderDeck, renderFitPage, topicDeck, type Deck } from './render/slides.js';
 import { renderIndex } from './render/index.js';
 import { formatMessage, silentReporter, type Reporter } from './report.js';
 import { BUNDLED_TEMPLATES, templatePath, type TemplateSource } from './templates.js';
-import { buildGuide } from './tree.js';
+import { buildGuide, selectTopics } from './tree.js';
 import type { Guide, Topic } from './types.js';
 
 export type OutputKind = 'pdf' | 'slides';
@@ -34,8 +35,16 @@ export interface BuildOptions {
   paper?: Paper;
   landscape?: boolean;
   columns?: number;
-  /** Cheat sheet body size in points. */
+  /** Cheat sheet body size in points (the starting size when fitting to `pages`). */
   fontPt?: number;
+  /** Fit the cheat sheet to at most this many pages, at the largest size that fits. */
+  pages?: number;
+  /** Legibility floor for fitting: body text never below this (points). */
+  minFontPt?: number;
+  /** Cheat sheet only these topics: slug or title globs. */
+  topics?: string[];
+  /** Show images in the cheat sheet (default true). */
+  images?: boolean;
   /** reveal.js theme name. */
   theme?: string;
   /** Do not fetch remote images. */
@@ -51,6 +60,8 @@ export interface BuildResult {
   guide: Guide;
   topics: number;
   pdfPages: number | null;
+  /** Body size of the cheat sheet in points (the fitted size with `pages`). */
+  pdfFontPt: number | null;
   decks: number;
   slides: number;
   warnings: VFileMessage[];
@@ -64,6 +75,8 @@ export const DEFAULTS = {
   landscape: false,
   columns: 3,
   fontPt: 7.5,
+  minFontPt: 6,
+  maxFontPt: 12,
   theme: 'white',
   slideWidth: 1280,
   slideHeight: 720,
@@ -134,26 +147,28 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     stage('browser', ownBrowser ? 'launched' : 'reused');
 
     const blocked: string[] = [];
+    const sheetTopics = selectTopics(cheatsheetTopics(guide), options.topics ?? []);
+    if (only.has('pdf') && sheetTopics.length === 0) {
+      throw new UserError(`--topics ${(options.topics ?? []).join(', ')} matched no topic of the cheat sheet`);
+    }
     const [pdf, decks] = await Promise.all([
       only.has('pdf')
-        ? buildCheatsheet(browser, renderer.renderTopics(cheatsheetTopics(guide), { images, assetPrefix: '' }), {
-            guide,
-            outDir,
-            templates,
-            options,
-            blocked,
-          })
+        ? buildCheatsheet(browser, renderer.renderTopics(sheetTopics, { images, assetPrefix: '' }), { guide, outDir, templates, options, blocked })
         : null,
       only.has('slides')
         ? buildDecks(browser, renderer.renderTopics(guide.topics, { images, assetPrefix: '../' }), { guide, outDir, templates, options, blocked })
         : null,
     ]);
-    if (pdf) stage('cheatsheet', `${pdf.pages} pages`);
+    if (pdf) stage('cheatsheet', `${pdf.pages} pages at ${pdf.fontPt} pt`);
     if (decks) stage('slides', `${decks.length} decks`);
 
     const warnings: VFileMessage[] = notes.flatMap((n) => n.file.messages);
     for (const url of new Set(blocked)) warnings.push(new VFileMessage(`the browser tried to load a non-local resource (blocked): ${url}`));
+    if (pdf?.warning) warnings.push(new VFileMessage(pdf.warning));
     if (pdf && pdf.stranded.length > 0) warnings.push(new VFileMessage(`cheat sheet: heading left at a column end: ${pdf.stranded.join(', ')}`));
+    if (pdf && pdf.pages !== pdf.layoutPages) {
+      warnings.push(new VFileMessage(`cheat sheet: laid out ${pdf.layoutPages} pages but the PDF has ${pdf.pages}`));
+    }
 
     await writeAtomic(
       path.join(outDir, 'index.html'),
@@ -165,6 +180,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
       guide,
       topics: guide.topics.length,
       pdfPages: pdf?.pages ?? null,
+      pdfFontPt: pdf?.fontPt ?? null,
       decks: decks?.length ?? 0,
       slides: slideCount,
       warnings,
@@ -191,24 +207,30 @@ interface StageContext {
 
 async function buildCheatsheet(browser: Browser, topics: RenderedTopic[], ctx: StageContext) {
   const { options, outDir } = ctx;
-  const html = await renderCheatsheetHtml(
-    topics,
-    {
-      title: ctx.guide.title,
-      paper: options.paper ?? DEFAULTS.paper,
-      landscape: options.landscape ?? DEFAULTS.landscape,
-      columns: options.columns ?? DEFAULTS.columns,
-      fontPt: options.fontPt ?? DEFAULTS.fontPt,
-    },
-    ctx.templates,
-  );
+  const fontSheets = await copyFonts(outDir);
+  const settings = (fontPt: number): CheatsheetOptions => ({
+    title: ctx.guide.title,
+    paper: options.paper ?? DEFAULTS.paper,
+    landscape: options.landscape ?? DEFAULTS.landscape,
+    columns: options.columns ?? DEFAULTS.columns,
+    fontPt,
+    images: options.images ?? true,
+  });
+  const startPt = options.fontPt ?? DEFAULTS.fontPt;
   const htmlFile = path.join(outDir, 'cheatsheet.html');
-  await writeAtomic(htmlFile, html);
+  await writeAtomic(htmlFile, await renderCheatsheetHtml(topics, settings(startPt), ctx.templates, fontSheets));
+  const minPt = options.minFontPt ?? DEFAULTS.minFontPt;
+  const fit = options.pages ? { pages: options.pages, minPt, maxPt: Math.max(DEFAULTS.maxFontPt, minPt), startPt } : undefined;
   const page = await openLocalPage(browser, (url) => ctx.blocked.push(url));
   try {
-    const { pdf, layout } = await printCheatsheet(page, htmlFile);
+    const { pdf, layout } = await printCheatsheet(page, htmlFile, fit);
     await writeAtomic(path.join(outDir, 'cheatsheet.pdf'), pdf);
-    return { pages: pdfPageCount(pdf), layoutPages: layout.pages, stranded: layout.stranded };
+    // The web version shows the size the PDF was printed at.
+    if (layout.fontPt !== startPt) await writeAtomic(htmlFile, await renderCheatsheetHtml(topics, settings(layout.fontPt), ctx.templates, fontSheets));
+    const pages = pdfPageCount(pdf);
+    const warning =
+      fit && !layout.fitted ? `cheat sheet needs ${pages} pages at ${minPt} pt; asked for ${fit.pages} (lower --min-font-size, add --columns, or choose --topics)` : null;
+    return { pages, fontPt: layout.fontPt, layoutPages: layout.pages, stranded: layout.stranded, warning };
   } finally {
     await page.close().catch(() => undefined);
   }

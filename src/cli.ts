@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { build, DEFAULTS, type OutputKind } from './build.js';
+import { CONFIG_FILE, configToOptions, loadConfig } from './config.js';
 import { UserError } from './errors.js';
 import { consoleReporter, formatMessage } from './report.js';
 
@@ -20,6 +21,16 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 12) throw new InvalidArgumentError('expected a whole number from 1 to 12');
   return n;
+}
+
+function pageCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw new InvalidArgumentError('expected a whole number of pages from 1 to 100');
+  return n;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 }
 
 function points(value: string): number {
@@ -40,37 +51,52 @@ export function createProgram(): Command {
     .option('--notes <dir>', 'folder of markdown notes', 'notes')
     .option('--out <dir>', 'output folder', 'output')
     .option('--only <outputs>', 'build only these outputs: pdf, slides (comma separated)', outputsList)
+    .option('--config <file>', `options from a JSON file (default: ${CONFIG_FILE} if present)`)
+    .option('--offline', 'do not fetch remote images (they become placeholders)', false)
+    .option('--title <text>', 'title of the guide (default: the notes folder name)')
     .addOption(new Option('--paper <size>', 'cheat sheet paper size').choices(['A4', 'Letter']).default(DEFAULTS.paper))
     .option('--landscape', 'cheat sheet in landscape orientation', false)
     .option('--columns <n>', 'cheat sheet columns', positiveInt, DEFAULTS.columns)
-    .option('--font-size <pt>', 'cheat sheet body text size in points', points, DEFAULTS.fontPt)
-    .option('--title <text>', 'title of the guide (default: the notes folder name)')
+    .option('--pages <n>', 'fit the cheat sheet to at most N pages, at the largest type that fits', pageCount)
+    .option('--font-size <pt>', 'cheat sheet body size in points (the start size with --pages)', points, DEFAULTS.fontPt)
+    .option('--min-font-size <pt>', 'legibility floor when fitting to --pages', points, DEFAULTS.minFontPt)
+    .option('--topics <pattern>', 'cheat sheet only topics whose slug or title matches (glob, repeatable)', collect, [])
+    .option('--no-images', 'leave images out of the cheat sheet')
     .option('--theme <name>', 'reveal.js theme for the decks', DEFAULTS.theme)
-    .option('--offline', 'do not fetch remote images (they become placeholders)', false)
-    .action(async (opts) => {
+    .action(async (opts, command: Command) => {
       const reporter = consoleReporter();
+      const config = configToOptions(await loadConfig(opts.config));
+      // Flags given on the command line win over the config file, which wins over defaults.
+      const fromCli = (key: string) => command.getOptionValueSource(key) === 'cli';
+      const pick = <T>(key: string, cli: T, fromConfig: T | undefined): T => (fromCli(key) || fromConfig === undefined ? cli : fromConfig);
+      const notes = pick('notes', opts.notes, config.notes);
+      const out = pick('out', opts.out, config.out);
       const result = await build({
-        notes: opts.notes,
-        out: opts.out,
-        only: opts.only,
-        paper: opts.paper,
-        landscape: opts.landscape,
-        columns: opts.columns,
-        fontPt: opts.fontSize,
-        title: opts.title,
-        theme: opts.theme,
-        offline: opts.offline,
+        notes,
+        out,
+        only: pick('only', opts.only, config.only),
+        paper: pick('paper', opts.paper, config.paper),
+        landscape: pick('landscape', opts.landscape, config.landscape),
+        columns: pick('columns', opts.columns, config.columns),
+        fontPt: pick('fontSize', opts.fontSize, config.fontPt),
+        pages: pick('pages', opts.pages, config.pages),
+        minFontPt: pick('minFontSize', opts.minFontSize, config.minFontPt),
+        topics: pick('topics', opts.topics.length ? opts.topics : undefined, config.topics),
+        images: pick('images', opts.images, config.images),
+        title: pick('title', opts.title, config.title),
+        theme: pick('theme', opts.theme, config.theme),
+        offline: pick('offline', opts.offline, config.offline),
         reporter,
       });
       for (const warning of result.warnings) reporter.warn(formatMessage(warning));
       const parts = [
         `${result.topics} topics`,
-        result.pdfPages === null ? null : `PDF ${result.pdfPages} page${result.pdfPages === 1 ? '' : 's'}`,
+        result.pdfPages === null ? null : `PDF ${result.pdfPages} page${result.pdfPages === 1 ? '' : 's'} at ${result.pdfFontPt} pt`,
         result.decks ? `${result.decks} decks, ${result.slides} slides` : null,
         `${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}`,
         `${result.seconds.toFixed(1)} s`,
       ].filter(Boolean);
-      reporter.info(`built ${opts.out}/: ${parts.join(' · ')}`);
+      reporter.info(`built ${out}/: ${parts.join(' · ')}`);
     });
   return program;
 }

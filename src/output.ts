@@ -20,10 +20,13 @@ export async function writeAtomic(file: string, data: string | Uint8Array): Prom
   return true;
 }
 
-/** Copy a file atomically unless the target already has the same size and content. */
+/**
+ * Copy a file atomically unless the target is already a copy of it (same size,
+ * not older): assets from packages are copied once, not on every build.
+ */
 export async function copyAtomic(from: string, to: string): Promise<boolean> {
   const [a, b] = await Promise.all([stat(from), stat(to).catch(() => null)]);
-  if (b && a.size === b.size && (await readFile(from)).equals(await readFile(to))) return false;
+  if (b && a.size === b.size && b.mtimeMs >= a.mtimeMs) return false;
   await mkdir(path.dirname(to), { recursive: true });
   const temp = path.join(path.dirname(to), `.${path.basename(to)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {

@@ -118,3 +118,32 @@ export function* topicNodes(topic: Topic): Generator<RootContent> {
 export function countTopics(topic: Topic): number {
   return 1 + topic.children.reduce((sum, child) => sum + countTopics(child), 0);
 }
+
+/** `vpc*`, `*peering`, `Misc`: a glob over slugs and titles, case-insensitive. */
+export function globToRegExp(glob: string): RegExp {
+  const source = glob
+    .trim()
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, 'i');
+}
+
+/**
+ * Topics matching any pattern (slug or title glob), each with its subtree, in
+ * reading order. A matching subtopic is taken on its own; nothing is taken twice.
+ */
+export function selectTopics(topics: Topic[], patterns: string[]): Topic[] {
+  if (patterns.length === 0) return topics;
+  const tests = patterns.map(globToRegExp);
+  const matches = (t: Topic) => tests.some((re) => re.test(t.slug) || re.test(t.title));
+  const picked: Topic[] = [];
+  const visit = (list: Topic[]) => {
+    for (const topic of list) {
+      if (matches(topic)) picked.push(topic);
+      else visit(topic.children);
+    }
+  };
+  visit(topics);
+  return picked;
+}

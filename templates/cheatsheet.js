@@ -60,6 +60,20 @@
 
   /* --- flow ------------------------------------------------------------- */
 
+  /** Blocks kept whole when they fit in a column: moved on rather than split. */
+  function keepWhole(item) {
+    if (item.tagName === 'PRE' || item.tagName === 'TABLE' || item.tagName === 'FIGURE' || item.querySelector('img')) return true;
+    if (item.tagName === 'UL' || item.tagName === 'OL') return item.children.length <= 4;
+    return false;
+  }
+
+  /** A small running head at the top of a column that continues a topic. */
+  function runningHead(path) {
+    var head = el('div', 'col-head', path + ' (cont.)');
+    head.setAttribute('aria-hidden', 'true');
+    return head;
+  }
+
   function layout(options) {
     if (options && options.fontPt) document.documentElement.style.setProperty('--fs', options.fontPt + 'pt');
     pagesRoot.textContent = '';
@@ -70,9 +84,10 @@
     var cols = page.querySelectorAll('.col');
     var ci = 0;
     var current = null; // top-level topic being laid out, for the page header
+    var path = null; // topic path of the last heading placed, for running heads
     var shrunk = 0;
 
-    function nextColumn() {
+    function nextColumn(nextItem) {
       ci++;
       if (ci >= cols.length) {
         page = makePage();
@@ -80,27 +95,39 @@
         ci = 0;
         if (current) page.topics.push(current);
       }
-      return cols[ci];
+      var col = cols[ci];
+      if (path && !(isHeading(nextItem) && /\bt[01]\b/.test(nextItem.className))) col.append(runningHead(path));
+      return col;
+    }
+    function contentless(col) {
+      return Array.prototype.every.call(col.children, function (c) {
+        return isHeading(c) || c.classList.contains('col-head');
+      });
     }
 
     while (queue.length > 0) {
       var item = queue.shift();
       var col = cols[ci];
-      if (isHeading(item) && (item.classList.contains('t1') || item.classList.contains('t0'))) {
-        current = item.textContent;
-        if (page.topics.indexOf(current) < 0) page.topics.push(current);
+      if (isHeading(item)) {
+        path = item.getAttribute('data-path');
+        if (/\bt[01]\b/.test(item.className)) {
+          current = item.textContent;
+          if (page.topics.indexOf(current) < 0) page.topics.push(current);
+        }
       }
       col.append(item);
       if (fits(col)) continue;
+      // Would it fit a whole column? Then code, tables, images and short lists move on whole.
+      var fitsAColumn = item.getBoundingClientRect().height <= col.clientHeight * 0.92;
       item.remove();
-      var parts = split(item, col);
+      var empty = contentless(col);
+      var parts = fitsAColumn && keepWhole(item) && !empty ? null : split(item, col);
       if (parts) {
         col.append(parts[0]);
         queue.unshift(parts[1]);
         continue;
       }
-      var onlyHeadings = Array.prototype.every.call(col.children, isHeading);
-      if (onlyHeadings) {
+      if (empty) {
         // Nothing else in this column yet: moving on would not help. Place it and shrink it.
         col.append(item);
         shrinkToFit(item, col);
@@ -108,8 +135,8 @@
         continue;
       }
       var carried = [];
-      while (col.lastElementChild && isHeading(col.lastElementChild)) carried.unshift(col.lastElementChild);
-      col = nextColumn();
+      while (col.lastElementChild && isHeading(col.lastElementChild)) carried.unshift(col.removeChild(col.lastElementChild));
+      col = nextColumn(carried[0] || item);
       carried.forEach(function (h) { col.append(h); });
       queue.unshift(item);
     }
@@ -120,7 +147,90 @@
       p.querySelector('.where').textContent = p.topics.join(' · ');
     });
     flow.classList.add('done');
-    return { pages: pages.length, fontPt: parseFloat(getComputedStyle(document.body).fontSize) * 0.75, shrunk: shrunk, stranded: stranded() };
+    return {
+      pages: pages.length,
+      fill: fill(pages[pages.length - 1], pages.length),
+      fontPt: Math.round(parseFloat(getComputedStyle(document.body).fontSize) * 0.75 * 100) / 100,
+      shrunk: shrunk,
+      stranded: stranded(),
+    };
+  }
+
+  /** Pages used as a continuous number: full pages plus the used share of the last one. */
+  function fill(lastPage, count) {
+    var cols = lastPage.querySelectorAll('.col');
+    var used = 0;
+    cols.forEach(function (col) {
+      var last = col.lastElementChild;
+      // .col is the offset parent of its blocks (position: relative).
+      if (last) used += Math.min(1, (last.offsetTop + last.offsetHeight) / col.clientHeight);
+    });
+    return count - 1 + used / cols.length;
+  }
+
+  /**
+   * The largest body size (to 0.05 pt) at which the sheet takes at most
+   * `pages` pages, not below `minPt`. Text area grows with the square of the
+   * size, so each step interpolates in size² between the closest sizes known
+   * to fit and not to fit; the real layout decides every step.
+   */
+  function fitPages(opts) {
+    var target = opts.pages;
+    var step = 0.05;
+    var round = function (f) {
+      return Math.round(f / step) * step;
+    };
+    var lo = null; // largest tried size that fits
+    var hi = null; // smallest tried size that does not
+    var tries = 0;
+    function attempt(f) {
+      if (!isFinite(f)) f = opts.startPt;
+      f = Math.min(opts.maxPt, Math.max(opts.minPt, round(f)));
+      var r = layout({ fontPt: f });
+      r.size = f;
+      last = r;
+      tries++;
+      if (r.pages <= target) {
+        if (!lo || f > lo.size) lo = r;
+      } else if (!hi || f < hi.size) hi = r;
+      return r;
+    }
+    var first = window.studyguide.result;
+    first.size = opts.startPt;
+    var last = first;
+    if (first.pages <= target) lo = first;
+    else hi = first;
+    var goal = target - 0.04; // aim a little under the limit: the last column then has room to spare
+    var guess = function (r) {
+      return r.size * Math.sqrt(goal / r.fill);
+    };
+    var next = guess(first);
+    for (var i = 0; i < 8; i++) {
+      if (lo && hi && hi.size - lo.size <= step * 1.5) break;
+      if (lo && lo.size >= opts.maxPt) break;
+      if (hi && hi.size <= opts.minPt) break;
+      var r = attempt(next);
+      if (lo && hi) {
+        var a = lo.size * lo.size;
+        var b = hi.size * hi.size;
+        var t = (goal - lo.fill) / (hi.fill - lo.fill);
+        next = Math.sqrt(a + (b - a) * Math.min(0.9, Math.max(0.1, t)));
+        if (round(next) <= lo.size) next = lo.size + step;
+        if (round(next) >= hi.size) next = hi.size - step;
+      } else if (lo) next = Math.max(guess(r), lo.size + step);
+      else next = Math.min(guess(r), hi.size - step);
+    }
+    if (!lo && !(hi && hi.size <= opts.minPt)) attempt(opts.minPt);
+    // Nothing fits even at the floor: print at the floor, on the pages it needs.
+    var chosen = lo || hi;
+    if (last !== chosen) {
+      var size = chosen.size;
+      chosen = layout({ fontPt: size });
+      chosen.size = size;
+    }
+    chosen.fitted = chosen.pages <= target;
+    chosen.tries = tries;
+    return (window.studyguide.result = chosen);
   }
 
   /** Headings that end a column (should be none): for tests and checks. */
@@ -138,17 +248,57 @@
     return page ? page.querySelector('.col') : null;
   }
 
+  /*
+   * The flow is hidden, so nothing asks for the fonts before the first layout:
+   * load the faces (and unicode ranges) the text needs first, or the layout
+   * would be measured with fallback fonts and printed with others.
+   */
+  function loadFonts() {
+    if (!document.fonts) return Promise.resolve();
+    // Text of the notes plus the glyphs the stylesheet adds (::before/::after content).
+    var text = (flow.textContent || 'a') + (config.cssGlyphs || '');
+    var specs = config.fontSpecs || [];
+    return Promise.all(
+      specs.map(function (spec) {
+        return document.fonts.load(spec, text).catch(function () {});
+      }),
+    ).then(function () {
+      return document.fonts.ready;
+    });
+  }
+
+  function loadedFaces() {
+    if (!document.fonts) return 0;
+    var n = 0;
+    document.fonts.forEach(function (face) {
+      if (face.status === 'loaded') n++;
+    });
+    return n;
+  }
+
   function whenReady(fn) {
     var go = function () {
-      (document.fonts ? document.fonts.ready : Promise.resolve()).then(fn);
+      loadFonts().then(fn);
     };
     if (document.readyState === 'complete') go();
     else window.addEventListener('load', go);
   }
 
-  window.studyguide = { layout: layout, stranded: stranded, result: null };
+  window.studyguide = {
+    layout: function (options) {
+      return (window.studyguide.result = layout(options));
+    },
+    fitPages: fitPages,
+    stranded: stranded,
+    result: null,
+  };
   whenReady(function () {
     window.studyguide.result = layout({ fontPt: config.fontPt });
-    document.documentElement.setAttribute('data-layout', 'done');
+    // Laid-out text may still pull in a face (a bold run in another script): lay out again if so.
+    var faces = loadedFaces();
+    (document.fonts ? document.fonts.ready : Promise.resolve()).then(function () {
+      if (loadedFaces() !== faces) window.studyguide.result = layout({ fontPt: config.fontPt });
+      document.documentElement.setAttribute('data-layout', 'done');
+    });
   });
 })();

@@ -90,3 +90,16 @@ describe('topic tree', () => {
     for (const md of samples) expect(textOfTree(guideOf([md]).topics)).toBe(textOfInput(md));
   });
 });
+
+describe('topic selection (--topics)', () => {
+  const guide = guideOf(['# VPC Peering\n\n## use case\n\n# VPC\n\n# Misc\n\n## Security\n\n## Development\n']);
+  it('matches slugs and titles by glob, case-insensitively, with subtrees', async () => {
+    const { selectTopics } = await import('../src/tree.js');
+    expect(selectTopics(guide.topics, ['vpc*']).map((t) => t.title)).toEqual(['VPC Peering', 'VPC']);
+    expect(selectTopics(guide.topics, ['vpc']).map((t) => t.title)).toEqual(['VPC']);
+    expect(selectTopics(guide.topics, ['security', 'VPC PEERING']).map((t) => t.title)).toEqual(['VPC Peering', 'Security']);
+    expect(selectTopics(guide.topics, ['misc', 'security']).map((t) => t.title)).toEqual(['Misc']);
+    expect(selectTopics(guide.topics, []).length).toBe(3);
+    expect(selectTopics(guide.topics, ['nothing*'])).toEqual([]);
+  });
+});

@@ -5,7 +5,24 @@ import type { TemplateSource } from '../templates.js';
 import { loadTemplate, readTemplateFile } from '../templates.js';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { FONT_STACKS } from './fonts.js';
 import type { RenderedTopic } from './html.js';
+
+/** Faces the sheet uses, loaded before the first layout. */
+const FONT_SPECS = [
+  '400 10px "Noto Sans"',
+  '700 10px "Noto Sans"',
+  'italic 400 10px "Noto Sans"',
+  'italic 700 10px "Noto Sans"',
+  '400 10px "Noto Sans Mono"',
+  '400 10px "Noto Sans Arabic"',
+  '700 10px "Noto Sans Arabic"',
+  '400 10px "Noto Sans SC"',
+  '700 10px "Noto Sans SC"',
+  '400 10px "Noto Sans KR"',
+  '700 10px "Noto Sans KR"',
+  '400 10px "Noto Emoji"',
+];
 
 export type Paper = 'A4' | 'Letter';
 
@@ -16,6 +33,8 @@ export interface CheatsheetOptions {
   columns: number;
   /** Body text size in points. */
   fontPt: number;
+  /** Show images (false: images and their placeholders are left out). */
+  images: boolean;
 }
 
 const PAPER: Record<Paper, [string, string]> = {
@@ -47,7 +66,13 @@ export function flowItems(topics: RenderedTopic[]): FlowItem[] {
   return items;
 }
 
-export async function renderCheatsheetHtml(topics: RenderedTopic[], options: CheatsheetOptions, templates: TemplateSource): Promise<string> {
+export async function renderCheatsheetHtml(
+  topics: RenderedTopic[],
+  options: CheatsheetOptions,
+  templates: TemplateSource,
+  /** Font stylesheets, relative to the cheat sheet's folder (see fonts.ts). */
+  fontSheets: string[],
+): Promise<string> {
   const require = createRequire(import.meta.url);
   const [template, css, script, codeCss] = await Promise.all([
     loadTemplate(templates, 'cheatsheet.hbs'),
@@ -64,25 +89,59 @@ export async function renderCheatsheetHtml(topics: RenderedTopic[], options: Che
     columns: options.columns,
     fontPt: options.fontPt,
     css: `${codeCss}\n${css}`,
+    fonts: FONT_STACKS,
+    bodyClass: options.images ? '' : 'no-images',
+    fontSheets,
     script,
-    config: { title: options.title, columns: options.columns, fontPt: options.fontPt, footer: 'studyguide' },
+    config: {
+      title: options.title,
+      columns: options.columns,
+      fontPt: options.fontPt,
+      footer: 'studyguide',
+      fontSpecs: FONT_SPECS,
+      cssGlyphs: '🖼…»·',
+    },
     items: flowItems(topics),
   });
 }
 
 export interface LayoutResult {
   pages: number;
+  /** Pages used, as a continuous number (2.4 = two pages and 40% of the third). */
+  fill: number;
+  /** Body size in points, read from the laid-out page. */
   fontPt: number;
+  /** Blocks scaled down because they are taller than a column. */
   shrunk: number;
+  /** Headings left at a column end (should be none). */
   stranded: string[];
+  /** With `fit`: whether the sheet fits the asked pages at or above the floor. */
+  fitted?: boolean;
+  /** With `fit`: layouts tried. */
+  tries?: number;
 }
 
-/** Load the cheat sheet HTML (a file, so its assets resolve), let it lay out, print it. */
-export async function printCheatsheet(page: Page, htmlFile: string): Promise<{ pdf: Uint8Array; layout: LayoutResult }> {
+export interface FitOptions {
+  pages: number;
+  /** Legibility floor: body text never smaller. */
+  minPt: number;
+  maxPt: number;
+  /** Size of the first layout (the one made on load). */
+  startPt: number;
+}
+
+/**
+ * Load the cheat sheet HTML (a file, so its assets resolve), let it lay out,
+ * fit it to `fit.pages` if asked (in the page, measuring the real layout), and
+ * print it once.
+ */
+export async function printCheatsheet(page: Page, htmlFile: string, fit?: FitOptions): Promise<{ pdf: Uint8Array; layout: LayoutResult }> {
   await page.emulateMediaType('print');
   await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load' });
   await page.waitForSelector('html[data-layout="done"]', { timeout: 30_000 });
-  const layout = (await page.evaluate('window.studyguide.result')) as LayoutResult;
+  const layout = (await (fit
+    ? page.evaluate((opts) => (window as unknown as { studyguide: { fitPages(o: FitOptions): unknown } }).studyguide.fitPages(opts), fit)
+    : page.evaluate('window.studyguide.result'))) as LayoutResult;
   const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout: 60_000 });
   return { pdf, layout };
 }

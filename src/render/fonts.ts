@@ -1,0 +1,49 @@
+/**
+ * Fonts bundled through npm (@fontsource), so every machine prints the same
+ * sheet and text in other scripts prints as glyphs, not boxes: Noto Sans
+ * (Latin, Greek, Cyrillic, Vietnamese), Noto Sans Arabic, Noto Sans SC (Chinese
+ * and Japanese kana), Noto Sans KR (Hangul), Noto Emoji, Noto Sans Mono.
+ * Copied into `<out>/fonts/`; Chromium loads only the unicode ranges a page uses.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { copyAtomic } from '../output.js';
+
+const require = createRequire(import.meta.url);
+
+/** Package and the weight/style files the sheet uses. */
+const FONTS: [string, string[]][] = [
+  ['noto-sans', ['400.css', '700.css', '400-italic.css', '700-italic.css']],
+  ['noto-sans-mono', ['400.css', '700.css']],
+  ['noto-sans-arabic', ['400.css', '700.css']],
+  ['noto-sans-sc', ['400.css', '700.css']],
+  ['noto-sans-kr', ['400.css', '700.css']],
+  // Monochrome outlines: colour emoji fonts (COLR) print as blank glyphs in Chromium's PDFs.
+  ['noto-emoji', ['400.css']],
+];
+
+/** The CSS font stacks; the families are those of the bundled files. */
+export const FONT_STACKS = {
+  body: '"Noto Sans", "Noto Sans Arabic", "Noto Sans SC", "Noto Sans KR", "Noto Emoji", sans-serif',
+  mono: '"Noto Sans Mono", "Noto Sans SC", "Noto Sans KR", "Noto Emoji", monospace',
+};
+
+/** Copy the font CSS and the woff2 files it names; returns the stylesheets' paths relative to `outDir`. */
+export async function copyFonts(outDir: string): Promise<string[]> {
+  const sheets: string[] = [];
+  await Promise.all(
+    FONTS.flatMap(([name, files]) => {
+      const root = path.dirname(require.resolve(`@fontsource/${name}/package.json`));
+      return files.map(async (file) => {
+        const css = await readFile(path.join(root, file), 'utf8');
+        // Only the woff2 files: Chromium takes the first format it supports and never asks for the woff.
+        const woff2 = [...new Set([...css.matchAll(/url\(\.\/(files\/[^)]+\.woff2)\)/g)].map((m) => m[1]!))];
+        await Promise.all(woff2.map((f) => copyAtomic(path.join(root, f), path.join(outDir, 'fonts', name, f))));
+        await copyAtomic(path.join(root, file), path.join(outDir, 'fonts', name, file));
+        sheets.push(`fonts/${name}/${file}`);
+      });
+    }),
+  );
+  return sheets.sort();
+}
