@@ -178,7 +178,7 @@
     var target = opts.pages;
     var step = 0.05;
     var round = function (f) {
-      return Math.round(f / step) * step;
+      return parseFloat((Math.round(f / step) * step).toFixed(2));
     };
     var lo = null; // largest tried size that fits
     var hi = null; // smallest tried size that does not
@@ -207,6 +207,8 @@
     var next = guess(first);
     for (var i = 0; i < 8; i++) {
       if (lo && hi && hi.size - lo.size <= step * 1.5) break;
+      // The last page is (nearly) full at a size that fits: within a percent of the best.
+      if (lo && lo.fill >= target - 0.05) break;
       if (lo && lo.size >= opts.maxPt) break;
       if (hi && hi.size <= opts.minPt) break;
       var r = attempt(next);

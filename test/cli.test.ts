@@ -72,4 +72,20 @@ describe('studyguide CLI', () => {
     expect(r.stderr).not.toMatch(/decks/);
     expect(r.stderr.match(/remote image not fetched \(--offline\)/g)).toHaveLength(3);
   });
+
+  it('takes options from studyguide.config.json; flags override it; a bad key is named', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'studyguide.config.json'), JSON.stringify({ notes: NOTES, out: path.join(dir, 'out'), only: ['pdf'], pages: 2, offline: true }));
+    const ok = await exec(process.execPath, [CLI, 'build'], { cwd: dir });
+    expect(ok.stderr).toMatch(/PDF 2 pages at [\d.]+ pt/);
+    const flag = await exec(process.execPath, [CLI, 'build', '--pages', '3'], { cwd: dir });
+    expect(flag.stderr).toMatch(/PDF 3 pages at [\d.]+ pt/);
+
+    await writeFile(path.join(dir, 'bad.json'), JSON.stringify({ pages: 2, colums: 4 }));
+    const bad = await cli(['build', '--config', path.join(dir, 'bad.json')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bad\.json: unknown key "colums"/);
+    await writeFile(path.join(dir, 'bad.json'), JSON.stringify({ paper: 'A3' }));
+    expect((await cli(['build', '--config', path.join(dir, 'bad.json')])).stderr).toMatch(/"paper" must be "A4" or "Letter"/);
+  });
 });

@@ -44,7 +44,7 @@ describe('studyguide build on the bundled notes', () => {
     expect(existsSync(path.join(out, 'index.html'))).toBe(true);
     const decks = (await readdir(path.join(out, 'slides'))).filter((f) => f.endsWith('.html')).sort();
     expect(decks).toEqual([...guide.topics.map((t) => `${t.slug}.html`), 'all.html'].sort());
-    expect(stderr).toMatch(/built .*: 6 topics · PDF \d+ pages? · 7 decks, \d+ slides · \d+ warnings · [\d.]+ s/);
+    expect(stderr).toMatch(/built .*: 6 topics · PDF \d+ pages? at [\d.]+ pt · 7 decks, \d+ slides · \d+ warnings · [\d.]+ s/);
   });
 
   it('prints a PDF whose real text holds every topic title and the sub-headings', () => {
