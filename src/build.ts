@@ -12,11 +12,22 @@ import { resolveImages } from './images.js';
 import { loadNotes } from './load.js';
 import { copyAtomic, writeAtomic } from './output.js';
 import { createParser, parseNote } from './parse.js';
-import { copyImages, copyReveal } from './render/assets.js';
+import { copyImages, copyReveal, listThemes } from './render/assets.js';
+import { parseLayout, printHandouts } from './render/handout.js';
 import { copyFonts } from './render/fonts.js';
 import { pdfPageCount, printCheatsheet, renderCheatsheetHtml, type CheatsheetOptions, type Paper } from './render/cheatsheet.js';
 import { createHtmlRenderer, type RenderedTopic } from './render/html.js';
-import { allDeck, fitInBrowser, fitSlides, loadDeckTemplates, renderDeck, renderFitPage, topicDeck, type Deck } from './render/slides.js';
+import {
+  allDeck,
+  fitInBrowser,
+  fitSlides,
+  loadDeckTemplates,
+  renderDeck,
+  renderFitPage,
+  topicDeck,
+  type Deck,
+  type SlidesOptions,
+} from './render/slides.js';
 import { renderIndex } from './render/index.js';
 import { formatMessage, silentReporter, type Reporter } from './report.js';
 import { BUNDLED_TEMPLATES, templatePath, type TemplateSource } from './templates.js';
@@ -47,6 +58,16 @@ export interface BuildOptions {
   images?: boolean;
   /** reveal.js theme name. */
   theme?: string;
+  /** The user's stylesheets for the decks (copied next to them). */
+  css?: string[];
+  /** Show list items one by one. */
+  fragments?: boolean;
+  /** Print each deck to `handouts/<deck>.pdf`. */
+  handout?: boolean;
+  /** Slides per handout page, "CxR" (default 1x1). */
+  handoutLayout?: string;
+  /** Print speaker notes under each slide in handouts. */
+  handoutNotes?: boolean;
   /** Do not fetch remote images. */
   offline?: boolean;
   /** Working directory that message paths are relative to. */
@@ -241,16 +262,26 @@ export interface DeckSummary {
   title: string;
   slides: number;
   source?: string;
+  /** Pages of `handouts/<name>.pdf`, when handouts were printed. */
+  handoutPages?: number;
 }
 
 async function buildDecks(browser: Browser, topics: RenderedTopic[], ctx: StageContext): Promise<DeckSummary[]> {
   const { options, outDir, guide } = ctx;
   const slidesDir = path.join(outDir, 'slides');
-  const slideOptions = {
+  const theme = options.theme ?? DEFAULTS.theme;
+  const themes = await listThemes();
+  if (!themes.includes(theme)) throw new UserError(`unknown theme "${theme}" (reveal.js themes: ${themes.join(', ')})`);
+  const layout = parseLayout(options.handoutLayout ?? '1x1');
+  if (!layout) throw new UserError(`--handout-layout ${options.handoutLayout} should be COLUMNSxROWS, e.g. 1x1 or 2x3`);
+  const userCss = await copyUserCss(options.css ?? [], slidesDir, options.cwd ?? process.cwd());
+  const slideOptions: SlidesOptions = {
     title: guide.title,
-    theme: options.theme ?? DEFAULTS.theme,
+    theme,
     width: DEFAULTS.slideWidth,
     height: DEFAULTS.slideHeight,
+    fragments: options.fragments ?? false,
+    userCss,
   };
   const [templates] = await Promise.all([
     loadDeckTemplates(ctx.templates),
@@ -265,15 +296,37 @@ async function buildDecks(browser: Browser, topics: RenderedTopic[], ctx: StageC
     fitted = await fitInBrowser(page, fitFile, slideOptions);
   } finally {
     await page.close().catch(() => undefined);
-    await rm(fitFile, { force: true });
+    if (!process.env.STUDYGUIDE_KEEP_TEMP) await rm(fitFile, { force: true });
   }
   const decks: Deck[] = [allDeck(guide.title, topics, fitted.slides), ...topics.map((t) => topicDeck(guide.title, t, fitted.slides))];
   await Promise.all(decks.map((deck) => writeAtomic(path.join(slidesDir, `${deck.name}.html`), renderDeck(deck, slideOptions, templates))));
+  const handouts = options.handout
+    ? await printHandouts(browser, decks, slideOptions, { ...layout, notes: options.handoutNotes ?? false }, outDir, ctx.templates, (url) =>
+        ctx.blocked.push(url),
+      )
+    : [];
   const sources = new Map(guide.topics.map((t) => [t.slug, `${t.source.file}:${t.source.line}`]));
   return decks.map((deck) => ({
     name: deck.name,
     title: deck.name === 'all' ? 'All topics' : deck.title.split(' — ')[0]!,
     slides: deck.stacks.reduce((sum, stack) => sum + stack.length, 0),
     source: sources.get(deck.name),
+    handoutPages: handouts.find((h) => h.name === deck.name)?.pages,
   }));
+}
+
+/** Copy the user's deck stylesheets next to the decks; returns their paths relative to the slides folder. */
+async function copyUserCss(files: string[], slidesDir: string, cwd: string): Promise<string[]> {
+  return Promise.all(
+    files.map(async (file, i) => {
+      const source = path.resolve(cwd, file);
+      const name = `user-${i + 1}-${path.basename(source).replace(/[^\w.-]+/g, '_')}`;
+      try {
+        await copyAtomic(source, path.join(slidesDir, name));
+      } catch {
+        throw new UserError(`--css ${file}: cannot read that file`);
+      }
+      return name;
+    }),
+  );
 }

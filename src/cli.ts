@@ -63,6 +63,11 @@ export function createProgram(): Command {
     .option('--topics <pattern>', 'cheat sheet only topics whose slug or title matches (glob, repeatable)', collect, [])
     .option('--no-images', 'leave images out of the cheat sheet')
     .option('--theme <name>', 'reveal.js theme for the decks', DEFAULTS.theme)
+    .option('--css <file>', 'your own stylesheet for the decks (repeatable)', collect, [])
+    .option('--fragments', 'show list items one by one', false)
+    .option('--handout', 'also print each deck to handouts/<deck>.pdf', false)
+    .option('--handout-layout <CxR>', 'slides per handout page: columns x rows, e.g. 2x3', '1x1')
+    .option('--handout-notes', 'print speaker notes under each slide in handouts', false)
     .action(async (opts, command: Command) => {
       const reporter = consoleReporter();
       const config = configToOptions(await loadConfig(opts.config));
@@ -85,6 +90,11 @@ export function createProgram(): Command {
         images: pick('images', opts.images, config.images),
         title: pick('title', opts.title, config.title),
         theme: pick('theme', opts.theme, config.theme),
+        css: pick('css', opts.css.length ? opts.css : undefined, config.css) ?? [],
+        fragments: pick('fragments', opts.fragments, config.fragments),
+        handout: pick('handout', opts.handout, config.handout),
+        handoutLayout: pick('handoutLayout', opts.handoutLayout, config.handoutLayout),
+        handoutNotes: pick('handoutNotes', opts.handoutNotes, config.handoutNotes),
         offline: pick('offline', opts.offline, config.offline),
         reporter,
       });

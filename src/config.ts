@@ -24,6 +24,11 @@ const KEYS: Record<string, [string, (v: unknown) => boolean]> = {
   topics: ['a list of slug or title patterns', (v) => Array.isArray(v) && v.every(isString)],
   images: ['true or false', isBoolean],
   theme: ['a reveal.js theme name', isString],
+  css: ['a list of stylesheet paths', (v) => Array.isArray(v) && v.every(isString)],
+  fragments: ['true or false', isBoolean],
+  handout: ['true or false', isBoolean],
+  handoutLayout: ['"COLUMNSxROWS", e.g. "2x3"', (v) => isString(v) && /^\d+x\d+$/.test(v)],
+  handoutNotes: ['true or false', isBoolean],
   offline: ['true or false', isBoolean],
 };
 
@@ -51,6 +56,11 @@ export type ConfigFile = Partial<{
   topics: string[];
   images: boolean;
   theme: string;
+  css: string[];
+  fragments: boolean;
+  handout: boolean;
+  handoutLayout: string;
+  handoutNotes: boolean;
   offline: boolean;
 }>;
 

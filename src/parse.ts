@@ -4,7 +4,7 @@ import type { Break, Root, Text } from 'mdast';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
-import { unified } from 'unified';
+import { unified, type Processor } from 'unified';
 import { visit, SKIP } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
@@ -33,8 +33,52 @@ export function remarkDashLines() {
   };
 }
 
+const NOTE_COMMENT = /^<!--\s*notes?:\s*([\s\S]*?)\s*-->$/i;
+const NOTE_LEAD = /^\s*notes?:\s*/i;
+
+/**
+ * Speaker notes, in the two forms people use: reveal-md's `Note:` paragraph
+ * (it and everything after it, up to the next heading) and an HTML comment
+ * `<!-- notes: ... -->` (its text is markdown). The blocks are marked
+ * `data.speakerNote`; the tree keeps them apart from a topic's content.
+ */
+export function remarkSpeakerNotes(this: Processor) {
+  // The processor parses the comment's markdown the same way as the note itself.
+  const self = this as unknown as { parse(text: string): Root };
+  return (tree: Root) => {
+    const children: Root['children'] = [];
+    let inNotes = false;
+    for (const node of tree.children) {
+      if (node.type === 'heading') inNotes = false;
+      const comment = node.type === 'html' ? NOTE_COMMENT.exec(node.value.trim()) : null;
+      if (comment) {
+        for (const block of self.parse(comment[1]!).children) {
+          if (node.position) block.position = node.position; // messages point at the comment
+          block.data = { ...block.data, speakerNote: true };
+          children.push(block);
+        }
+        continue;
+      }
+      const first = node.type === 'paragraph' ? node.children[0] : undefined;
+      if (!inNotes && first?.type === 'text' && NOTE_LEAD.test(first.value)) {
+        inNotes = true;
+        first.value = first.value.replace(NOTE_LEAD, '');
+      }
+      if (inNotes) node.data = { ...node.data, speakerNote: true };
+      children.push(node);
+    }
+    tree.children = children;
+  };
+}
+
 export function createParser() {
-  return unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkDashLines).freeze();
+  return unified()
+    .use(remarkParse)
+    .use(remarkFrontmatter, ['yaml'])
+    .use(remarkGfm)
+    .use(remarkDashLines)
+    .use(remarkSpeakerNotes)
+    .freeze();
 }
 export type Parser = ReturnType<typeof createParser>;
 

@@ -63,7 +63,9 @@ export function topicsOfNote(note: Note): Topic[] {
       roots.push(topic);
       open.push(topic);
     }
-    open[open.length - 1]!.blocks.push(node);
+    const owner = open[open.length - 1]!;
+    if (node.data?.speakerNote) owner.notes.push(node);
+    else owner.blocks.push(node);
   }
   setPaths(roots, []);
   return roots;
@@ -77,6 +79,7 @@ function makeTopic(note: Note, title: string, depth: number, heading: Heading | 
     source: { file: note.path, line, column },
     heading,
     blocks: [],
+    notes: [],
     children: [],
     note,
     path: [],
@@ -107,10 +110,11 @@ export function* walkTopics(topics: Topic[]): Generator<Topic> {
   }
 }
 
-/** All mdast nodes of a topic in document order: its heading, its blocks, then its children's. */
+/** All mdast nodes of a topic: its heading, its blocks, its speaker notes, then its children's. */
 export function* topicNodes(topic: Topic): Generator<RootContent> {
   if (topic.heading) yield topic.heading;
   yield* topic.blocks;
+  yield* topic.notes;
   for (const child of topic.children) yield* topicNodes(child);
 }
 

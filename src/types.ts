@@ -2,7 +2,7 @@
  * The data model. `Guide` (a tree of `Topic`s) is the contract between parsing
  * and rendering: everything the renderers know about the notes is in here.
  */
-import type { Heading, Root, RootContent } from 'mdast';
+import type { Data, Heading, Root, RootContent } from 'mdast';
 import type { VFile } from 'vfile';
 
 /** Front matter keys a note may set; anything else is kept but ignored. */
@@ -51,6 +51,8 @@ export interface Topic {
   heading: Heading | null;
   /** Block content that belongs to this topic itself, in document order. */
   blocks: RootContent[];
+  /** Speaker notes (`Note:` paragraphs, `<!-- notes: -->` comments): on the slides' notes, nowhere else. */
+  notes: RootContent[];
   children: Topic[];
   note: Note;
   /** Titles of the ancestors and this topic, outermost first. */
@@ -63,3 +65,11 @@ export interface Guide {
   /** Top-level topics in reading order. */
   topics: Topic[];
 }
+
+declare module 'mdast' {
+  interface Data {
+    /** Set by the parser on speaker-note blocks. */
+    speakerNote?: boolean;
+  }
+}
+export type { Data };

@@ -21,7 +21,10 @@
 
   function fit(section) {
     var notes = section.querySelector(':scope > aside.notes');
-    if (fitsSection(section)) return [section];
+    if (fitsSection(section)) {
+      study([section]);
+      return [section];
+    }
     if (notes) notes.remove();
     var children = Array.prototype.slice.call(section.children);
     var header = children.filter(isHeader);
@@ -89,6 +92,7 @@
       });
     }
     if (notes) parts[0].append(notes);
+    study(parts);
     // Wide content that wraps no further (a 12-column table, a long unbroken line): scale it.
     parts.forEach(function (p) {
       Array.prototype.forEach.call(p.children, function (child) {
@@ -98,6 +102,33 @@
       });
     });
     return parts;
+  }
+
+  /**
+   * Study-group behaviour: a section whose heading asks a question shows the
+   * question first and the answer as one fragment; with `fragments`, list
+   * items appear one by one.
+   */
+  function study(parts) {
+    var first = parts[0];
+    var title = first.querySelector('.sg-title');
+    var question = first.classList.contains('sg-content') && title && /\?\s*$/.test(title.firstChild ? title.textContent.replace(/\s*\(\d+\/\d+\)$/, '') : '');
+    var answer = question
+      ? Array.prototype.filter.call(first.children, function (c) {
+          return !isHeader(c) && c.tagName !== 'ASIDE';
+        })
+      : [];
+    answer.forEach(function (block) {
+      block.classList.add('fragment', 'sg-answer');
+      block.setAttribute('data-fragment-index', '0');
+    });
+    if (!config.fragments) return;
+    parts.forEach(function (part) {
+      if (part === first && answer.length) return;
+      part.querySelectorAll(':scope > ul > li, :scope > ol > li').forEach(function (li) {
+        li.classList.add('fragment');
+      });
+    });
   }
 
   function run() {

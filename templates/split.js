@@ -56,13 +56,19 @@
     return best;
   }
 
-  function splitText(item, fitsWith, selector, boundaries, minHead) {
+  /** Split at the last text boundary where the head fits; `headClass` is set while measuring (it may add a mark). */
+  function splitText(item, fitsWith, selector, boundaries, minHead, headClass) {
     if (boundaries.length === 0) return null;
-    var i = largestFitting(fitsWith, 0, boundaries.length - 1, function (j) {
-      return cutText(item, selector, boundaries[j])[0];
-    });
+    var head = function (j) {
+      var h = cutText(item, selector, boundaries[j])[0];
+      if (headClass) h.classList.add(headClass);
+      return h;
+    };
+    var i = largestFitting(fitsWith, 0, boundaries.length - 1, head);
     if (i < 0 || boundaries[i] < minHead) return null;
-    return cutText(item, selector, boundaries[i]);
+    var parts = cutText(item, selector, boundaries[i]);
+    if (headClass) parts[0].classList.add(headClass);
+    return parts;
   }
 
   function splitParagraph(item, fitsWith) {
@@ -85,7 +91,7 @@
         if (lines >= 2) bounds.push(i + 1); // at least two lines stay together
       }
     }
-    var parts = splitText(item, fitsWith, selector, bounds, 0);
+    var parts = splitText(item, fitsWith, selector, bounds, 0, 'continues');
     if (parts) mark(parts);
     return parts;
   }
@@ -101,6 +107,7 @@
     if (count < 2) return null;
     var keepFirst = function (node, k) {
       childrenMatching(container(node), childSelector).slice(k).forEach(function (c) { c.remove(); });
+      node.classList.add('continues'); // measured with its continuation mark
       return node;
     };
     var k = largestFitting(fitsWith, 1, count - 1, function (n) {

@@ -7,13 +7,13 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import type { Browser, Page } from 'puppeteer';
+import type { Browser } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadNotes } from '../src/load.js';
 import { createParser, parseNote } from '../src/parse.js';
 import { buildGuide, countTopics } from '../src/tree.js';
 import type { Guide } from '../src/types.js';
-import { CLI, NOTES, ROOT, launchTestBrowser, readPdf, tempDir, type PdfText } from './helpers.js';
+import { CLI, NOTES, ROOT, launchTestBrowser, openDeck, overflowingSlides, readPdf, tempDir, type PdfText } from './helpers.js';
 
 const run = promisify(execFile);
 
@@ -105,56 +105,10 @@ function impliedSlides(deck: string): number {
   return 1 + (topic.blocks.length > 0 ? 1 : 0) + countTopics(topic) - 1;
 }
 
-interface Load {
-  page: Page;
-  errors: string[];
-  failed: string[];
-}
-
-async function openDeck(url: string, viewport = { width: 1280, height: 720 }): Promise<Load> {
-  const page = await browser.newPage();
-  await page.setViewport(viewport);
-  const errors: string[] = [];
-  const failed: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('requestfailed', (r) => failed.push(r.url()));
-  page.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
-  await page.goto(url, { waitUntil: 'load' });
-  await page.waitForFunction('window.Reveal && Reveal.isReady()');
-  return { page, errors, failed };
-}
-
-/** Every slide, visited with Reveal.slide(): elements whose box leaves the slide area. */
-async function overflowingSlides(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const R = (window as any).Reveal;
-    R.configure({ transition: 'none', backgroundTransition: 'none' });
-    const out: string[] = [];
-    const slides = R.getSlides() as HTMLElement[];
-    for (const slide of slides) {
-      const { h, v } = R.getIndices(slide);
-      R.slide(h, v);
-      R.layout();
-      const area = (document.querySelector('.reveal .slides') as HTMLElement).getBoundingClientRect();
-      for (const el of slide.querySelectorAll('*')) {
-        if (el.closest('aside.notes')) continue;
-        const r = el.getBoundingClientRect();
-        if (r.width === 0 && r.height === 0) continue;
-        if (r.bottom > area.bottom + 1 || r.right > area.right + 1 || r.top < area.top - 1 || r.left < area.left - 1) {
-          out.push(`${slide.id || h + '/' + v}: <${el.tagName.toLowerCase()}> ${el.textContent?.slice(0, 40)}`);
-          break;
-        }
-      }
-    }
-    return out;
-  });
-}
-
 describe('the slide decks', () => {
   it('every deck loads from the file system with no console error and no failed request; slide counts match the tree', async () => {
     for (const deck of ['all', ...guide.topics.map((t) => t.slug)]) {
-      const { page, errors, failed } = await openDeck(pathToFileURL(path.join(out, 'slides', `${deck}.html`)).href);
+      const { page, errors, failed } = await openDeck(browser, pathToFileURL(path.join(out, 'slides', `${deck}.html`)).href);
       const total = await page.evaluate('Reveal.getTotalSlides()');
       const continuations = await page.evaluate('document.querySelectorAll("section.sg-cont").length');
       expect({ deck, errors, failed }).toEqual({ deck, errors: [], failed: [] });
@@ -166,7 +120,7 @@ describe('the slide decks', () => {
   it('no slide overflows at 1280×720 or at 1024×768', async () => {
     for (const viewport of [{ width: 1280, height: 720 }, { width: 1024, height: 768 }]) {
       for (const deck of ['all', ...guide.topics.map((t) => t.slug)]) {
-        const { page } = await openDeck(pathToFileURL(path.join(out, 'slides', `${deck}.html`)).href, viewport);
+        const { page } = await openDeck(browser, pathToFileURL(path.join(out, 'slides', `${deck}.html`)).href, viewport);
         expect({ deck, viewport, overflow: await overflowingSlides(page) }).toEqual({ deck, viewport, overflow: [] });
         await page.close();
       }
@@ -174,7 +128,7 @@ describe('the slide decks', () => {
   });
 
   it('deep-links by topic slug', async () => {
-    const { page } = await openDeck(`${pathToFileURL(path.join(out, 'slides', 'all.html')).href}#/vpc-peering`);
+    const { page } = await openDeck(browser, `${pathToFileURL(path.join(out, 'slides', 'all.html')).href}#/vpc-peering`);
     expect(await page.evaluate('Reveal.getCurrentSlide().id')).toBe('vpc-peering');
     await page.close();
   });

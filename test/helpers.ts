@@ -3,7 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser } from 'puppeteer';
+import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { VFile } from 'vfile';
 import { findBrowser } from '../src/browser.js';
 import { createParser, parseNote } from '../src/parse.js';
@@ -58,5 +58,70 @@ export async function launchTestBrowser(): Promise<Browser> {
     executablePath,
     headless: true,
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu', '--disable-dev-shm-usage'],
+  });
+}
+
+export interface DeckPage {
+  page: Page;
+  /** Console errors and uncaught exceptions. */
+  errors: string[];
+  /** Requests that failed or answered 4xx/5xx. */
+  failed: string[];
+  /** Every URL the page asked for. */
+  requests: string[];
+  /** Requests for anything but local files and inline data: intercepted and aborted. */
+  external: string[];
+}
+
+/** A deck loaded in Chromium, with its console errors and requests recorded, once reveal.js is ready. */
+export async function openDeck(browser: Browser, url: string, viewport = { width: 1280, height: 720 }): Promise<DeckPage> {
+  const page = await browser.newPage();
+  await page.setViewport(viewport);
+  const errors: string[] = [];
+  const failed: string[] = [];
+  const requests: string[] = [];
+  const external: string[] = [];
+  const server = new URL(url).protocol.startsWith('http') ? new URL(url).origin : null;
+  await page.setRequestInterception(true);
+  page.on('request', (r) => {
+    const local = /^(file|data|about|blob):/.test(r.url()) || (server !== null && r.url().startsWith(`${server}/`));
+    if (local) void r.continue();
+    else {
+      external.push(r.url());
+      void r.abort();
+    }
+  });
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('requestfailed', (r) => failed.push(r.url()));
+  page.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForFunction('window.Reveal && Reveal.isReady()');
+  return { page, errors, failed, requests, external };
+}
+
+/** Visit every slide with Reveal.slide(): the elements whose box leaves the slide area. */
+export async function overflowingSlides(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const R = (window as any).Reveal;
+    R.configure({ transition: 'none', backgroundTransition: 'none' });
+    const out: string[] = [];
+    for (const slide of R.getSlides() as HTMLElement[]) {
+      const { h, v } = R.getIndices(slide);
+      R.slide(h, v, Number.MAX_SAFE_INTEGER); // all fragments shown
+      R.layout();
+      const area = (document.querySelector('.reveal .slides') as HTMLElement).getBoundingClientRect();
+      for (const el of slide.querySelectorAll('*')) {
+        if (el.closest('aside.notes')) continue;
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue;
+        if (r.bottom > area.bottom + 1 || r.right > area.right + 1 || r.top < area.top - 1 || r.left < area.left - 1) {
+          out.push(`${slide.id || `${h}/${v}`}: <${el.tagName.toLowerCase()}> ${el.textContent?.slice(0, 40)}`);
+          break;
+        }
+      }
+    }
+    return out;
   });
 }

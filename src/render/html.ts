@@ -29,6 +29,8 @@ export interface RenderedTopic {
   path: string[];
   source: Topic['source'];
   blocks: RenderedBlock[];
+  /** Speaker notes, for the slides' notes view only. */
+  notes: RenderedBlock[];
   children: RenderedTopic[];
 }
 
@@ -51,13 +53,18 @@ export function createHtmlRenderer() {
     return processor.runSync(root) as HastRoot;
   }
 
-  function renderTopic(topic: Topic, options: HtmlOptions): RenderedTopic {
-    const hast = toHast(topic.blocks, options, topic.note.absPath);
+  function renderBlocks(nodes: RootContent[], options: HtmlOptions, noteAbsPath: string): RenderedBlock[] {
     const blocks: RenderedBlock[] = [];
-    for (const child of hast.children) {
+    for (const child of toHast(nodes, options, noteAbsPath).children) {
       if (child.type === 'text' && child.value.trim() === '') continue;
       blocks.push({ kind: child.type === 'element' ? child.tagName : child.type, html: toHtml(child) });
     }
+    return blocks;
+  }
+
+  function renderTopic(topic: Topic, options: HtmlOptions): RenderedTopic {
+    const blocks = renderBlocks(topic.blocks, options, topic.note.absPath);
+    const notes = topic.notes.length ? renderBlocks(topic.notes, options, topic.note.absPath) : [];
     const titleHtml = topic.heading
       ? toHtml(toHast([{ type: 'paragraph', children: topic.heading.children }], options, topic.note.absPath).children.flatMap(innerOf))
       : escapeHtml(topic.title);
@@ -69,6 +76,7 @@ export function createHtmlRenderer() {
       path: topic.path,
       source: topic.source,
       blocks,
+      notes,
       children: topic.children.map((child) => renderTopic(child, options)),
     };
   }

@@ -17,7 +17,7 @@ export async function renderIndex(guide: Guide, data: IndexData, templates: Temp
     topicCount: guide.topics.length,
     pdf: data.pdfPages === null ? null : { pages: data.pdfPages, one: data.pdfPages === 1 },
     all: all ?? null,
-    decks: (data.decks ?? []).filter((d) => d.name !== 'all').map((d) => ({ slug: d.name, title: d.title, slides: d.slides, source: d.source })),
+    decks: (data.decks ?? []).filter((d) => d.name !== 'all').map((d) => ({ slug: d.name, title: d.title, slides: d.slides, source: d.source, handoutPages: d.handoutPages })),
     warnings: data.warnings,
   });
 }

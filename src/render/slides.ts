@@ -14,6 +14,10 @@ export interface SlidesOptions {
   theme: string;
   width: number;
   height: number;
+  /** Show list items one by one. */
+  fragments: boolean;
+  /** The user's stylesheets, relative to the slides folder. */
+  userCss: string[];
 }
 
 /** One slide before fitting, keyed so the fitted result can be found again. */
@@ -38,7 +42,9 @@ export interface Deck {
 const GUIDE_KEY = 'outline:';
 const contentKey = (t: RenderedTopic) => `content:${t.slug}`;
 const outlineKey = (t: RenderedTopic) => `outline:${t.slug}`;
-const hasContent = (t: RenderedTopic) => t.blocks.length > 0 || t.children.length === 0;
+/** A topic with content of its own (blocks or speaker notes) gets a slide of its own. */
+const ownContent = (t: RenderedTopic) => t.blocks.length > 0 || t.notes.length > 0;
+const hasContent = (t: RenderedTopic) => ownContent(t) || t.children.length === 0;
 const hasOutline = (t: RenderedTopic) => t.depth <= 1 || (t.children.length > 0 && t.blocks.length === 0);
 
 function* walk(topics: RenderedTopic[]): Generator<RenderedTopic> {
@@ -72,7 +78,7 @@ export function fitSlides(guideTitle: string, topics: RenderedTopic[]): FitSlide
       slides.push({
         key: outlineKey(topic),
         // The anchor of a topic with no content of its own (in its deck and in all.html).
-        id: topic.blocks.length === 0 ? topic.slug : undefined,
+        id: ownContent(topic) ? undefined : topic.slug,
         classes: top ? 'sg-title-slide' : 'sg-outline',
         html: top
           ? `<h1 class="sg-title">${topic.titleHtml}</h1><p class="sg-sub">${escapeHtml(guideTitle)}</p>` +
@@ -85,7 +91,9 @@ export function fitSlides(guideTitle: string, topics: RenderedTopic[]): FitSlide
         key: contentKey(topic),
         id: topic.slug,
         classes: 'sg-content',
-        html: `${crumbs}<h2 class="sg-title">${topic.titleHtml}</h2>\n${topic.blocks.map((b) => b.html).join('\n')}`,
+        html:
+          `${crumbs}<h2 class="sg-title">${topic.titleHtml}</h2>\n${topic.blocks.map((b) => b.html).join('\n')}` +
+          (topic.notes.length ? `\n<aside class="notes">${topic.notes.map((b) => b.html).join('\n')}</aside>` : ''),
       });
     }
   }
@@ -113,7 +121,7 @@ export function allDeck(guideTitle: string, topics: RenderedTopic[], fitted: Fit
 /** A topic's deck: its title slide with the outline, its own content, then a stack per section. */
 export function topicDeck(guideTitle: string, topic: RenderedTopic, fitted: FittedSlides): Deck {
   const stacks: string[][] = [fitted[outlineKey(topic)] ?? []];
-  if (topic.blocks.length > 0) stacks.push(fitted[contentKey(topic)] ?? []);
+  if (ownContent(topic)) stacks.push(fitted[contentKey(topic)] ?? []);
   for (const child of topic.children) stacks.push([...lead(child, fitted), ...below(child, fitted)]);
   return { name: topic.slug, title: `${topic.title} — ${guideTitle}`, stacks };
 }
@@ -133,7 +141,7 @@ export async function loadDeckTemplates(templates: TemplateSource): Promise<Deck
 }
 
 function common(options: SlidesOptions) {
-  return { lang: 'en', base: '', theme: options.theme, userCss: [] as string[], width: options.width, height: options.height };
+  return { lang: 'en', base: '', theme: options.theme, userCss: options.userCss, width: options.width, height: options.height };
 }
 
 export function renderFitPage(slides: FitSlide[], options: SlidesOptions, templates: DeckTemplates): string {
@@ -143,7 +151,7 @@ export function renderFitPage(slides: FitSlide[], options: SlidesOptions, templa
     fitting: true,
     slides,
     fitScript: templates.fitScript,
-    config: { width: options.width, height: options.height, safety: 8 },
+    config: { width: options.width, height: options.height, safety: 8, fragments: options.fragments },
   });
 }
 

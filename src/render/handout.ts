@@ -1,0 +1,99 @@
+/** Handouts: a deck's fitted slides printed N to a page, optionally with speaker notes under each slide. */
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser } from 'puppeteer';
+import { openLocalPage } from '../browser.js';
+import { writeAtomic } from '../output.js';
+import { loadTemplate, readTemplateFile, type TemplateSource } from '../templates.js';
+import type { Deck, SlidesOptions } from './slides.js';
+
+export interface HandoutLayout {
+  cols: number;
+  rows: number;
+  notes: boolean;
+}
+
+/** "2x3" → 2 columns × 3 rows. */
+export function parseLayout(text: string): { cols: number; rows: number } | null {
+  const m = /^(\d)x(\d)$/.exec(text.trim());
+  if (!m) return null;
+  const cols = Number(m[1]);
+  const rows = Number(m[2]);
+  return cols >= 1 && rows >= 1 && cols <= 4 && rows <= 6 ? { cols, rows } : null;
+}
+
+const MM_PER_PX = 25.4 / 96;
+
+/** Page and cell geometry in mm: one slide alone goes landscape, notes or grids go portrait (A4). */
+export function handoutGeometry(layout: HandoutLayout, slide: { width: number; height: number }) {
+  const single = layout.cols === 1 && layout.rows === 1;
+  const page = single && !layout.notes ? { width: 297, height: 210 } : { width: 210, height: 297 };
+  const contentW = page.width - 20;
+  const contentH = page.height - 8 - 5 - 6; // top padding, header, bottom margin
+  const cellW = (contentW - (layout.cols - 1) * 6) / layout.cols;
+  const cellH = (contentH - (layout.rows - 1) * 4) / layout.rows;
+  const ratio = slide.height / slide.width;
+  // With notes, the slide takes at most 55% of the cell; without, all of it.
+  const maxSlideH = layout.notes ? cellH * 0.55 : cellH;
+  const slideW = Math.min(cellW, maxSlideH / ratio);
+  const slideH = slideW * ratio;
+  return {
+    page,
+    cell: { width: round(slideW), height: round(cellH), slideHeight: round(slideH), scale: round((slideW / MM_PER_PX) / slide.width, 5) },
+  };
+}
+
+const round = (n: number, digits = 2) => Number(n.toFixed(digits));
+
+export async function printHandouts(
+  browser: Browser,
+  decks: Deck[],
+  options: SlidesOptions,
+  layout: HandoutLayout,
+  outDir: string,
+  templates: TemplateSource,
+  onBlocked: (url: string) => void,
+): Promise<{ name: string; pages: number }[]> {
+  const [render, css] = await Promise.all([loadTemplate(templates, 'handout.hbs'), readTemplateFile(templates, 'handout.css')]);
+  const dir = path.join(outDir, 'handouts');
+  const perPage = layout.cols * layout.rows;
+  const geometry = handoutGeometry(layout, options);
+  const results: { name: string; pages: number }[] = [];
+  const page = await openLocalPage(browser, onBlocked);
+  try {
+    for (const deck of decks) {
+      const slides = deck.stacks.flat();
+      const pages = [];
+      for (let i = 0; i < slides.length; i += perPage) pages.push({ number: pages.length + 1, slides: slides.slice(i, i + perPage) });
+      const html = render({
+        lang: 'en',
+        title: deck.title,
+        theme: options.theme,
+        userCss: options.userCss,
+        css,
+        ...geometry,
+        cols: layout.cols,
+        rows: layout.rows,
+        notes: layout.notes,
+        pages,
+        pageCount: pages.length,
+      });
+      const temp = path.join(dir, `.${deck.name}.${process.pid}.html`);
+      await writeAtomic(temp, html);
+      try {
+        await page.goto(pathToFileURL(temp).href, { waitUntil: 'load' });
+        await page.waitForSelector('html[data-ready="done"]');
+        await page.evaluate(() => document.fonts.ready);
+        const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, timeout: 60_000 });
+        await writeAtomic(path.join(dir, `${deck.name}.pdf`), pdf);
+      } finally {
+        if (!process.env.STUDYGUIDE_KEEP_TEMP) await rm(temp, { force: true });
+      }
+      results.push({ name: deck.name, pages: pages.length });
+    }
+  } finally {
+    await page.close().catch(() => undefined);
+  }
+  return results;
+}
