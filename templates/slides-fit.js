@@ -49,6 +49,15 @@
       cur.append(block);
       if (fitsSection(cur)) continue;
       block.remove();
+      // On a slide, a block that fits a slide of its own moves there whole (easier to read
+      // than a paragraph cut mid-way); only lists are split to fill the slide.
+      var alone = cur.children.length <= headerCount;
+      var isList = block.tagName === 'UL' || block.tagName === 'OL';
+      if (!alone && !isList) {
+        newPart();
+        queue.unshift(block);
+        continue;
+      }
       var target = cur;
       var pieces = window.StudySplit.split(block, function (node) {
         target.append(node);

@@ -71,11 +71,18 @@
     return parts;
   }
 
+  /** Between sentences when one fits, else between words. */
   function splitParagraph(item, fitsWith) {
     var text = item.textContent;
-    var bounds = [];
-    for (var i = 1; i < text.length; i++) if (/\s/.test(text[i - 1]) && !/\s/.test(text[i])) bounds.push(i);
-    var parts = splitText(item, fitsWith, null, bounds, 12);
+    var words = [];
+    var sentences = [];
+    for (var i = 1; i < text.length; i++) {
+      if (/\s/.test(text[i - 1]) && !/\s/.test(text[i])) {
+        words.push(i);
+        if (/[.!?;:]\s+$/.test(text.slice(Math.max(0, i - 4), i))) sentences.push(i);
+      }
+    }
+    var parts = splitText(item, fitsWith, null, sentences, 12) || splitText(item, fitsWith, null, words, 12);
     if (parts) parts[1].classList.add('cont-p');
     return parts;
   }

@@ -50,6 +50,7 @@ export function createHtmlRenderer() {
   function toHast(nodes: RootContent[], options: HtmlOptions, noteAbsPath: string): HastRoot {
     const root: Root = { type: 'root', children: structuredClone(nodes) };
     visit(root, 'image', (node: Image) => resolveImage(node, options, noteAbsPath));
+    markLeadTerms(root);
     return processor.runSync(root) as HastRoot;
   }
 
@@ -114,6 +115,18 @@ function resolveImage(node: Image, options: HtmlOptions, noteAbsPath: string): v
     },
     hChildren: [{ type: 'text', value: label }],
   };
+}
+
+/**
+ * "**cfn-init** is a helper script…": a paragraph or list item that opens with
+ * a bold term gets that term marked `lead`, so both outputs can make it stand out.
+ */
+function markLeadTerms(root: Root): void {
+  visit(root, (node) => {
+    if (node.type !== 'paragraph') return;
+    const first = node.children[0];
+    if (first?.type === 'strong') first.data = { ...first.data, hProperties: { className: ['lead'] } };
+  });
 }
 
 export function escapeHtml(text: string): string {
