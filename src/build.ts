@@ -1,15 +1,19 @@
 /**
  * The pipeline: notes → topic tree → cheat sheet PDF and slide decks.
- * Data flows one way; I/O is at the edges; one browser per build, always closed.
+ * Data flows one way; I/O is at the edges. A `Builder` keeps what a rebuild
+ * can reuse (the browser, each note's parse by content hash, each slide's fit
+ * by content hash); `build()` is one builder used once and closed.
  */
-import { rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'puppeteer';
+import { VFile } from 'vfile';
 import { VFileMessage } from 'vfile-message';
 import { ensureBrowser, launchBrowser, openLocalPage } from './browser.js';
 import { UserError } from './errors.js';
-import { resolveImages } from './images.js';
-import { loadNotes } from './load.js';
+import { resolveImages, type ImageMap } from './images.js';
+import { loadNotes, type LoadedNote } from './load.js';
 import { copyAtomic, writeAtomic } from './output.js';
 import { createParser, parseNote } from './parse.js';
 import { copyImages, copyReveal, listThemes } from './render/assets.js';
@@ -26,13 +30,16 @@ import {
   renderFitPage,
   topicDeck,
   type Deck,
+  type DeckTemplates,
+  type FitSlide,
+  type FittedSlides,
   type SlidesOptions,
 } from './render/slides.js';
 import { renderIndex } from './render/index.js';
 import { formatMessage, silentReporter, type Reporter } from './report.js';
 import { BUNDLED_TEMPLATES, templatePath, type TemplateSource } from './templates.js';
 import { buildGuide, selectTopics } from './tree.js';
-import type { Guide, Topic } from './types.js';
+import type { Guide, Note, Topic } from './types.js';
 
 export type OutputKind = 'pdf' | 'slides';
 
@@ -109,7 +116,56 @@ export function defaultTitle(notesDir: string): string {
   return base && base.toLowerCase() !== 'notes' ? base.replace(/[-_]+/g, ' ') : 'Study Guide';
 }
 
+/** A build that can run again: watch mode keeps one and rebuilds after each save. */
+export interface Builder {
+  build(): Promise<BuildResult>;
+  /** Close the browser; the builder cannot build after this. */
+  close(): Promise<void>;
+}
+
+/** What a builder keeps between builds. Owned by one builder, never shared. */
+interface BuildCache {
+  /** Parse results by absolute path, valid while the text hash matches; `messages` are the parser's own. */
+  parsed: Map<string, { hash: string; note: Note; messages: VFileMessage[] }>;
+  /** Fitted slides by a hash of the slide and everything that shapes its layout. */
+  fitted: Map<string, string[]>;
+}
+
 export async function build(options: BuildOptions): Promise<BuildResult> {
+  const builder = createBuilder(options);
+  try {
+    return await builder.build();
+  } finally {
+    await builder.close();
+  }
+}
+
+export function createBuilder(options: BuildOptions): Builder {
+  const cache: BuildCache = { parsed: new Map(), fitted: new Map() };
+  const reporter = options.reporter ?? silentReporter;
+  let browserReady: Promise<Browser> | null = options.browser ? Promise.resolve(options.browser) : null;
+  let closed = false;
+  const launch = () => {
+    // Started while images are resolved: a slow network never adds to the launch.
+    browserReady ??= Promise.resolve().then(() => launchBrowser(ensureBrowser((line) => reporter.info(line))));
+    browserReady.catch(() => {
+      browserReady = null; // a failed launch is tried again on the next build
+    });
+    return browserReady;
+  };
+  return {
+    async build() {
+      if (closed) throw new Error('builder is closed');
+      return runBuild(options, cache, launch);
+    },
+    async close() {
+      closed = true;
+      if (!options.browser && browserReady) await (await browserReady.catch(() => null))?.close().catch(() => undefined);
+    },
+  };
+}
+
+async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => Promise<Browser>): Promise<BuildResult> {
   const started = performance.now();
   const reporter = options.reporter ?? silentReporter;
   const cwd = options.cwd ?? process.cwd();
@@ -132,13 +188,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 
   const loaded = await loadNotes(options.notes, cwd);
   stage('load', `${loaded.length} notes`);
-  const parser = createParser();
-  const notes = loaded.flatMap((note) => (note.text === null ? [] : [parseNote(parser, { ...note, text: note.text })]));
-  for (const note of notes) {
-    if (note.mdast.children.length === 0) {
-      note.file.message('empty note, skipped', { place: { line: 1, column: 1 }, ruleId: 'empty', source: 'studyguide' });
-    }
-  }
+  const notes = parseWithCache(loaded, cache.parsed);
   stage('parse', `${notes.length} parsed`);
   const guide = buildGuide(
     notes.filter((n) => n.mdast.children.length > 0),
@@ -147,70 +197,116 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   if (guide.topics.length === 0) throw new UserError(`no content in the notes under ${options.notes}`);
   stage('tree', `${guide.topics.length} topics`);
 
-  // The browser starts while images are resolved: a slow network never adds to the launch.
-  const ownBrowser = !options.browser;
-  const browserReady = options.browser
-    ? Promise.resolve(options.browser)
-    : Promise.resolve().then(() => launchBrowser(ensureBrowser((line) => reporter.info(line))));
-  browserReady.catch(() => undefined); // awaited below; avoid an unhandled rejection meanwhile
-  try {
-    const images = await resolveImages(guide, {
-      notesDir,
-      cacheDir: path.join(outDir, '.cache', 'images'),
-      offline: options.offline ?? false,
-    });
-    await copyImages(images, outDir);
-    stage('images', `${images.size} images`);
+  const browserReady = launch();
+  const images = await resolveImages(guide, {
+    notesDir,
+    cacheDir: path.join(outDir, '.cache', 'images'),
+    offline: options.offline ?? false,
+  });
+  await copyImages(images, outDir);
+  stage('images', `${images.size} images`);
 
-    const renderer = createHtmlRenderer();
-    const templates: TemplateSource = { dirs: [path.join(notesDir, '.studyguide', 'templates'), BUNDLED_TEMPLATES] };
-    const browser = await browserReady;
-    stage('browser', ownBrowser ? 'launched' : 'reused');
+  const renderer = createHtmlRenderer();
+  const templates: TemplateSource = { dirs: [path.join(notesDir, '.studyguide', 'templates'), BUNDLED_TEMPLATES] };
+  const browser = await browserReady;
+  stage('browser', 'ready');
 
-    const blocked: string[] = [];
-    const sheetTopics = selectTopics(cheatsheetTopics(guide), options.topics ?? []);
-    if (only.has('pdf') && sheetTopics.length === 0) {
-      throw new UserError(`--topics ${(options.topics ?? []).join(', ')} matched no topic of the cheat sheet`);
-    }
-    const [pdf, decks] = await Promise.all([
-      only.has('pdf')
-        ? buildCheatsheet(browser, renderer.renderTopics(sheetTopics, { images, assetPrefix: '' }), { guide, outDir, templates, options, blocked })
-        : null,
-      only.has('slides')
-        ? buildDecks(browser, renderer.renderTopics(guide.topics, { images, assetPrefix: '../' }), { guide, outDir, templates, options, blocked })
-        : null,
-    ]);
-    if (pdf) stage('cheatsheet', `${pdf.pages} pages at ${pdf.fontPt} pt`);
-    if (decks) stage('slides', `${decks.length} decks`);
-
-    const warnings: VFileMessage[] = notes.flatMap((n) => n.file.messages);
-    for (const url of new Set(blocked)) warnings.push(new VFileMessage(`the browser tried to load a non-local resource (blocked): ${url}`));
-    if (pdf?.warning) warnings.push(new VFileMessage(pdf.warning));
-    if (pdf && pdf.stranded.length > 0) warnings.push(new VFileMessage(`cheat sheet: heading left at a column end: ${pdf.stranded.join(', ')}`));
-    if (pdf && pdf.pages !== pdf.layoutPages) {
-      warnings.push(new VFileMessage(`cheat sheet: laid out ${pdf.layoutPages} pages but the PDF has ${pdf.pages}`));
-    }
-
-    await writeAtomic(
-      path.join(outDir, 'index.html'),
-      await renderIndex(guide, { pdfPages: pdf?.pages ?? null, decks, warnings: warnings.map(formatMessage) }, templates),
-    );
-    stage('index', 'written');
-    const slideCount = decks?.find((d) => d.name === 'all')?.slides ?? 0;
-    return {
-      guide,
-      topics: guide.topics.length,
-      pdfPages: pdf?.pages ?? null,
-      pdfFontPt: pdf?.fontPt ?? null,
-      decks: decks?.length ?? 0,
-      slides: slideCount,
-      warnings,
-      seconds: (performance.now() - started) / 1000,
-      timings,
-    };
-  } finally {
-    if (ownBrowser) await (await browserReady.catch(() => null))?.close().catch(() => undefined);
+  const blocked: string[] = [];
+  const sheetTopics = selectTopics(cheatsheetTopics(guide), options.topics ?? []);
+  if (only.has('pdf') && sheetTopics.length === 0) {
+    throw new UserError(`--topics ${(options.topics ?? []).join(', ')} matched no topic of the cheat sheet`);
   }
+  const ctx: StageContext = { guide, outDir, templates, options, blocked, cache, imageStamp: await imageStamp(images) };
+  // The PDF and the decks render concurrently, each in its own page of the one browser.
+  const [pdf, decks] = await Promise.all([
+    only.has('pdf') ? buildCheatsheet(browser, renderer.renderTopics(sheetTopics, { images, assetPrefix: '' }), ctx) : null,
+    only.has('slides') ? buildDecks(browser, renderer.renderTopics(guide.topics, { images, assetPrefix: '../' }), ctx) : null,
+  ]);
+  if (pdf) stage('cheatsheet', `${pdf.pages} pages at ${pdf.fontPt} pt`);
+  if (decks) stage('slides', `${decks.length} decks`);
+
+  const warnings: VFileMessage[] = notes.flatMap((n) => n.file.messages);
+  for (const url of new Set(blocked)) warnings.push(new VFileMessage(`the browser tried to load a non-local resource (blocked): ${url}`));
+  if (pdf?.warning) warnings.push(new VFileMessage(pdf.warning));
+  if (pdf && pdf.stranded.length > 0) warnings.push(new VFileMessage(`cheat sheet: heading left at a column end: ${pdf.stranded.join(', ')}`));
+  if (pdf && pdf.pages !== pdf.layoutPages) {
+    warnings.push(new VFileMessage(`cheat sheet: laid out ${pdf.layoutPages} pages but the PDF has ${pdf.pages}`));
+  }
+
+  await writeAtomic(
+    path.join(outDir, 'index.html'),
+    await renderIndex(guide, { pdfPages: pdf?.pages ?? null, decks, warnings: warnings.map(formatMessage) }, templates),
+  );
+  await removeStale(outDir, [
+    ...(decks ?? []).map((d) => `slides/${d.name}.html`),
+    ...(decks ?? []).filter((d) => d.handoutPages).map((d) => `handouts/${d.name}.pdf`),
+  ]);
+  stage('index', 'written');
+  return {
+    guide,
+    topics: guide.topics.length,
+    pdfPages: pdf?.pages ?? null,
+    pdfFontPt: pdf?.fontPt ?? null,
+    decks: decks?.length ?? 0,
+    slides: decks?.find((d) => d.name === 'all')?.slides ?? 0,
+    warnings,
+    seconds: (performance.now() - started) / 1000,
+    timings,
+  };
+}
+
+/**
+ * Parse each note, reusing the last parse of a note whose text has not
+ * changed. Each build gets fresh VFiles (with the parse's messages), so
+ * messages of one build never leak into the next.
+ */
+function parseWithCache(loaded: LoadedNote[], parsed: BuildCache['parsed']): Note[] {
+  const parser = createParser();
+  const seen = new Set<string>();
+  const notes = loaded.flatMap((entry) => {
+    if (entry.text === null) return [];
+    seen.add(entry.absPath);
+    const hash = createHash('sha1').update(entry.text).digest('hex');
+    let hit = parsed.get(entry.absPath);
+    if (!hit || hit.hash !== hash) {
+      const loadMessages = entry.file.messages.length;
+      const note = parseNote(parser, { ...entry, text: entry.text });
+      if (note.mdast.children.length === 0) {
+        note.file.message('empty note, skipped', { place: { line: 1, column: 1 }, ruleId: 'empty', source: 'studyguide' });
+      }
+      hit = { hash, note, messages: note.file.messages.slice(loadMessages) };
+      parsed.set(entry.absPath, hit);
+    }
+    const file = new VFile({ path: entry.path, value: entry.text });
+    file.messages.push(...entry.file.messages, ...hit.messages);
+    return [{ ...hit.note, path: entry.path, file }];
+  });
+  for (const key of parsed.keys()) if (!seen.has(key)) parsed.delete(key);
+  return notes;
+}
+
+/** Size and time of every image file shown: a changed image re-fits the slides. */
+async function imageStamp(images: ImageMap): Promise<string> {
+  const files = [...new Set([...images.values()].flatMap((i) => (i.kind === 'file' ? [i.source] : [])))].sort();
+  const stats = await Promise.all(files.map((f) => stat(f).then((s) => `${f}:${s.size}:${s.mtimeMs}`, () => f)));
+  return stats.join('|');
+}
+
+const MANIFEST = '.studyguide-outputs.json';
+
+/** Remove decks and handouts a previous build wrote that this one did not (a deleted or renamed topic). */
+async function removeStale(outDir: string, current: string[]): Promise<void> {
+  const file = path.join(outDir, MANIFEST);
+  const previous = await readFile(file, 'utf8')
+    .then((text) => JSON.parse(text) as string[])
+    .catch(() => [] as string[]);
+  const keep = new Set(current);
+  await Promise.all(
+    previous
+      .filter((rel) => !keep.has(rel) && /^(slides|handouts)\/[^/]+\.(html|pdf)$/.test(rel))
+      .map((rel) => rm(path.join(outDir, rel), { force: true })),
+  );
+  await writeAtomic(file, JSON.stringify([...keep].sort(), null, 1));
 }
 
 /** Topics whose note does not opt out of the cheat sheet (`cheatsheet: false`). */
@@ -224,6 +320,9 @@ interface StageContext {
   templates: TemplateSource;
   options: BuildOptions;
   blocked: string[];
+  cache: BuildCache;
+  /** Changes when any image the outputs show changes: part of the fit cache's key. */
+  imageStamp: string;
 }
 
 async function buildCheatsheet(browser: Browser, topics: RenderedTopic[], ctx: StageContext) {
@@ -288,17 +387,8 @@ async function buildDecks(browser: Browser, topics: RenderedTopic[], ctx: StageC
     copyReveal(slidesDir, slideOptions.theme),
     copyAtomic(templatePath(ctx.templates, 'slides.css'), path.join(slidesDir, 'studyguide.css')),
   ]);
-  const fitFile = path.join(slidesDir, `.fit-${process.pid}.html`);
-  await writeAtomic(fitFile, renderFitPage(fitSlides(guide.title, topics), slideOptions, templates));
-  const page = await openLocalPage(browser, (url) => ctx.blocked.push(url));
-  let fitted;
-  try {
-    fitted = await fitInBrowser(page, fitFile, slideOptions);
-  } finally {
-    await page.close().catch(() => undefined);
-    if (!process.env.STUDYGUIDE_KEEP_TEMP) await rm(fitFile, { force: true });
-  }
-  const decks: Deck[] = [allDeck(guide.title, topics, fitted.slides), ...topics.map((t) => topicDeck(guide.title, t, fitted.slides))];
+  const fitted = await fitWithCache(browser, fitSlides(guide.title, topics), slideOptions, templates, ctx, slidesDir);
+  const decks: Deck[] = [allDeck(guide.title, topics, fitted), ...topics.map((t) => topicDeck(guide.title, t, fitted))];
   await Promise.all(decks.map((deck) => writeAtomic(path.join(slidesDir, `${deck.name}.html`), renderDeck(deck, slideOptions, templates))));
   const handouts = options.handout
     ? await printHandouts(browser, decks, slideOptions, { ...layout, notes: options.handoutNotes ?? false }, outDir, ctx.templates, (url) =>
@@ -313,6 +403,50 @@ async function buildDecks(browser: Browser, topics: RenderedTopic[], ctx: StageC
     source: sources.get(deck.name),
     handoutPages: handouts.find((h) => h.name === deck.name)?.pages,
   }));
+}
+
+/**
+ * Fit only the slides whose content (or whose layout environment: templates,
+ * theme, stylesheets, images) changed since the last build; the rest come
+ * from the cache. An edit to one note fits that note's slides only.
+ */
+async function fitWithCache(
+  browser: Browser,
+  slides: FitSlide[],
+  options: SlidesOptions,
+  templates: DeckTemplates,
+  ctx: StageContext,
+  slidesDir: string,
+): Promise<FittedSlides> {
+  const env = createHash('sha1');
+  env.update(JSON.stringify(options)).update(templates.fitScript).update(ctx.imageStamp);
+  for (const file of ['slides.hbs', 'slides.css']) env.update(await readFile(templatePath(ctx.templates, file)));
+  for (const css of options.userCss) env.update(await readFile(path.join(slidesDir, css)));
+  const envHash = env.digest('hex');
+  const keyOf = (slide: FitSlide) => createHash('sha1').update(envHash).update(JSON.stringify(slide)).digest('hex');
+
+  const result: FittedSlides = {};
+  const missing = slides.filter((slide) => {
+    const hit = ctx.cache.fitted.get(keyOf(slide));
+    if (hit) result[slide.key] = hit;
+    return !hit;
+  });
+  if (missing.length === 0) return result;
+  const fitFile = path.join(slidesDir, `.fit-${process.pid}-${Date.now()}.html`);
+  await writeAtomic(fitFile, renderFitPage(missing, options, templates));
+  const page = await openLocalPage(browser, (url) => ctx.blocked.push(url));
+  try {
+    const fresh = await fitInBrowser(page, fitFile, options);
+    for (const slide of missing) {
+      const sections = fresh.slides[slide.key] ?? [];
+      result[slide.key] = sections;
+      ctx.cache.fitted.set(keyOf(slide), sections);
+    }
+  } finally {
+    await page.close().catch(() => undefined);
+    if (!process.env.STUDYGUIDE_KEEP_TEMP) await rm(fitFile, { force: true });
+  }
+  return result;
 }
 
 /** Copy the user's deck stylesheets next to the decks; returns their paths relative to the slides folder. */
