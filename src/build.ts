@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser } from 'puppeteer';
+import type { Browser, Page } from 'puppeteer';
 import { VFile } from 'vfile';
 import { VFileMessage } from 'vfile-message';
 import { ensureBrowser, launchBrowser, openLocalPage } from './browser.js';
@@ -129,6 +129,10 @@ interface BuildCache {
   parsed: Map<string, { hash: string; note: Note; messages: VFileMessage[] }>;
   /** Fitted slides by a hash of the slide and everything that shapes its layout. */
   fitted: Map<string, string[]>;
+  /** Font stylesheets, once copied. */
+  fonts?: string[];
+  /** The cheat sheet's page, kept open; `shellKey` says what it shows (see renderCheatsheetHtml). */
+  sheet?: { page: Page; shellKey: string; blocked: string[] };
 }
 
 export async function build(options: BuildOptions): Promise<BuildResult> {
@@ -160,6 +164,7 @@ export function createBuilder(options: BuildOptions): Builder {
     },
     async close() {
       closed = true;
+      await cache.sheet?.page.close().catch(() => undefined);
       if (!options.browser && browserReady) await (await browserReady.catch(() => null))?.close().catch(() => undefined);
     },
   };
@@ -326,8 +331,9 @@ interface StageContext {
 }
 
 async function buildCheatsheet(browser: Browser, topics: RenderedTopic[], ctx: StageContext) {
-  const { options, outDir } = ctx;
-  const fontSheets = await copyFonts(outDir);
+  const { options, outDir, cache } = ctx;
+  cache.fonts ??= await copyFonts(outDir);
+  const fontSheets = cache.fonts;
   const settings = (fontPt: number): CheatsheetOptions => ({
     title: ctx.guide.title,
     paper: options.paper ?? DEFAULTS.paper,
@@ -338,21 +344,30 @@ async function buildCheatsheet(browser: Browser, topics: RenderedTopic[], ctx: S
   });
   const startPt = options.fontPt ?? DEFAULTS.fontPt;
   const htmlFile = path.join(outDir, 'cheatsheet.html');
-  await writeAtomic(htmlFile, await renderCheatsheetHtml(topics, settings(startPt), ctx.templates, fontSheets));
+  const sheet = await renderCheatsheetHtml(topics, settings(startPt), ctx.templates, fontSheets);
+  await writeAtomic(htmlFile, sheet.html);
   const minPt = options.minFontPt ?? DEFAULTS.minFontPt;
   const fit = options.pages ? { pages: options.pages, minPt, maxPt: Math.max(DEFAULTS.maxFontPt, minPt), startPt } : undefined;
-  const page = await openLocalPage(browser, (url) => ctx.blocked.push(url));
+
+  // The page stays open between builds: a rebuild swaps the content in instead of reloading.
+  const open = cache.sheet && !cache.sheet.page.isClosed() ? cache.sheet : null;
+  const page = open?.page ?? (await openLocalPage(browser, (url) => cache.sheet?.blocked.push(url)));
+  const inPlace = open && open.shellKey === sheet.shellKey ? sheet.html : undefined;
+  cache.sheet = { page, shellKey: sheet.shellKey, blocked: ctx.blocked };
   try {
-    const { pdf, layout } = await printCheatsheet(page, htmlFile, fit);
+    const { pdf, layout } = await printCheatsheet(page, htmlFile, fit, inPlace);
     await writeAtomic(path.join(outDir, 'cheatsheet.pdf'), pdf);
     // The web version shows the size the PDF was printed at.
-    if (layout.fontPt !== startPt) await writeAtomic(htmlFile, await renderCheatsheetHtml(topics, settings(layout.fontPt), ctx.templates, fontSheets));
+    if (layout.fontPt !== startPt) await writeAtomic(htmlFile, (await renderCheatsheetHtml(topics, settings(layout.fontPt), ctx.templates, fontSheets)).html);
     const pages = pdfPageCount(pdf);
     const warning =
       fit && !layout.fitted ? `cheat sheet needs ${pages} pages at ${minPt} pt; asked for ${fit.pages} (lower --min-font-size, add --columns, or choose --topics)` : null;
     return { pages, fontPt: layout.fontPt, layoutPages: layout.pages, stranded: layout.stranded, warning };
-  } finally {
+  } catch (error) {
+    // A page in an unknown state is not reused.
+    cache.sheet = undefined;
     await page.close().catch(() => undefined);
+    throw error;
   }
 }
 

@@ -2,7 +2,8 @@
  * `studyguide.config.json`: every build option, so a guide's settings live
  * with its notes. CLI flags override it; a bad key is a clear error naming it.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import type { BuildOptions } from './build.js';
 import { UserError } from './errors.js';
@@ -75,24 +76,35 @@ export function validateConfig(data: unknown, where: string): ConfigFile {
   return data as ConfigFile;
 }
 
-/** Read the config file: the given path (must exist), else `studyguide.config.json` in `cwd` if there is one. */
+/**
+ * Read the config file: the given path (must exist), else `studyguide.config.json`
+ * (or `studyguide.config.js`, whose default export is the options) in `cwd`.
+ */
 export async function loadConfig(file: string | undefined, cwd = process.cwd()): Promise<ConfigFile> {
-  const target = path.resolve(cwd, file ?? CONFIG_FILE);
-  let text: string;
-  try {
-    text = await readFile(target, 'utf8');
-  } catch {
-    if (file) throw new UserError(`config file not found: ${file}`);
-    return {};
+  const candidates = file ? [file] : [CONFIG_FILE, CONFIG_FILE.replace(/\.json$/, '.js')];
+  for (const candidate of candidates) {
+    const target = path.resolve(cwd, candidate);
+    const shown = path.relative(cwd, target) || target;
+    if (!(await stat(target).catch(() => null))) continue;
+    if (target.endsWith('.js') || target.endsWith('.mjs')) {
+      let module: { default?: unknown };
+      try {
+        module = (await import(pathToFileURL(target).href)) as { default?: unknown };
+      } catch (error) {
+        throw new UserError(`${shown}: cannot load: ${(error as Error).message.split('\n')[0]}`);
+      }
+      return validateConfig(module.default, shown);
+    }
+    let data: unknown;
+    try {
+      data = JSON.parse(await readFile(target, 'utf8'));
+    } catch (error) {
+      throw new UserError(`${shown}: invalid JSON: ${(error as Error).message}`);
+    }
+    return validateConfig(data, shown);
   }
-  const shown = path.relative(cwd, target) || target;
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`${shown}: invalid JSON: ${(error as Error).message}`);
-  }
-  return validateConfig(data, shown);
+  if (file) throw new UserError(`config file not found: ${file}`);
+  return {};
 }
 
 /** Config file keys → build options (the file uses the CLI's names). */

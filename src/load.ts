@@ -81,7 +81,8 @@ export async function loadNotes(dir: string, cwd = process.cwd()): Promise<Loade
 }
 
 export async function loadNote(absPath: string, cwd = process.cwd()): Promise<LoadedNote> {
-  const display = path.relative(cwd, absPath) || absPath;
+  const relative = path.relative(cwd, absPath);
+  const display = relative && !relative.startsWith('..') ? relative : absPath;
   const file = new VFile({ path: display });
   let text: string | null = null;
   try {

@@ -257,8 +257,19 @@
    */
   function loadFonts() {
     if (!document.fonts) return Promise.resolve();
-    // Text of the notes plus the glyphs the stylesheet adds (::before/::after content).
-    var text = (flow.textContent || 'a') + (config.cssGlyphs || '');
+    // The characters of the notes plus the glyphs the stylesheet adds (::before/::after
+    // content), each once: that is all the faces' unicode ranges need to know.
+    var seen = {};
+    var text = '';
+    var all = (flow.textContent || 'a') + (config.cssGlyphs || '');
+    for (var i = 0; i < all.length; i++) {
+      var c = all.charCodeAt(i);
+      var ch = c >= 0xd800 && c <= 0xdbff ? all.slice(i, ++i + 1) : all[i];
+      if (!seen[ch]) {
+        seen[ch] = true;
+        text += ch;
+      }
+    }
     var specs = config.fontSpecs || [];
     return Promise.all(
       specs.map(function (spec) {
@@ -286,7 +297,34 @@
     else window.addEventListener('load', go);
   }
 
+  /** Images of the flow, loaded (or failed): their size is needed before measuring. */
+  function imagesSettled() {
+    return Promise.all(
+      Array.prototype.map.call(flow.querySelectorAll('img'), function (img) {
+        return img.complete ? null : new Promise(function (resolve) {
+          img.addEventListener('load', resolve);
+          img.addEventListener('error', resolve);
+        });
+      }),
+    );
+  }
+
+  /**
+   * Watch mode: take the flow of a newly built sheet (same template and
+   * settings) and lay it out again, without reloading the page and its fonts.
+   */
+  function update(html) {
+    var next = new DOMParser().parseFromString(html, 'text/html').getElementById('flow');
+    flow.innerHTML = next ? next.innerHTML : '';
+    return imagesSettled()
+      .then(loadFonts)
+      .then(function () {
+        return (window.studyguide.result = layout({ fontPt: config.fontPt }));
+      });
+  }
+
   window.studyguide = {
+    update: update,
     layout: function (options) {
       return (window.studyguide.result = layout(options));
     },

@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'puppeteer';
 import type { TemplateSource } from '../templates.js';
 import { loadTemplate, readTemplateFile } from '../templates.js';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { FONT_STACKS } from './fonts.js';
@@ -66,23 +67,33 @@ export function flowItems(topics: RenderedTopic[]): FlowItem[] {
   return items;
 }
 
+export interface CheatsheetHtml {
+  html: string;
+  /**
+   * Identifies everything but the content (template, styles, script,
+   * settings): two sheets with the same key differ only in their flow.
+   */
+  shellKey: string;
+}
+
 export async function renderCheatsheetHtml(
   topics: RenderedTopic[],
   options: CheatsheetOptions,
   templates: TemplateSource,
   /** Font stylesheets, relative to the cheat sheet's folder (see fonts.ts). */
   fontSheets: string[],
-): Promise<string> {
+): Promise<CheatsheetHtml> {
   const require = createRequire(import.meta.url);
-  const [template, css, script, codeCss] = await Promise.all([
+  const [template, source, css, script, codeCss] = await Promise.all([
     loadTemplate(templates, 'cheatsheet.hbs'),
+    readTemplateFile(templates, 'cheatsheet.hbs'),
     readTemplateFile(templates, 'cheatsheet.css'),
     Promise.all([readTemplateFile(templates, 'split.js'), readTemplateFile(templates, 'cheatsheet.js')]).then((parts) => parts.join('\n')),
     readFile(require.resolve('highlight.js/styles/github.css'), 'utf8'),
   ]);
   const [w, h] = PAPER[options.paper];
   const page = options.landscape ? { width: h, height: w } : { width: w, height: h };
-  return template({
+  const shell = {
     lang: 'en',
     title: options.title,
     page,
@@ -101,8 +112,9 @@ export async function renderCheatsheetHtml(
       fontSpecs: FONT_SPECS,
       cssGlyphs: '🖼…»·',
     },
-    items: flowItems(topics),
-  });
+  };
+  const shellKey = createHash('sha1').update(source).update(JSON.stringify(shell)).digest('hex');
+  return { html: template({ ...shell, items: flowItems(topics) }), shellKey };
 }
 
 export interface LayoutResult {
@@ -131,16 +143,28 @@ export interface FitOptions {
 }
 
 /**
- * Load the cheat sheet HTML (a file, so its assets resolve), let it lay out,
- * fit it to `fit.pages` if asked (in the page, measuring the real layout), and
- * print it once.
+ * Lay the cheat sheet out in `page` and print it once. The page loads the
+ * HTML file (so its assets resolve); in watch mode, when the page already shows
+ * a sheet of the same template and settings, only the content is swapped in
+ * (`inPlace`): no reload, no font loading. With `fit`, the size is searched in
+ * the page against the real layout before printing.
  */
-export async function printCheatsheet(page: Page, htmlFile: string, fit?: FitOptions): Promise<{ pdf: Uint8Array; layout: LayoutResult }> {
-  await page.emulateMediaType('print');
-  await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load' });
-  await page.waitForSelector('html[data-layout="done"]', { timeout: 30_000 });
+export async function printCheatsheet(
+  page: Page,
+  htmlFile: string,
+  fit?: FitOptions,
+  inPlace?: string,
+): Promise<{ pdf: Uint8Array; layout: LayoutResult }> {
+  type InPage = { studyguide: { update(html: string): Promise<unknown>; fitPages(o: FitOptions): unknown } };
+  if (inPlace !== undefined) {
+    await page.evaluate((html) => (window as unknown as InPage).studyguide.update(html), inPlace);
+  } else {
+    await page.emulateMediaType('print');
+    await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load' });
+    await page.waitForSelector('html[data-layout="done"]', { timeout: 30_000 });
+  }
   const layout = (await (fit
-    ? page.evaluate((opts) => (window as unknown as { studyguide: { fitPages(o: FitOptions): unknown } }).studyguide.fitPages(opts), fit)
+    ? page.evaluate((opts) => (window as unknown as InPage).studyguide.fitPages(opts), fit)
     : page.evaluate('window.studyguide.result'))) as LayoutResult;
   const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout: 60_000 });
   return { pdf, layout };

@@ -1,0 +1,113 @@
+/**
+ * `studyguide serve`: the output folder over HTTP on 127.0.0.1, with live
+ * reload by server-sent events. The reload script is added to HTML as it is
+ * served; the files on disk stay as the build wrote them.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { UserError } from './errors.js';
+import { readTemplateFile, type TemplateSource } from './templates.js';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.pdf': 'application/pdf',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.eot': 'application/vnd.ms-fontobject',
+};
+
+export interface Server {
+  url: string;
+  port: number;
+  /** Tell every open page to reload. */
+  reload(): void;
+  /** Show a failed build's message on every open page. */
+  failed(message: string): void;
+  close(): Promise<void>;
+}
+
+export async function serve(outDir: string, port: number, templates: TemplateSource): Promise<Server> {
+  const root = path.resolve(outDir);
+  const script = await readTemplateFile(templates, 'live-reload.js');
+  const clients = new Set<http.ServerResponse>();
+  const pdfViewer = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>cheat sheet (live)</title><link rel="icon" href="data:,">
+<style>html,body,iframe{margin:0;width:100%;height:100%;border:0}</style></head>
+<body><iframe src="/cheatsheet.pdf" title="cheat sheet"></iframe><script>${script}</script></body></html>`;
+
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/__studyguide/events') {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.write('retry: 500\n\n');
+      clients.add(res);
+      req.on('close', () => clients.delete(res));
+      return;
+    }
+    if (url.pathname === '/__studyguide/pdf') {
+      res.writeHead(200, { 'content-type': TYPES['.html']!, 'cache-control': 'no-store' }).end(pdfViewer);
+      return;
+    }
+    let file = path.join(root, decodeURIComponent(url.pathname));
+    if (path.relative(root, file).startsWith('..')) {
+      res.writeHead(403).end();
+      return;
+    }
+    const info = await stat(file).catch(() => null);
+    if (info?.isDirectory()) file = path.join(file, 'index.html');
+    const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+    try {
+      if (type.startsWith('text/html')) {
+        const html = await readFile(file, 'utf8');
+        const tag = `<script>${script}</script>`;
+        const body = html.includes('</body>') ? html.replace('</body>', `${tag}\n</body>`) : html + tag;
+        res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+      } else {
+        await stat(file);
+        res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+        createReadStream(file).pipe(res);
+      }
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new UserError(`port ${port} on 127.0.0.1 is already in use; pass another --port`, 3)
+          : new UserError(`cannot serve on 127.0.0.1:${port}: ${error.message}`, 3),
+      );
+    });
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const actual = (server.address() as AddressInfo).port;
+  const send = (event: string, data: string) => {
+    const payload = `event: ${event}\ndata: ${data.split('\n').join('\ndata: ')}\n\n`;
+    for (const client of clients) client.write(payload);
+  };
+  return {
+    url: `http://127.0.0.1:${actual}/`,
+    port: actual,
+    reload: () => send('reload', String(Date.now())),
+    failed: (message) => send('failed', message),
+    async close() {
+      for (const client of clients) client.end();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
