@@ -71,7 +71,9 @@ export async function launchBrowser(executablePath: string): Promise<Browser> {
   // The sandbox needs an unprivileged user; as root (CI, containers) Chromium refuses to start with it.
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   try {
-    return await puppeteer.launch({ executablePath, headless: true, args, timeout: 30_000 });
+    // Ctrl-C and SIGTERM are handled by the CLI (it closes watchers and servers first);
+    // the browser is still killed on any process exit.
+    return await puppeteer.launch({ executablePath, headless: true, args, timeout: 30_000, handleSIGINT: false, handleSIGTERM: false });
   } catch (error) {
     throw new UserError(`could not start the browser at ${executablePath}: ${(error as Error).message.split('\n')[0]}; ${FIX}`, 3);
   }

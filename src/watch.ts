@@ -14,6 +14,8 @@ export interface WatchOptions extends BuildOptions {
   debounceMs?: number;
   /** Also watch this config file. */
   configFile?: string;
+  /** A build starts (after the changes in `changed`). */
+  onBuildStart?: (changed: string[]) => void;
   /** After each build: its result, or the error it failed with. */
   onBuild?: (outcome: { result?: BuildResult; error?: unknown; changed: string[] }) => void;
 }
@@ -41,6 +43,7 @@ export function watch(options: WatchOptions): Watcher {
       dirty = false;
       const files = [...changed];
       changed = new Set();
+      options.onBuildStart?.(files);
       try {
         const result = await builder.build();
         options.onBuild?.({ result, changed: files });

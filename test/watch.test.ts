@@ -1,0 +1,273 @@
+/** Regeneration after edits: watch, incremental outputs, live reload — real files, real browser, real timing. */
+import { spawn } from 'node:child_process';
+import { cp, mkdir, readFile, rm, stat, writeFile, appendFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BuildResult } from '../src/build.js';
+import { formatMessage } from '../src/report.js';
+import { serve } from '../src/serve.js';
+import { BUNDLED_TEMPLATES } from '../src/templates.js';
+import { watch, type Watcher } from '../src/watch.js';
+import { CLI, NOTES, ROOT, launchTestBrowser, tempDir } from './helpers.js';
+
+interface Outcome {
+  result?: BuildResult;
+  error?: unknown;
+  changed: string[];
+}
+
+/** A watcher on a copy of the bundled notes, with a queue of build outcomes to wait on. */
+async function watched(extra: Partial<Parameters<typeof watch>[0]> = {}) {
+  const dir = await tempDir();
+  const notes = path.join(dir, 'notes');
+  const out = path.join(dir, 'out');
+  await cp(NOTES, notes, { recursive: true });
+  const outcomes: Outcome[] = [];
+  const waiters: ((o: Outcome) => void)[] = [];
+  let running = 0;
+  let maxRunning = 0;
+  let builds = 0;
+  const watcher: Watcher = watch({
+    notes,
+    out,
+    offline: true,
+    debounceMs: 60,
+    onBuildStart: () => {
+      running += 1;
+      builds += 1;
+      maxRunning = Math.max(maxRunning, running);
+    },
+    onBuild: (outcome) => {
+      running -= 1;
+      const waiter = waiters.shift();
+      if (waiter) waiter(outcome);
+      else outcomes.push(outcome);
+    },
+    ...extra,
+  });
+  await watcher.ready;
+  outcomes.length = 0; // the first build
+  const next = () => new Promise<Outcome>((resolve) => (outcomes.length ? resolve(outcomes.shift()!) : waiters.push(resolve)));
+  /** Wait until builds settle: the last outcome after a quiet period. */
+  const settle = async (quietMs = 1500) => {
+    let last = await next();
+    for (;;) {
+      const more = await Promise.race([next(), new Promise<null>((r) => setTimeout(() => r(null), quietMs))]);
+      if (!more) return last;
+      last = more;
+    }
+  };
+  return { dir, notes, out, watcher, next, settle, stats: () => ({ builds, maxRunning }) };
+}
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchTestBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('studyguide watch', () => {
+  it('picks up an edit, rewriting only the outputs that changed', async () => {
+    const w = await watched();
+    try {
+      const untouched = path.join(w.out, 'slides', 'cloud-hsm.html');
+      const before = (await stat(untouched)).mtimeMs;
+      await appendFile(path.join(w.notes, '04-vpc.md'), '\nNo: a VPC stays in one region (edited).\n');
+      const { result, error } = await w.next();
+      expect(error).toBeUndefined();
+      expect(result!.topics).toBe(6);
+      expect(await readFile(path.join(w.out, 'slides', 'vpc.html'), 'utf8')).toContain('a VPC stays in one region (edited)');
+      expect(await readFile(path.join(w.out, 'slides', 'all.html'), 'utf8')).toContain('a VPC stays in one region (edited)');
+      expect((await stat(untouched)).mtimeMs).toBe(before);
+    } finally {
+      await w.watcher.close();
+    }
+  });
+
+  it('adds a deck for a new note and removes it when the note is deleted', async () => {
+    const w = await watched();
+    try {
+      const note = path.join(w.notes, '07-iam-basics.md');
+      await writeFile(note, '# IAM basics\n\nUsers, groups, roles and policies.\n');
+      let outcome = await w.next();
+      expect(outcome.result!.topics).toBe(7);
+      expect(existsSync(path.join(w.out, 'slides', 'iam-basics.html'))).toBe(true);
+      expect(await readFile(path.join(w.out, 'index.html'), 'utf8')).toContain('slides/iam-basics.html');
+      await rm(note);
+      outcome = await w.next();
+      expect(outcome.result!.topics).toBe(6);
+      expect(existsSync(path.join(w.out, 'slides', 'iam-basics.html'))).toBe(false);
+      expect(await readFile(path.join(w.out, 'index.html'), 'utf8')).not.toContain('iam-basics');
+    } finally {
+      await w.watcher.close();
+    }
+  });
+
+  it('rebuilds after a template change (a notes-folder override)', async () => {
+    const w = await watched();
+    try {
+      const dir = path.join(w.notes, '.studyguide', 'templates');
+      await mkdir(dir, { recursive: true });
+      const css = `${await readFile(path.join(BUNDLED_TEMPLATES, 'slides.css'), 'utf8')}\n.reveal h2 { color: rgb(1, 2, 3); }\n`;
+      await writeFile(path.join(dir, 'slides.css'), css);
+      const outcome = await w.settle(800);
+      expect(outcome.error).toBeUndefined();
+      expect(await readFile(path.join(w.out, 'slides', 'studyguide.css'), 'utf8')).toContain('rgb(1, 2, 3)');
+    } finally {
+      await w.watcher.close();
+    }
+  });
+
+  it('a burst of 50 saves in a second ends with the last save, never two builds at once', async () => {
+    const w = await watched();
+    try {
+      const file = path.join(w.notes, '04-vpc.md');
+      const original = await readFile(file, 'utf8');
+      for (let i = 0; i < 50; i++) {
+        await writeFile(file, `${original}\nsave number ${i}\n`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      const last = await w.settle();
+      expect(last.error).toBeUndefined();
+      const html = await readFile(path.join(w.out, 'slides', 'vpc.html'), 'utf8');
+      expect(html).toContain('save number 49');
+      expect(html).not.toMatch(/save number [0-8]?\d(?!\d)(?<!49)/);
+      const { builds, maxRunning } = w.stats();
+      expect(maxRunning).toBe(1);
+      expect(builds).toBeLessThan(50);
+    } finally {
+      await w.watcher.close();
+    }
+  });
+
+  it('reports a broken note or template with its position and recovers after the fix', async () => {
+    const w = await watched();
+    try {
+      const note = path.join(w.notes, '04-vpc.md');
+      const original = await readFile(note, 'utf8');
+      await writeFile(note, `---\ntitle: [broken\n---\n${original}`);
+      let outcome = await w.next();
+      expect(outcome.result!.warnings.map(formatMessage).some((m) => /04-vpc\.md:\d+:\d+ invalid front matter/.test(m))).toBe(true);
+
+      const dir = path.join(w.notes, '.studyguide', 'templates');
+      await mkdir(dir, { recursive: true });
+      await writeFile(path.join(dir, 'index.hbs'), '<html>{{#each decks}}\n<p>{{title}</p>\n</html>\n');
+      outcome = await w.settle(800);
+      expect(String(outcome.error)).toMatch(/index\.hbs: template error: .*line 2/i);
+
+      await rm(path.join(dir, 'index.hbs'));
+      await writeFile(note, original);
+      outcome = await w.settle(800);
+      expect(outcome.error).toBeUndefined();
+      expect(outcome.result!.warnings.map(formatMessage).some((m) => m.includes('invalid front matter'))).toBe(false);
+    } finally {
+      await w.watcher.close();
+    }
+  });
+
+  it('serve: the live-reload message reaches a deck in Chromium, which reloads on the same slide', async () => {
+    let reloadCount = 0;
+    const dir = await tempDir();
+    const notes = path.join(dir, 'notes');
+    await cp(NOTES, notes, { recursive: true });
+    const out = path.join(dir, 'out');
+    const server = await serve(out, 0, { dirs: [BUNDLED_TEMPLATES] });
+    let built: () => void = () => {};
+    const watcher = watch({
+      notes,
+      out,
+      offline: true,
+      debounceMs: 60,
+      onBuild: ({ result }) => {
+        if (result) server.reload();
+        built();
+      },
+    });
+    await watcher.ready;
+    try {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1280, height: 720 });
+      page.on('load', () => (reloadCount += 1));
+      await page.goto(`${server.url}slides/all.html#/vpc-peering`, { waitUntil: 'load' });
+      await page.waitForFunction('window.Reveal && Reveal.isReady()');
+      await new Promise((r) => setTimeout(r, 300)); // the event stream connects
+      const loads = reloadCount;
+      const rebuilt = new Promise<void>((resolve) => (built = resolve));
+      await appendFile(path.join(notes, '03-vpc-peering.md'), '\nLive reload works.\n');
+      await rebuilt;
+      await page.waitForFunction(() => document.body.textContent!.includes('Live reload works.'), { timeout: 15_000 });
+      await page.waitForFunction('window.Reveal && Reveal.isReady()');
+      expect(reloadCount).toBeGreaterThan(loads);
+      expect(await page.evaluate(() => (window as any).Reveal.getCurrentSlide().id)).toBe('vpc-peering');
+      await page.close();
+    } finally {
+      await watcher.close();
+      await server.close();
+    }
+  });
+
+  it('serve: a port in use is a clear error', async () => {
+    const first = await serve(await tempDir(), 0, { dirs: [BUNDLED_TEMPLATES] });
+    try {
+      await expect(serve(await tempDir(), first.port, { dirs: [BUNDLED_TEMPLATES] })).rejects.toThrow(
+        `port ${first.port} on 127.0.0.1 is already in use; pass another --port`,
+      );
+    } finally {
+      await first.close();
+    }
+  });
+
+  it('Ctrl-C stops `studyguide watch` cleanly, leaving no Chromium running', async () => {
+    const dir = await tempDir();
+    const child = spawn(process.execPath, [CLI, 'watch', '--notes', NOTES, '--out', path.join(dir, 'out'), '--offline'], { cwd: ROOT });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    await new Promise<void>((resolve, reject) => {
+      const t = setInterval(() => stderr.includes('watching') && (clearInterval(t), resolve()), 100);
+      child.once('exit', () => reject(new Error(`watch exited early: ${stderr}`)));
+    });
+    const browsers = await descendants(child.pid!);
+    expect(browsers.length).toBeGreaterThan(0);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    // Chromium's helper processes leave right after the browser: give them a moment.
+    const names = new Map(await Promise.all(browsers.map(async (pid) => [pid, await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')] as const)));
+    let alive = browsers;
+    for (let i = 0; i < 30 && alive.length; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      alive = alive.filter((pid) => existsSync(`/proc/${pid}`) && !/\(zombie\)|\) Z /.test(readFileSyncSafe(`/proc/${pid}/stat`)));
+    }
+    expect(alive.map((pid) => names.get(pid)?.split('\0')[0])).toEqual([]);
+  });
+});
+
+function readFileSyncSafe(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Every process below `pid` (Linux /proc). */
+async function descendants(pid: number): Promise<number[]> {
+  const { readdir } = await import('node:fs/promises');
+  const parents = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid) parents.set(Number(entry), ppid);
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const [child, parent] of parents) if (parent === p) (out.push(child), walk(child));
+  };
+  walk(pid);
+  return out;
+}
