@@ -36,6 +36,7 @@ import {
   type SlidesOptions,
 } from './render/slides.js';
 import { renderIndex } from './render/index.js';
+import { DEFAULTS } from './defaults.js';
 import { formatMessage, silentReporter, type Reporter } from './report.js';
 import { BUNDLED_TEMPLATES, templatePath, type TemplateSource } from './templates.js';
 import { buildGuide, selectTopics } from './tree.js';
@@ -80,8 +81,8 @@ export interface BuildOptions {
   /** Working directory that message paths are relative to. */
   cwd?: string;
   reporter?: Reporter;
-  /** Reuse an open browser (watch mode); otherwise one is launched and closed. */
-  browser?: Browser;
+  /** A browser to use (and leave open); otherwise the builder launches one and closes it. */
+  browser?: Browser | Promise<Browser>;
 }
 
 export interface BuildResult {
@@ -98,17 +99,7 @@ export interface BuildResult {
   timings: Record<string, number>;
 }
 
-export const DEFAULTS = {
-  paper: 'A4' as Paper,
-  landscape: false,
-  columns: 3,
-  fontPt: 7.5,
-  minFontPt: 6,
-  maxFontPt: 12,
-  theme: 'white',
-  slideWidth: 1280,
-  slideHeight: 720,
-};
+export { DEFAULTS };
 
 /** Title of the guide: `--title`, else the notes folder's name unless it is just "notes". */
 export function defaultTitle(notesDir: string): string {
@@ -148,6 +139,7 @@ export function createBuilder(options: BuildOptions): Builder {
   const cache: BuildCache = { parsed: new Map(), fitted: new Map() };
   const reporter = options.reporter ?? silentReporter;
   let browserReady: Promise<Browser> | null = options.browser ? Promise.resolve(options.browser) : null;
+  browserReady?.catch(() => undefined); // reported where it is awaited
   let closed = false;
   const launch = () => {
     // Started while images are resolved: a slow network never adds to the launch.
@@ -192,6 +184,8 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
   }
 
   const loaded = await loadNotes(options.notes, cwd);
+  // Chromium starts now and boots while the notes are parsed and the images resolved.
+  const browserReady = launch();
   stage('load', `${loaded.length} notes`);
   const notes = parseWithCache(loaded, cache.parsed);
   stage('parse', `${notes.length} parsed`);
@@ -202,7 +196,6 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
   if (guide.topics.length === 0) throw new UserError(`no content in the notes under ${options.notes}`);
   stage('tree', `${guide.topics.length} topics`);
 
-  const browserReady = launch();
   const images = await resolveImages(guide, {
     notesDir,
     cacheDir: path.join(outDir, '.cache', 'images'),

@@ -3,13 +3,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { build, DEFAULTS, type BuildOptions, type BuildResult, type OutputKind } from './build.js';
+import type { BuildOptions, BuildResult, OutputKind } from './build.js';
+import { BUNDLED_TEMPLATES, DEFAULTS } from './defaults.js';
+import { findNotes } from './load.js';
 import { CONFIG_FILE, configToOptions, loadConfig } from './config.js';
 import { UserError } from './errors.js';
 import { consoleReporter, formatMessage, type Reporter } from './report.js';
-import { serve, type Server } from './serve.js';
-import { BUNDLED_TEMPLATES } from './templates.js';
-import { watch } from './watch.js';
+import type { Server } from './serve.js';
+
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -116,7 +117,17 @@ export function createProgram(cleanups: Cleanups = []): Command {
     .action(async (opts, command: Command) => {
       const reporter = consoleReporter();
       const options = await resolveOptions(opts, command, reporter);
-      const result = await build(options);
+      // Chromium boots while the rest of the pipeline's modules load and the notes are parsed.
+      await findNotes(options.notes);
+      const browser = import('./browser.js').then(({ ensureBrowser, launchBrowser }) => launchBrowser(ensureBrowser((line) => reporter.info(line))));
+      browser.catch(() => undefined);
+      const { build } = await import('./build.js');
+      let result: BuildResult;
+      try {
+        result = await build({ ...options, browser });
+      } finally {
+        await (await browser.catch(() => null))?.close().catch(() => undefined);
+      }
       for (const warning of result.warnings) reporter.warn(formatMessage(warning));
       reporter.info(summary(result, options.out));
       if (opts.json) {
@@ -129,6 +140,7 @@ export function createProgram(cleanups: Cleanups = []): Command {
     const reporter = consoleReporter(process.stderr, false);
     const options = await resolveOptions(opts, command, reporter);
     const templates = { dirs: [path.join(path.resolve(options.notes), '.studyguide', 'templates'), BUNDLED_TEMPLATES] };
+    const [{ serve }, { watch }] = await Promise.all([import('./serve.js'), import('./watch.js')]);
     let server: Server | null = null;
     if (withServer) server = await serve(options.out, opts.port, templates);
     const watcher = watch({

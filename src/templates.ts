@@ -2,12 +2,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { UserError } from './errors.js';
 
-/** The bundled templates folder (next to `dist/` in the package). */
-export const BUNDLED_TEMPLATES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'templates');
+export { BUNDLED_TEMPLATES } from './defaults.js';
 
 export interface TemplateSource {
   /** Folders searched in order: the user's overrides first, then the bundled ones. */

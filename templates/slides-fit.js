@@ -145,10 +145,12 @@
     var overflowing = [];
     document.querySelectorAll('.slides > section').forEach(function (section) {
       var key = section.getAttribute('data-key');
+      section.classList.add('sg-measuring'); // its parts inherit the class: they are measured too
       var parts = fit(section);
       result[key] = parts.map(function (p) {
         p.removeAttribute('data-key');
         if (!fitsSection(p)) overflowing.push(key);
+        p.classList.remove('sg-measuring');
         return p.outerHTML;
       });
     });

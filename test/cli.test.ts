@@ -88,4 +88,17 @@ describe('studyguide CLI', () => {
     await writeFile(path.join(dir, 'bad.json'), JSON.stringify({ paper: 'A3' }));
     expect((await cli(['build', '--config', path.join(dir, 'bad.json')])).stderr).toMatch(/"paper" must be "A4" or "Letter"/);
   });
+
+  it('reads studyguide.config.js (default export) too', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'studyguide.config.js'), `export default ${JSON.stringify({ notes: NOTES, out: path.join(dir, 'out'), only: ['pdf'], pages: 2, offline: true })};\n`);
+    await writeFile(path.join(dir, 'package.json'), '{"type": "module"}');
+    const ok = await exec(process.execPath, [CLI, 'build'], { cwd: dir });
+    expect(ok.stderr).toMatch(/PDF 2 pages at [\d.]+ pt/);
+  });
+
+  it('the pipeline is importable as a package: import { build } from "studyguide"', async () => {
+    const { stdout } = await exec(process.execPath, ['--input-type=module', '-e', "const m = await import('studyguide'); console.log(typeof m.build, typeof m.createBuilder, typeof m.watch)"], { cwd: ROOT });
+    expect(stdout.trim()).toBe('function function function');
+  });
 });
