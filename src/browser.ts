@@ -88,6 +88,8 @@ export function isLocalUrl(url: string): boolean {
 export async function openLocalPage(browser: Browser, onBlocked?: (url: string) => void): Promise<Page> {
   const page = await browser.newPage();
   page.setDefaultTimeout(60_000);
+  // A dialog (alert() in trusted notes) would block the page forever.
+  page.on('dialog', (dialog) => void dialog.dismiss().catch(() => undefined));
   await page.setRequestInterception(true);
   page.on('request', (request) => {
     if (request.isInterceptResolutionHandled()) return;

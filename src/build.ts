@@ -78,6 +78,10 @@ export interface BuildOptions {
   handoutNotes?: boolean;
   /** Do not fetch remote images. */
   offline?: boolean;
+  /** Trust the notes' raw HTML: no sanitizing (scripts still never run while printing). */
+  allowHtml?: boolean;
+  /** Warnings fail the build (exit code 4 on the command line). */
+  strict?: boolean;
   /** Working directory that message paths are relative to. */
   cwd?: string;
   reporter?: Reporter;
@@ -187,7 +191,7 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
   // Chromium starts now and boots while the notes are parsed and the images resolved.
   const browserReady = launch();
   stage('load', `${loaded.length} notes`);
-  const notes = parseWithCache(loaded, cache.parsed);
+  const notes = parseWithCache(loaded, cache.parsed, options.allowHtml ?? false);
   stage('parse', `${notes.length} parsed`);
   const guide = buildGuide(
     notes.filter((n) => n.mdast.children.length > 0),
@@ -204,7 +208,7 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
   await copyImages(images, outDir);
   stage('images', `${images.size} images`);
 
-  const renderer = createHtmlRenderer();
+  const renderer = createHtmlRenderer({ allowHtml: options.allowHtml });
   const templates: TemplateSource = { dirs: [path.join(notesDir, '.studyguide', 'templates'), BUNDLED_TEMPLATES] };
   const browser = await browserReady;
   stage('browser', 'ready');
@@ -258,25 +262,25 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
  * changed. Each build gets fresh VFiles (with the parse's messages), so
  * messages of one build never leak into the next.
  */
-function parseWithCache(loaded: LoadedNote[], parsed: BuildCache['parsed']): Note[] {
-  const parser = createParser();
+function parseWithCache(loaded: LoadedNote[], parsed: BuildCache['parsed'], allowHtml: boolean): Note[] {
+  const parser = createParser({ allowHtml });
   const seen = new Set<string>();
   const notes = loaded.flatMap((entry) => {
     if (entry.text === null) return [];
     seen.add(entry.absPath);
+    const loadMessages = [...entry.file.messages];
     const hash = createHash('sha1').update(entry.text).digest('hex');
     let hit = parsed.get(entry.absPath);
     if (!hit || hit.hash !== hash) {
-      const loadMessages = entry.file.messages.length;
       const note = parseNote(parser, { ...entry, text: entry.text });
       if (note.mdast.children.length === 0) {
         note.file.message('empty note, skipped', { place: { line: 1, column: 1 }, ruleId: 'empty', source: 'studyguide' });
       }
-      hit = { hash, note, messages: note.file.messages.slice(loadMessages) };
+      hit = { hash, note, messages: note.file.messages.slice(loadMessages.length) };
       parsed.set(entry.absPath, hit);
     }
     const file = new VFile({ path: entry.path, value: entry.text });
-    file.messages.push(...entry.file.messages, ...hit.messages);
+    file.messages.push(...loadMessages, ...hit.messages);
     return [{ ...hit.note, path: entry.path, file }];
   });
   for (const key of parsed.keys()) if (!seen.has(key)) parsed.delete(key);

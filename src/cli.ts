@@ -46,6 +46,8 @@ function buildOptions(command: Command): Command {
     .option('--only <outputs>', 'build only these outputs: pdf, slides (comma separated)', outputsList)
     .option('--config <file>', `options from a JSON or JS file (default: ${CONFIG_FILE} if present)`)
     .option('--offline', 'do not fetch remote images (they become placeholders)', false)
+    .option('--strict', 'treat warnings as errors (exit code 4)', false)
+    .option('--allow-html', "trust the notes' raw HTML: do not sanitize it", false)
     .option('--title <text>', 'title of the guide (default: the notes folder name)')
     .addOption(new Option('--paper <size>', 'cheat sheet paper size').choices(['A4', 'Letter']).default(DEFAULTS.paper))
     .option('--landscape', 'cheat sheet in landscape orientation', false)
@@ -88,6 +90,8 @@ async function resolveOptions(opts: Record<string, any>, command: Command, repor
     handoutLayout: pick('handoutLayout', opts.handoutLayout, config.handoutLayout),
     handoutNotes: pick('handoutNotes', opts.handoutNotes, config.handoutNotes),
     offline: pick('offline', opts.offline, config.offline),
+    allowHtml: pick('allowHtml', opts.allowHtml, config.allowHtml),
+    strict: pick('strict', opts.strict, config.strict),
     reporter,
   };
 }
@@ -130,6 +134,10 @@ export function createProgram(cleanups: Cleanups = []): Command {
       }
       for (const warning of result.warnings) reporter.warn(formatMessage(warning));
       reporter.info(summary(result, options.out));
+      if (options.strict && result.warnings.length > 0) {
+        process.stderr.write(`studyguide: ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'} with --strict\n`);
+        process.exitCode = 4;
+      }
       if (opts.json) {
         const { guide: _guide, warnings, ...rest } = result;
         process.stdout.write(`${JSON.stringify({ ...rest, warnings: warnings.map(formatMessage), maxRssKb: process.resourceUsage().maxRSS })}\n`);

@@ -31,6 +31,8 @@ const KEYS: Record<string, [string, (v: unknown) => boolean]> = {
   handoutLayout: ['"COLUMNSxROWS", e.g. "2x3"', (v) => isString(v) && /^\d+x\d+$/.test(v)],
   handoutNotes: ['true or false', isBoolean],
   offline: ['true or false', isBoolean],
+  strict: ['true or false', isBoolean],
+  allowHtml: ['true or false', isBoolean],
 };
 
 function isString(v: unknown): v is string {
@@ -63,6 +65,8 @@ export type ConfigFile = Partial<{
   handoutLayout: string;
   handoutNotes: boolean;
   offline: boolean;
+  strict: boolean;
+  allowHtml: boolean;
 }>;
 
 /** Check a parsed config object; `where` names the file in messages. */

@@ -9,6 +9,7 @@ import { visit, SKIP } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { LoadedNote } from './load.js';
+import { remarkReportUnsafeHtml } from './safety.js';
 import type { FrontMatter, Note } from './types.js';
 
 /**
@@ -71,13 +72,14 @@ export function remarkSpeakerNotes(this: Processor) {
   };
 }
 
-export function createParser() {
+export function createParser(options: { allowHtml?: boolean } = {}) {
   return unified()
     .use(remarkParse)
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkGfm)
     .use(remarkDashLines)
     .use(remarkSpeakerNotes)
+    .use(remarkReportUnsafeHtml, options)
     .freeze();
 }
 export type Parser = ReturnType<typeof createParser>;

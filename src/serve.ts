@@ -71,7 +71,12 @@ export async function serve(outDir: string, port: number, templates: TemplateSou
     const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
     try {
       if (type.startsWith('text/html')) {
-        const html = await readFile(file, 'utf8');
+        let html = await readFile(file, 'utf8');
+        // A page with its own script policy (the cheat sheet) is served as it is: its PDF view reloads instead.
+        if (/http-equiv="Content-Security-Policy"/i.test(html)) {
+          res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(html);
+          return;
+        }
         const tag = `<script>${script}</script>`;
         const body = html.includes('</body>') ? html.replace('</body>', `${tag}\n</body>`) : html + tag;
         res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);

@@ -104,6 +104,7 @@ export async function renderCheatsheetHtml(
     bodyClass: options.images ? '' : 'no-images',
     fontSheets,
     script,
+    scriptHash: `sha256-${createHash('sha256').update(script).digest('base64')}`,
     config: {
       title: options.title,
       columns: options.columns,

@@ -1,4 +1,5 @@
 /** Handouts: a deck's fitted slides printed N to a page, optionally with speaker notes under each slide. */
+import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -55,7 +56,13 @@ export async function printHandouts(
   templates: TemplateSource,
   onBlocked: (url: string) => void,
 ): Promise<{ name: string; pages: number }[]> {
-  const [render, css] = await Promise.all([loadTemplate(templates, 'handout.hbs'), readTemplateFile(templates, 'handout.css')]);
+  const [render, css, script] = await Promise.all([
+    loadTemplate(templates, 'handout.hbs'),
+    readTemplateFile(templates, 'handout.css'),
+    readTemplateFile(templates, 'handout.js'),
+  ]);
+  // Only the handout's own script runs while printing, whatever the slides hold.
+  const scriptHash = `sha256-${createHash('sha256').update(script).digest('base64')}`;
   const dir = path.join(outDir, 'handouts');
   const perPage = layout.cols * layout.rows;
   const geometry = handoutGeometry(layout, options);
@@ -72,6 +79,8 @@ export async function printHandouts(
         theme: options.theme,
         userCss: options.userCss,
         css,
+        script,
+        scriptHash,
         ...geometry,
         cols: layout.cols,
         rows: layout.rows,

@@ -6,11 +6,14 @@ import type { ElementContent, Root as HastRoot } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import type { Image, Root, RootContent } from 'mdast';
 import rehypeHighlight from 'rehype-highlight';
+import rehypeRaw from 'rehype-raw';
+import rehypeSanitize from 'rehype-sanitize';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { ImageMap } from '../images.js';
 import { imageKey } from '../images.js';
+import { SANITIZE_SCHEMA } from '../safety.js';
 import type { Topic } from '../types.js';
 
 export interface RenderedBlock {
@@ -40,10 +43,16 @@ export interface HtmlOptions {
   assetPrefix: string;
 }
 
-/** One processor per build: the highlighter is set up once and shared by all outputs. */
-export function createHtmlRenderer() {
+/**
+ * One processor per build: the highlighter is set up once and shared by all
+ * outputs. Raw HTML is parsed and, unless `allowHtml`, sanitized (what is
+ * removed was reported by the parser, at its position).
+ */
+export function createHtmlRenderer(options: { allowHtml?: boolean } = {}) {
   const processor = unified()
-    .use(remarkRehype)
+    .use(remarkRehype, { allowDangerousHtml: true })
+    .use(rehypeRaw)
+    .use(options.allowHtml ? [] : [[rehypeSanitize, SANITIZE_SCHEMA]])
     .use(rehypeHighlight, { detect: false, plainText: ['text', 'txt', 'plain'] })
     .freeze();
 

@@ -3,6 +3,7 @@
  * one for everything. Slides are fitted at build time in Chromium
  * (templates/slides-fit.js), so the decks on disk never overflow.
  */
+import { createHash } from 'node:crypto';
 import type { Page } from 'puppeteer';
 import { pathToFileURL } from 'node:url';
 import type { TemplateSource } from '../templates.js';
@@ -151,6 +152,8 @@ export function renderFitPage(slides: FitSlide[], options: SlidesOptions, templa
     fitting: true,
     slides,
     fitScript: templates.fitScript,
+    // The fitting pass runs only its own script, whatever the notes hold (even with --allow-html).
+    fitScriptHash: `sha256-${createHash('sha256').update(templates.fitScript).digest('base64')}`,
     config: { width: options.width, height: options.height, safety: 8, fragments: options.fragments },
   });
 }
