@@ -87,7 +87,7 @@ export function isLocalUrl(url: string): boolean {
 /** A page that can only load local files: anything else is aborted (and reported to `onBlocked`). */
 export async function openLocalPage(browser: Browser, onBlocked?: (url: string) => void): Promise<Page> {
   const page = await browser.newPage();
-  page.setDefaultTimeout(60_000);
+  page.setDefaultTimeout(120_000);
   // A dialog (alert() in trusted notes) would block the page forever.
   page.on('dialog', (dialog) => void dialog.dismiss().catch(() => undefined));
   await page.setRequestInterception(true);

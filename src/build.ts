@@ -5,7 +5,7 @@
  * by content hash); `build()` is one builder used once and closed.
  */
 import { createHash } from 'node:crypto';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'puppeteer';
 import { VFile } from 'vfile';
@@ -85,8 +85,10 @@ export interface BuildOptions {
   /** Working directory that message paths are relative to. */
   cwd?: string;
   reporter?: Reporter;
-  /** A browser to use (and leave open); otherwise the builder launches one and closes it. */
+  /** A browser to use and leave open (the caller owns it); otherwise the builder launches one and closes it. */
   browser?: Browser | Promise<Browser>;
+  /** A browser already starting for this builder, which takes it over (closes it, replaces it if it crashes). */
+  startedBrowser?: Promise<Browser>;
 }
 
 export interface BuildResult {
@@ -142,28 +144,72 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 export function createBuilder(options: BuildOptions): Builder {
   const cache: BuildCache = { parsed: new Map(), fitted: new Map() };
   const reporter = options.reporter ?? silentReporter;
-  let browserReady: Promise<Browser> | null = options.browser ? Promise.resolve(options.browser) : null;
+  const borrowed = options.browser !== undefined;
+  // A borrowed browser is used as it is; an owned one (started by the CLI, or launched here) is closed and replaced when it crashes.
+  let browserReady: Promise<Browser> | null = options.browser ? Promise.resolve(options.browser) : (options.startedBrowser ?? null);
   browserReady?.catch(() => undefined); // reported where it is awaited
   let closed = false;
   const launch = () => {
-    // Started while images are resolved: a slow network never adds to the launch.
     browserReady ??= Promise.resolve().then(() => launchBrowser(ensureBrowser((line) => reporter.info(line))));
     browserReady.catch(() => {
       browserReady = null; // a failed launch is tried again on the next build
     });
     return browserReady;
   };
+  const dropBrowser = async () => {
+    await cache.sheet?.page.close().catch(() => undefined);
+    cache.sheet = undefined;
+    const old = browserReady;
+    browserReady = null;
+    if (!borrowed && old) await (await old.catch(() => null))?.close().catch(() => undefined);
+  };
   return {
     async build() {
       if (closed) throw new Error('builder is closed');
-      return runBuild(options, cache, launch);
+      try {
+        return await runBuild(options, cache, launch);
+      } catch (error) {
+        if (borrowed || !isBrowserFailure(error)) throw asUserError(error, options);
+        // The browser crashed or hung: one more try with a fresh one.
+        reporter.info(`the browser failed (${describe(error)}); retrying once with a new one`);
+        await dropBrowser();
+        try {
+          return await runBuild(options, cache, launch);
+        } catch (again) {
+          if (isBrowserFailure(again)) {
+            await dropBrowser();
+            throw new UserError(`the browser failed twice (${describe(again)}); check that Chromium runs here, or try --only pdf / --only slides`, 3);
+          }
+          throw asUserError(again, options);
+        }
+      }
     },
     async close() {
       closed = true;
-      await cache.sheet?.page.close().catch(() => undefined);
-      if (!options.browser && browserReady) await (await browserReady.catch(() => null))?.close().catch(() => undefined);
+      await dropBrowser();
     },
   };
+}
+
+const describe = (error: unknown) => (error as Error)?.message?.split('\n')[0] ?? String(error);
+
+/** A crash, a lost connection or a timeout of the browser, as opposed to a problem of the input. */
+export function isBrowserFailure(error: unknown): boolean {
+  const e = error as Error;
+  if (!e || e instanceof UserError) return false;
+  return (
+    ['TargetCloseError', 'ProtocolError', 'TimeoutError', 'ConnectionClosedError'].includes(e.name) ||
+    /Target closed|Session closed|Connection closed|browser has disconnected|detached|Navigation failed because browser|crashed|Page crashed/i.test(e.message ?? '')
+  );
+}
+
+/** File system errors on the outputs become one clear line; everything else passes unchanged. */
+function asUserError(error: unknown, options: BuildOptions): unknown {
+  const e = error as NodeJS.ErrnoException;
+  if (e && ['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOSPC', 'EISDIR', 'EEXIST', 'EDQUOT'].includes(e.code ?? '')) {
+    return new UserError(`cannot write the outputs to ${options.out}: ${e.code}${e.path ? ` (${e.path})` : ''}`, 3);
+  }
+  return error;
 }
 
 async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => Promise<Browser>): Promise<BuildResult> {
@@ -187,6 +233,7 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
     throw new UserError(`output folder ${options.out} is inside the notes folder; choose another --out (notes are never written to)`);
   }
 
+  await sweepTemporaries(outDir);
   const loaded = await loadNotes(options.notes, cwd);
   // Chromium starts now and boots while the notes are parsed and the images resolved.
   const browserReady = launch();
@@ -227,7 +274,11 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
   if (pdf) stage('cheatsheet', `${pdf.pages} pages at ${pdf.fontPt} pt`);
   if (decks) stage('slides', `${decks.length} decks`);
 
-  const warnings: VFileMessage[] = notes.flatMap((n) => n.file.messages);
+  // Notes that could not be used (binary, too large, unreadable) have only their messages.
+  const skipped = loaded.filter((n) => n.text === null);
+  const warnings: VFileMessage[] = [...skipped, ...notes]
+    .flatMap((n) => n.file.messages)
+    .sort((a, b) => String(a.file).localeCompare(String(b.file)) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   for (const url of new Set(blocked)) warnings.push(new VFileMessage(`the browser tried to load a non-local resource (blocked): ${url}`));
   if (pdf?.warning) warnings.push(new VFileMessage(pdf.warning));
   if (pdf && pdf.stranded.length > 0) warnings.push(new VFileMessage(`cheat sheet: heading left at a column end: ${pdf.stranded.join(', ')}`));
@@ -285,6 +336,35 @@ function parseWithCache(loaded: LoadedNote[], parsed: BuildCache['parsed'], allo
   });
   for (const key of parsed.keys()) if (!seen.has(key)) parsed.delete(key);
   return notes;
+}
+
+/**
+ * Temporary files of builds that were killed (SIGKILL leaves no time to clean
+ * up): the outputs themselves were never touched (written by rename), but the
+ * temporaries would pile up. Only files of processes no longer running go.
+ */
+async function sweepTemporaries(outDir: string): Promise<void> {
+  const pattern = /^\.(?:.+\.(\d+)\.[0-9a-f]{8}\.tmp|fit-(\d+)-\d+\.html|.+\.(\d+)\.html)$/;
+  for (const dir of [outDir, path.join(outDir, 'slides'), path.join(outDir, 'handouts')]) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    await Promise.all(
+      names.map(async (name) => {
+        const m = pattern.exec(name);
+        const pid = Number(m?.[1] ?? m?.[2] ?? m?.[3]);
+        if (!m || pid === process.pid || alive(pid)) return;
+        await rm(path.join(dir, name), { force: true });
+      }),
+    );
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Size and time of every image file shown: a changed image re-fits the slides. */

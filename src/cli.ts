@@ -128,7 +128,7 @@ export function createProgram(cleanups: Cleanups = []): Command {
       const { build } = await import('./build.js');
       let result: BuildResult;
       try {
-        result = await build({ ...options, browser });
+        result = await build({ ...options, startedBrowser: browser });
       } finally {
         await (await browser.catch(() => null))?.close().catch(() => undefined);
       }

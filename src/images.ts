@@ -131,10 +131,16 @@ async function resolveLocal(url: string, note: Note, notesRoot: string): Promise
   const relative = decodeSafe(url.split(/[?#]/)[0]!);
   if (path.isAbsolute(relative)) return { error: 'image path is absolute, refused (keep images inside the notes folder)' };
   const candidate = path.resolve(path.dirname(note.absPath), relative);
+  const outside = (file: string) => {
+    const inside = path.relative(notesRoot, file);
+    return inside.startsWith('..') || path.isAbsolute(inside);
+  };
+  // Refused before looking: whether ../../etc/passwd exists is none of the outputs' business.
+  const noteDir = await realpath(path.dirname(note.absPath)).catch(() => path.dirname(note.absPath));
+  if (outside(path.resolve(noteDir, relative))) return { error: 'image path leaves the notes folder, refused' };
   const real = await realpath(candidate).catch(() => null);
   if (!real) return { error: 'image not found' };
-  const inside = path.relative(notesRoot, real);
-  if (inside.startsWith('..') || path.isAbsolute(inside)) return { error: 'image path leaves the notes folder, refused' };
+  if (outside(real)) return { error: 'image path leaves the notes folder, refused' }; // through a symlink
   const info = await stat(real);
   if (!info.isFile()) return { error: 'image path is not a file' };
   const head = await readHead(real);

@@ -25,7 +25,11 @@ export async function findNotes(dir: string, cwd = process.cwd()): Promise<strin
       const child = path.join(abs, entry.name);
       if (entry.isSymbolicLink()) {
         const target = await stat(child).catch(() => null);
-        if (!target) continue;
+        // A dangling link named *.md is a note that cannot be read: reported, not skipped silently.
+        if (!target) {
+          if (/\.md$/i.test(entry.name)) found.push(child);
+          continue;
+        }
         if (target.isDirectory()) await walk(child);
         else if (target.isFile() && /\.md$/i.test(entry.name)) found.push(child);
         continue;
@@ -80,12 +84,28 @@ export async function loadNotes(dir: string, cwd = process.cwd()): Promise<Loade
   return Promise.all(paths.map((abs) => loadNote(abs, cwd)));
 }
 
+/**
+ * Notes larger than this are skipped with a warning: a note that size is an
+ * export or a log, not study notes, and would take minutes to lay out.
+ */
+export const MAX_NOTE_BYTES = 2 * 1024 * 1024;
+
 export async function loadNote(absPath: string, cwd = process.cwd()): Promise<LoadedNote> {
   const relative = path.relative(cwd, absPath);
   const display = relative && !relative.startsWith('..') ? relative : absPath;
   const file = new VFile({ path: display });
   let text: string | null = null;
   try {
+    const size = (await stat(absPath)).size;
+    if (size > MAX_NOTE_BYTES) {
+      const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+      file.message(`note is ${mb(size)}, over the ${mb(MAX_NOTE_BYTES)} limit; skipped (split it into smaller notes)`, {
+        place: { line: 1, column: 1 },
+        ruleId: 'too-large',
+        source: 'studyguide',
+      });
+      return { absPath, path: display, file, text: null };
+    }
     text = decodeNote(await readFile(absPath), file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'error';

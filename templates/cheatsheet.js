@@ -115,11 +115,14 @@
           if (page.topics.indexOf(current) < 0) page.topics.push(current);
         }
       }
-      col.append(item);
-      if (fits(col)) continue;
-      // Would it fit a whole column? Then code, tables, images and short lists move on whole.
-      var fitsAColumn = item.getBoundingClientRect().height <= col.clientHeight * 0.92;
-      item.remove();
+      var fitsAColumn = false;
+      if (!window.StudySplit.tooBigToTry(item)) {
+        col.append(item);
+        if (fits(col)) continue;
+        // Would it fit a whole column? Then code, tables, images and short lists move on whole.
+        fitsAColumn = item.getBoundingClientRect().height <= col.clientHeight * 0.92;
+        item.remove();
+      }
       var empty = contentless(col);
       var parts = fitsAColumn && keepWhole(item) && !empty ? null : split(item, col);
       if (parts) {

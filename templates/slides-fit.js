@@ -46,14 +46,17 @@
     var headerCount = header.length;
     while (queue.length > 0) {
       var block = queue.shift();
-      cur.append(block);
-      if (fitsSection(cur)) continue;
-      block.remove();
+      var huge = window.StudySplit.tooBigToTry(block);
+      if (!huge) {
+        cur.append(block);
+        if (fitsSection(cur)) continue;
+        block.remove();
+      }
       // On a slide, a block that fits a slide of its own moves there whole (easier to read
       // than a paragraph cut mid-way); only lists are split to fill the slide.
       var alone = cur.children.length <= headerCount;
       var isList = block.tagName === 'UL' || block.tagName === 'OL';
-      if (!alone && !isList) {
+      if (!alone && !isList && !huge) {
         newPart();
         queue.unshift(block);
         continue;

@@ -162,7 +162,7 @@ export async function printCheatsheet(
   } else {
     await page.emulateMediaType('print');
     await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load' });
-    await page.waitForSelector('html[data-layout="done"]', { timeout: 30_000 });
+    await page.waitForSelector('html[data-layout="done"]', { timeout: 120_000 });
   }
   const layout = (await (fit
     ? page.evaluate((opts) => (window as unknown as InPage).studyguide.fitPages(opts), fit)

@@ -186,6 +186,6 @@ export function renderDeck(deck: Deck, options: SlidesOptions, templates: DeckTe
 export async function fitInBrowser(page: Page, fitFile: string, options: SlidesOptions): Promise<{ slides: FittedSlides; overflowing: string[] }> {
   await page.setViewport({ width: options.width, height: options.height });
   await page.goto(pathToFileURL(fitFile).href, { waitUntil: 'load' });
-  await page.waitForSelector('html[data-fit="done"]', { timeout: 60_000 });
+  await page.waitForSelector('html[data-fit="done"]', { timeout: 120_000 });
   return (await page.evaluate('window.studyguideFit')) as { slides: FittedSlides; overflowing: string[] };
 }

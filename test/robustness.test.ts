@@ -1,0 +1,449 @@
+/** Bad input, hostile notes and faults: clear messages, no crash, no hang, nothing lost, nothing run. */
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, symlink, writeFile, copyFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import type { Browser } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, createBuilder, type BuildResult } from '../src/build.js';
+import { formatMessage } from '../src/report.js';
+import { CLI, NOTES, ROOT, launchTestBrowser, readPdf, tempDir } from './helpers.js';
+
+const exec = promisify(execFile);
+const warningsOf = (r: BuildResult) => r.warnings.map(formatMessage);
+
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+async function hashTree(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  for (const entry of (await readdir(dir, { recursive: true })).sort()) {
+    hash.update(entry);
+    const data = await readFile(path.join(dir, entry)).catch(() => null);
+    if (data) hash.update(data);
+  }
+  return hash.digest('hex');
+}
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchTestBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('bad input', () => {
+  let dir: string;
+  let notes: string;
+  let result: BuildResult;
+  let warnings: string[];
+  let before: string;
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    notes = path.join(dir, 'notes');
+    await mkdir(path.join(notes, 'sub'), { recursive: true });
+    const w = (name: string, data: string | Buffer) => writeFile(path.join(notes, name), data);
+    await w('00-good.md', '# Good topic\n\nThis note is fine.\n');
+    await w('01-empty.md', '');
+    await w('02-blank.md', '   \n\n\t\n');
+    await w('03-binary.md', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48]));
+    await w('04-bad-utf8.md', Buffer.concat([Buffer.from('# Latin one\n\nCaf'), Buffer.from([0xe9]), Buffer.from(' au lait\n')]));
+    await w('05-utf16.md', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('# Sixteen bits\n\nWide text.\n', 'utf16le')]));
+    await w('06-bom.md', `\uFEFF# With a BOM\n\nText.\n`);
+    await w('07-crlf.md', '# Windows lines\r\n\r\n- one\r\n- two\r\n');
+    await w('08-yaml.md', '---\ntitle: [unclosed\n---\n# Broken front matter\n\nStill here.\n');
+    await w('09-deep.md', '# L1\n\n### L3\n\n###### L6\n\n## L2\n\n#### L4\n\n##### L5\n');
+    await w('10-dup.md', '# Scenario\n\nOne.\n');
+    await w('sub/10-dup.md', '# Scenario\n\nTwo.\n');
+    await w('11-cjk.md', '# 日本語のノート\n\n漢字とかな。\n');
+    await w('12-arabic.md', '# ملاحظات عربية\n\nنص عربي.\n');
+    await w('13-emoji.md', '# 🚀 Launch day 🎉\n\nReady.\n');
+    await w('14-images.md', '# Images\n\n![fake](./fake.png)\n\n![up](../../etc/passwd)\n\n![abs](/etc/passwd)\n');
+    await w('fake.png', 'this is text, not a PNG');
+    await symlink(path.join(dir, 'nowhere.md'), path.join(notes, '15-dangling.md'));
+    await symlink('..', path.join(notes, 'sub', 'loop'));
+    before = await hashTree(notes);
+    result = await build({ notes, out: path.join(dir, 'out'), offline: true, cwd: dir });
+    warnings = warningsOf(result);
+  });
+
+  it('builds the rest of the guide, with a clear message at file:line:column for each bad note', () => {
+    const expected = [
+      'notes/01-empty.md:1:1 empty note, skipped',
+      'notes/02-blank.md:1:1 empty note, skipped',
+      'notes/03-binary.md:1:1 not a text file (binary content); skipped',
+      'notes/04-bad-utf8.md:1:1 invalid UTF-8; undecodable bytes shown as �',
+      'notes/14-images.md:3:1 not an image file: ./fake.png',
+      'notes/14-images.md:5:1 image path leaves the notes folder, refused: ../../etc/passwd',
+      'notes/14-images.md:7:1 image path is absolute, refused (keep images inside the notes folder): /etc/passwd',
+      'notes/15-dangling.md:1:1 cannot read note (ENOENT); skipped',
+    ];
+    for (const line of expected) expect(warnings).toContain(line);
+    expect(warnings.some((w) => /^notes\/08-yaml\.md:\d+:\d+ invalid front matter, ignored/.test(w))).toBe(true);
+    const titles = result.guide.topics.map((t) => t.title);
+    for (const t of ['Good topic', 'Latin one', 'Sixteen bits', 'With a BOM', 'Windows lines', 'Broken front matter', 'L1', '日本語のノート', 'ملاحظات عربية', '🚀 Launch day 🎉']) {
+      expect(titles).toContain(t);
+    }
+  });
+
+  it('decodes every encoding to the same text and keeps CRLF notes clean', async () => {
+    const html = await readFile(path.join(dir, 'out', 'cheatsheet.html'), 'utf8');
+    expect(html).toContain('Caf\uFFFD au lait');
+    expect(html).toContain('Wide text.');
+    expect(html).not.toContain('\uFEFF');
+    expect(html).not.toContain('\r');
+    const text = (await readPdf(path.join(dir, 'out', 'cheatsheet.pdf'))).pageText.join(' ');
+    for (const s of ['This note is fine.', 'Wide text.', 'Still here.']) expect(text).toContain(s);
+  });
+
+  it('nests headings six levels deep with skips, and keeps duplicate titles apart', () => {
+    const deep = result.guide.topics.find((t) => t.title === 'L1')!;
+    expect(deep.children.map((c) => c.title)).toEqual(['L3', 'L2']);
+    expect(deep.children[0]!.children[0]!.title).toBe('L6');
+    const slugs = result.guide.topics.map((t) => t.slug);
+    expect(slugs).toContain('scenario');
+    expect(slugs).toContain('scenario-1');
+  });
+
+  it('gives CJK, Arabic and emoji titles valid slugs and deck files', () => {
+    for (const topic of result.guide.topics) {
+      expect(topic.slug).toMatch(/^[\p{L}\p{N}][\p{L}\p{N}\p{M}_-]*$/u);
+      expect(existsSync(path.join(dir, 'out', 'slides', `${topic.slug}.html`))).toBe(true);
+    }
+  });
+
+  it('never copies a file from outside the notes folder, nor a non-image', async () => {
+    const assets = await readdir(path.join(dir, 'out', 'assets')).catch(() => [] as string[]);
+    expect(assets.filter((a) => /passwd|fake/.test(a))).toEqual([]);
+    const html = await readFile(path.join(dir, 'out', 'slides', 'images.html'), 'utf8');
+    expect(html).not.toMatch(/<img[^>]+src="[^"]*(passwd|fake)/);
+  });
+
+  it('never writes to the notes folder', async () => {
+    expect(await hashTree(notes)).toBe(before);
+  });
+
+  it('--strict turns the warnings into exit code 4', async () => {
+    const r = await cli(['build', '--notes', notes, '--out', path.join(dir, 'strict'), '--offline', '--only', 'pdf', '--strict']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/studyguide: \d+ warnings with --strict/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('large input', () => {
+  it('skips a 10 MB note with a warning and builds the rest', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'notes'));
+    await writeFile(path.join(dir, 'notes', 'big.md'), `# Big\n\n${'lorem ipsum dolor sit amet '.repeat(400_000)}\n`);
+    await writeFile(path.join(dir, 'notes', 'small.md'), '# Small\n\nFine.\n');
+    const r = await build({ notes: path.join(dir, 'notes'), out: path.join(dir, 'out'), offline: true, cwd: dir, only: ['pdf'] });
+    expect(warningsOf(r)).toContain('notes/big.md:1:1 note is 10.3 MB, over the 2.0 MB limit; skipped (split it into smaller notes)');
+    expect(r.guide.topics.map((t) => t.title)).toEqual(['Small']);
+  });
+
+  it('lays out a 1 MB line and a 10,000-item list completely', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'notes'));
+    const words = Array.from({ length: 160_000 }, (_, i) => `w${i}`).join(' ');
+    await writeFile(path.join(dir, 'notes', 'a-line.md'), `# One long line\n\n${words} lastword\n`);
+    await writeFile(path.join(dir, 'notes', 'b-list.md'), `# Ten thousand items\n\n${Array.from({ length: 10_000 }, (_, i) => `- item ${i}`).join('\n')}\n`);
+    const started = Date.now();
+    const r = await build({ notes: path.join(dir, 'notes'), out: path.join(dir, 'out'), offline: true });
+    expect(Date.now() - started).toBeLessThan(100_000);
+    expect(r.warnings).toEqual([]);
+    const text = (await readPdf(path.join(dir, 'out', 'cheatsheet.pdf'))).pageText.join(' ');
+    expect(text).toContain('lastword');
+    expect(text).toContain('item 9999');
+    const deck = await readFile(path.join(dir, 'out', 'slides', 'ten-thousand-items.html'), 'utf8');
+    expect(deck).toContain('item 9999');
+  }, 150_000);
+
+  it('builds 5,000 notes', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'notes'));
+    await Promise.all(Array.from({ length: 5000 }, (_, i) => writeFile(path.join(dir, 'notes', `n${String(i).padStart(4, '0')}.md`), `# Note ${i}\n\nFact ${i}.\n`)));
+    const r = await build({ notes: path.join(dir, 'notes'), out: path.join(dir, 'out'), offline: true });
+    expect(r.topics).toBe(5000);
+    expect(r.decks).toBe(5001);
+    expect(r.warnings).toEqual([]);
+  }, 150_000);
+});
+
+describe('hostile notes', () => {
+  const HOSTILE = [
+    '# Hostile',
+    '',
+    '<script>document.title = "pwned-script"</script>',
+    '',
+    'A <b onclick="document.title = \'pwned-click\'">bold</b> word and <kbd>Ctrl</kbd>.',
+    '',
+    '[click me](javascript:alert(1))',
+    '',
+    '<iframe src="https://evil.example/"></iframe>',
+    '',
+    '<object data="movie.swf"></object>',
+    '',
+    '<svg><script>document.title = "pwned-svg"</script></svg>',
+    '',
+    '<img src="x.png" onerror="document.body.dataset.pwned = 1">',
+    '',
+    '<details><summary>More</summary>Hidden answer</details>',
+    '',
+  ].join('\n');
+
+  it('sanitizes raw HTML in every output, with a warning at each unsafe part', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'notes'));
+    await writeFile(path.join(dir, 'notes', 'hostile.md'), HOSTILE);
+    const r = await build({ notes: path.join(dir, 'notes'), out: path.join(dir, 'out'), offline: true, cwd: dir });
+    const w = warningsOf(r);
+    for (const [line, what] of [[3, '<script>'], [5, 'onclick= handler'], [7, 'javascript: URL'], [9, '<iframe>'], [11, '<object>'], [13, '<svg>'], [15, 'onerror= handler']] as const) {
+      expect(w.some((m) => m.startsWith(`notes/hostile.md:${line}:`) && m.includes(`unsafe HTML removed: ${what}`))).toBe(true);
+    }
+    for (const file of ['cheatsheet.html', 'slides/all.html', 'slides/hostile.html', 'index.html']) {
+      const html = await readFile(path.join(dir, 'out', file), 'utf8');
+      expect(html).not.toMatch(/<script[^>]*>[^<]*pwned|<iframe|<object|<svg|\son(click|error)=|href="javascript:/);
+      if (file !== 'index.html') expect(html).toContain('<kbd>Ctrl</kbd>');
+    }
+  });
+
+  it('with --allow-html keeps raw HTML, yet no script of a note runs while Chromium lays out and prints', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'notes'));
+    await writeFile(path.join(dir, 'notes', 'hostile.md'), HOSTILE);
+    const r = await build({ notes: path.join(dir, 'notes'), out: path.join(dir, 'out'), offline: true, allowHtml: true, handout: true });
+    expect(warningsOf(r).filter((m) => m.includes('unsafe HTML'))).toEqual([]);
+    const html = await readFile(path.join(dir, 'out', 'cheatsheet.html'), 'utf8');
+    expect(html).toContain('<details>');
+    const page = await browser.newPage();
+    await page.goto(pathToFileURL(path.join(dir, 'out', 'cheatsheet.html')).href);
+    await page.waitForSelector('html[data-layout="done"]');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await page.evaluate(() => ({ title: document.title, pwned: document.body.dataset.pwned ?? null }))).toEqual({
+      title: 'Study Guide — cheat sheet',
+      pwned: null,
+    });
+    await page.close();
+  });
+
+  it('makes no request but the image fetcher\'s; the fetcher survives slow, huge, non-image and looping servers', async () => {
+    const requests: string[] = [];
+    const server = http.createServer((req, res) => {
+      requests.push(req.url!);
+      if (req.url === '/slow.png') setTimeout(() => res.writeHead(200, { 'content-type': 'image/png' }).end(), 20_000);
+      else if (req.url === '/huge.png') res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(50 * 1024 * 1024) }).end();
+      else if (req.url === '/page.png') res.writeHead(200, { 'content-type': 'text/html' }).end('<html>not an image</html>');
+      else if (req.url === '/loop.png') res.writeHead(302, { location: '/loop.png' }).end();
+      else if (req.url === '/ok.png') res.writeHead(200, { 'content-type': 'image/png' }).end(TINY_PNG);
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const dir = await tempDir();
+      await mkdir(path.join(dir, 'notes'));
+      await writeFile(
+        path.join(dir, 'notes', 'remote.md'),
+        `# Remote\n\n![a](${base}/slow.png)\n\n![b](${base}/huge.png)\n\n![c](${base}/page.png)\n\n![d](${base}/loop.png)\n\n![e](${base}/ok.png)\n`,
+      );
+      const started = Date.now();
+      const r = await build({ notes: path.join(dir, 'notes'), out: path.join(dir, 'out'), cwd: dir, only: ['slides'] });
+      expect(Date.now() - started).toBeLessThan(15_000); // the slow server costs the 3 s timeout, once
+      const w = warningsOf(r).join('\n');
+      expect(w).toContain(`notes/remote.md:3:1 remote image not available (timed out): ${base}/slow.png`);
+      expect(w).toContain(`notes/remote.md:5:1 remote image not available (larger than 10485760 bytes): ${base}/huge.png`);
+      expect(w).toContain(`notes/remote.md:7:1 remote image not available (not an image (text/html)): ${base}/page.png`);
+      expect(w).toMatch(/notes\/remote\.md:9:1 remote image not available \(.*redirect.*\)/i);
+      expect(w).not.toContain('ok.png');
+      const deck = await readFile(path.join(dir, 'out', 'slides', 'remote.html'), 'utf8');
+      expect(deck).toMatch(/<img src="\.\.\/assets\/[0-9a-f]{10}-[^"]*ok[^"]*\.png"/);
+
+      // --offline: not one request; the cached image is still used.
+      requests.length = 0;
+      const offline = await build({ notes: path.join(dir, 'notes'), out: path.join(dir, 'out'), cwd: dir, only: ['slides'], offline: true });
+      expect(requests).toEqual([]);
+      expect(warningsOf(offline).filter((m) => m.includes('--offline'))).toHaveLength(5);
+    } finally {
+      server.close();
+    }
+  }, 60_000);
+});
+
+// A 1×1 PNG.
+const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+describe('templates', () => {
+  it('a missing partial or a syntax error names the template file and the cause', async () => {
+    const dir = await tempDir();
+    const notes = path.join(dir, 'notes');
+    await mkdir(path.join(notes, '.studyguide', 'templates'), { recursive: true });
+    await writeFile(path.join(notes, 'a.md'), '# A\n');
+    await writeFile(path.join(notes, '.studyguide', 'templates', 'index.hbs'), '<html>{{> sidebar}}</html>\n');
+    await expect(build({ notes, out: path.join(dir, 'out'), offline: true, only: ['pdf'], cwd: dir })).rejects.toThrow(
+      /notes\/\.studyguide\/templates\/index\.hbs: template error: The partial sidebar could not be found/,
+    );
+    await writeFile(path.join(notes, '.studyguide', 'templates', 'index.hbs'), '<html>\n{{#if x}}\n</html>\n');
+    const r = await cli(['build', '--notes', notes, '--out', path.join(dir, 'out'), '--offline', '--only', 'pdf']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/index\.hbs: template error: Parse error on line \d+/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('outputs are never lost', () => {
+  it('an output folder that cannot be written is a clear error', async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'not-a-folder'), 'x');
+    const r = await cli(['build', '--notes', NOTES, '--out', path.join(dir, 'not-a-folder'), '--offline', '--only', 'pdf']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^studyguide: cannot write the outputs to .*not-a-folder: (ENOTDIR|EEXIST)/m);
+  });
+
+  it('a build killed with SIGKILL in the PDF stage leaves the previous outputs intact', async () => {
+    const dir = await tempDir();
+    const out = path.join(dir, 'out');
+    await build({ notes: NOTES, out, offline: true, only: ['pdf'] });
+    const previous = await readFile(path.join(out, 'cheatsheet.pdf'));
+    // A corpus whose PDF stage takes seconds.
+    const notes = path.join(dir, 'notes');
+    await mkdir(notes);
+    await writeFile(path.join(notes, 'list.md'), `# Long\n\n${Array.from({ length: 6000 }, (_, i) => `- entry ${i}`).join('\n')}\n`);
+    const child = spawn(process.execPath, [CLI, 'build', '--notes', notes, '--out', out, '--offline', '--only', 'pdf'], {
+      cwd: ROOT,
+      env: { ...process.env, STUDYGUIDE_PROGRESS: '1' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (/browser/.test(stderr)) {
+          clearInterval(timer);
+          setTimeout(resolve, 600);
+        }
+      }, 20);
+    });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(stderr).not.toMatch(/cheatsheet\s+\d+ pages/); // it really died inside the PDF stage
+    const now = await readFile(path.join(out, 'cheatsheet.pdf'));
+    expect(now.equals(previous)).toBe(true);
+    expect((await readPdf(path.join(out, 'cheatsheet.pdf'))).pages).toBeGreaterThan(0);
+    // The next build cleans up what the killed one left.
+    await build({ notes: NOTES, out, offline: true, only: ['pdf'] });
+    expect((await readdir(out)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  }, 60_000);
+});
+
+describe('browser faults', () => {
+  /** Chromium processes below this test process (zombies excluded). Synchronous: a kill lands before the build goes on. */
+  function ownChromiumSync(): number[] {
+    const out: number[] = [];
+    const parents = new Map<number, number>();
+    const names = new Map<number, string>();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat = '';
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (fields[0] === 'Z') continue;
+      parents.set(Number(entry), Number(fields[1]));
+      names.set(Number(entry), stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+    }
+    const walk = (pid: number) => {
+      for (const [child, parent] of parents) {
+        if (parent !== pid) continue;
+        if (/chrom/i.test(names.get(child) ?? '')) out.push(child);
+        walk(child);
+      }
+    };
+    walk(process.pid);
+    return out;
+  }
+  const ownChromium = async () => ownChromiumSync();
+  const killNew = (keep: Set<number>) => {
+    for (const pid of ownChromiumSync()) {
+      if (keep.has(pid)) continue;
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+  const testBrowserPids = async () => new Set([browser.process()!.pid!, ...(await ownChromium())]);
+
+  it('Chromium killed mid-build: one retry with a new browser, and the build succeeds', async () => {
+    const keep = await testBrowserPids();
+    let kills = 1;
+    const builder = createBuilder({
+      notes: NOTES,
+      out: await tempDir(),
+      offline: true,
+      reporter: {
+        stage: (name) => {
+          if (name === 'browser' && kills-- > 0) killNew(keep);
+        },
+        warn() {},
+        info() {},
+      },
+    });
+    try {
+      const result = await builder.build();
+      expect(result.pdfPages).toBeGreaterThan(0);
+    } finally {
+      await builder.close();
+    }
+    expect((await ownChromium()).filter((p) => !keep.has(p))).toEqual([]);
+  });
+
+  it('Chromium killed twice: a clear error, and no Chromium left running', async () => {
+    const keep = await testBrowserPids();
+    const builder = createBuilder({
+      notes: NOTES,
+      out: await tempDir(),
+      offline: true,
+      reporter: {
+        stage: (name) => {
+          if (name === 'browser') killNew(keep);
+        },
+        warn() {},
+        info() {},
+      },
+    });
+    await expect(builder.build()).rejects.toThrow(/the browser failed twice/);
+    await builder.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await ownChromium()).filter((p) => !keep.has(p))).toEqual([]);
+  });
+});
+
+describe('copies of notes are only read', () => {
+  it('building the bundled notes leaves them byte for byte', async () => {
+    const dir = await tempDir();
+    const notes = path.join(dir, 'notes');
+    await mkdir(notes);
+    for (const f of await readdir(NOTES)) await copyFile(path.join(NOTES, f), path.join(notes, f));
+    const before = await hashTree(notes);
+    await build({ notes, out: path.join(dir, 'out'), offline: true, handout: true });
+    expect(await hashTree(notes)).toBe(before);
+  });
+});
