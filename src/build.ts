@@ -20,7 +20,8 @@ import { copyImages, copyReveal, listThemes } from './render/assets.js';
 import { parseLayout, printHandouts } from './render/handout.js';
 import { copyFonts } from './render/fonts.js';
 import { pdfPageCount, printCheatsheet, renderCheatsheetHtml, type CheatsheetOptions, type Paper } from './render/cheatsheet.js';
-import { createHtmlRenderer, type RenderedTopic } from './render/html.js';
+import { createHtmlRenderer, escapeHtml, type HtmlOptions, type HtmlRenderer, type RenderedTopic } from './render/html.js';
+import { flashcardsTsv, printFlashcards, quizSlides, renderCards, type RenderedCard } from './render/study.js';
 import {
   allDeck,
   fitInBrowser,
@@ -39,6 +40,7 @@ import { renderIndex } from './render/index.js';
 import { DEFAULTS } from './defaults.js';
 import { formatMessage, silentReporter, type Reporter } from './report.js';
 import { BUNDLED_TEMPLATES, templatePath, type TemplateSource } from './templates.js';
+import { extractStudySet, shuffle, type StudySet } from './study.js';
 import { buildGuide, selectTopics } from './tree.js';
 import type { Guide, Note, Topic } from './types.js';
 
@@ -82,6 +84,11 @@ export interface BuildOptions {
   allowHtml?: boolean;
   /** Warnings fail the build (exit code 4 on the command line). */
   strict?: boolean;
+  /** Add the glossary as the cheat sheet's last section. */
+  glossary?: boolean;
+  /** Shuffle the quiz deck (with `seed`, the same order every time). */
+  shuffle?: boolean;
+  seed?: number;
   /** Working directory that message paths are relative to. */
   cwd?: string;
   reporter?: Reporter;
@@ -99,6 +106,8 @@ export interface BuildResult {
   pdfFontPt: number | null;
   decks: number;
   slides: number;
+  /** Flashcards, questions asked but not answered, topics with nothing to study yet. */
+  study: { cards: number; openQuestions: number; toFill: number; glossary: number };
   warnings: VFileMessage[];
   seconds: number;
   /** Milliseconds per stage. */
@@ -245,7 +254,8 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
     options.title ?? defaultTitle(notesDir),
   );
   if (guide.topics.length === 0) throw new UserError(`no content in the notes under ${options.notes}`);
-  stage('tree', `${guide.topics.length} topics`);
+  const study = extractStudySet(guide);
+  stage('tree', `${guide.topics.length} topics, ${study.cards.length} cards`);
 
   const images = await resolveImages(guide, {
     notesDir,
@@ -266,10 +276,20 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
     throw new UserError(`--topics ${(options.topics ?? []).join(', ')} matched no topic of the cheat sheet`);
   }
   const ctx: StageContext = { guide, outDir, templates, options, blocked, cache, imageStamp: await imageStamp(images) };
+  const rootHtml = { images, assetPrefix: '' };
+  const slidesHtml = { images, assetPrefix: '../' };
+  if (only.has('pdf')) cache.fonts ??= await copyFonts(outDir);
+  const cards = renderCards(study, renderer, rootHtml);
+  await writeAtomic(path.join(outDir, 'flashcards.tsv'), flashcardsTsv(cards));
+  const sheet = renderer.renderTopics(sheetTopics, rootHtml);
+  if (options.glossary && study.glossary.length > 0) sheet.push(glossaryTopic(study, renderer, rootHtml));
   // The PDF and the decks render concurrently, each in its own page of the one browser.
-  const [pdf, decks] = await Promise.all([
-    only.has('pdf') ? buildCheatsheet(browser, renderer.renderTopics(sheetTopics, { images, assetPrefix: '' }), ctx) : null,
-    only.has('slides') ? buildDecks(browser, renderer.renderTopics(guide.topics, { images, assetPrefix: '../' }), ctx) : null,
+  const [pdf, decks, flashcardSheets] = await Promise.all([
+    only.has('pdf') ? buildCheatsheet(browser, sheet, ctx) : null,
+    only.has('slides') ? buildDecks(browser, renderer.renderTopics(guide.topics, slidesHtml), renderCards(study, renderer, slidesHtml), ctx) : null,
+    only.has('pdf') && cards.length > 0
+      ? printFlashcards(browser, cards, guide.title, cache.fonts ?? [], outDir, templates, (url) => blocked.push(url))
+      : null,
   ]);
   if (pdf) stage('cheatsheet', `${pdf.pages} pages at ${pdf.fontPt} pt`);
   if (decks) stage('slides', `${decks.length} decks`);
@@ -288,10 +308,17 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
 
   await writeAtomic(
     path.join(outDir, 'index.html'),
-    await renderIndex(guide, { pdfPages: pdf?.pages ?? null, decks, warnings: warnings.map(formatMessage) }, templates),
+    await renderIndex(
+      guide,
+      { pdfPages: pdf?.pages ?? null, decks, warnings: warnings.map(formatMessage), study, cards: cards.length, flashcardSheets },
+      templates,
+      renderer,
+      rootHtml,
+    ),
   );
   await removeStale(outDir, [
     ...(decks ?? []).map((d) => `slides/${d.name}.html`),
+    ...(flashcardSheets ? ['flashcards.pdf'] : []),
     ...(decks ?? []).filter((d) => d.handoutPages).map((d) => `handouts/${d.name}.pdf`),
   ]);
   stage('index', 'written');
@@ -302,6 +329,7 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
     pdfFontPt: pdf?.fontPt ?? null,
     decks: decks?.length ?? 0,
     slides: decks?.find((d) => d.name === 'all')?.slides ?? 0,
+    study: { cards: cards.length, openQuestions: study.openQuestions.length, toFill: study.toFill.length, glossary: study.glossary.length },
     warnings,
     seconds: (performance.now() - started) / 1000,
     timings,
@@ -385,10 +413,32 @@ async function removeStale(outDir: string, current: string[]): Promise<void> {
   const keep = new Set(current);
   await Promise.all(
     previous
-      .filter((rel) => !keep.has(rel) && /^(slides|handouts)\/[^/]+\.(html|pdf)$/.test(rel))
+      .filter((rel) => !keep.has(rel) && /^((slides|handouts)\/[^/]+\.(html|pdf)|flashcards\.pdf)$/.test(rel))
       .map((rel) => rm(path.join(outDir, rel), { force: true })),
   );
   await writeAtomic(file, JSON.stringify([...keep].sort(), null, 1));
+}
+
+/** The glossary as the cheat sheet's last section: one list, terms in alphabetical order. */
+function glossaryTopic(study: StudySet, renderer: HtmlRenderer, html: HtmlOptions): RenderedTopic {
+  const collator = new Intl.Collator('en', { sensitivity: 'base' });
+  const items = [...study.glossary]
+    .sort((a, b) => collator.compare(a.term, b.term))
+    .map((entry) => {
+      const definition = renderer.renderBlocks(entry.definition, html, entry.topic.note.absPath).map((b) => b.html.replace(/^<p>|<\/p>$/g, '')).join(' ');
+      return `<li><strong class="lead">${escapeHtml(entry.term)}</strong> — ${definition}</li>`;
+    });
+  return {
+    slug: 'glossary',
+    title: 'Glossary',
+    titleHtml: 'Glossary',
+    depth: 1,
+    path: ['Glossary'],
+    source: { file: '', line: 0, column: 0 },
+    blocks: [{ kind: 'ul', html: `<ul class="glossary">${items.join('')}</ul>` }],
+    notes: [],
+    children: [],
+  };
 }
 
 /** Topics whose note does not opt out of the cheat sheet (`cheatsheet: false`). */
@@ -457,7 +507,7 @@ export interface DeckSummary {
   handoutPages?: number;
 }
 
-async function buildDecks(browser: Browser, topics: RenderedTopic[], ctx: StageContext): Promise<DeckSummary[]> {
+async function buildDecks(browser: Browser, topics: RenderedTopic[], cards: RenderedCard[], ctx: StageContext): Promise<DeckSummary[]> {
   const { options, outDir, guide } = ctx;
   const slidesDir = path.join(outDir, 'slides');
   const theme = options.theme ?? DEFAULTS.theme;
@@ -479,8 +529,11 @@ async function buildDecks(browser: Browser, topics: RenderedTopic[], ctx: StageC
     copyReveal(slidesDir, slideOptions.theme),
     copyAtomic(templatePath(ctx.templates, 'slides.css'), path.join(slidesDir, 'studyguide.css')),
   ]);
-  const fitted = await fitWithCache(browser, fitSlides(guide.title, topics), slideOptions, templates, ctx, slidesDir);
+  const quizCards = options.shuffle ? shuffle(cards, options.seed ?? Date.now()) : cards;
+  const quiz = quizSlides(quizCards, guide.title);
+  const fitted = await fitWithCache(browser, [...fitSlides(guide.title, topics), ...quiz], slideOptions, templates, ctx, slidesDir);
   const decks: Deck[] = [allDeck(guide.title, topics, fitted), ...topics.map((t) => topicDeck(guide.title, t, fitted))];
+  if (cards.length > 0) decks.push({ name: 'quiz', title: `Quiz — ${guide.title}`, stacks: quiz.map((slide) => fitted[slide.key] ?? []) });
   await Promise.all(decks.map((deck) => writeAtomic(path.join(slidesDir, `${deck.name}.html`), renderDeck(deck, slideOptions, templates))));
   const handouts = options.handout
     ? await printHandouts(browser, decks, slideOptions, { ...layout, notes: options.handoutNotes ?? false }, outDir, ctx.templates, (url) =>
@@ -490,7 +543,7 @@ async function buildDecks(browser: Browser, topics: RenderedTopic[], ctx: StageC
   const sources = new Map(guide.topics.map((t) => [t.slug, `${t.source.file}:${t.source.line}`]));
   return decks.map((deck) => ({
     name: deck.name,
-    title: deck.name === 'all' ? 'All topics' : deck.title.split(' — ')[0]!,
+    title: deck.name === 'all' ? 'All topics' : deck.name === 'quiz' ? 'Quiz' : deck.title.split(' — ')[0]!,
     slides: deck.stacks.reduce((sum, stack) => sum + stack.length, 0),
     source: sources.get(deck.name),
     handoutPages: handouts.find((h) => h.name === deck.name)?.pages,

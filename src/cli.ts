@@ -62,7 +62,10 @@ function buildOptions(command: Command): Command {
     .option('--fragments', 'show list items one by one', false)
     .option('--handout', 'also print each deck to handouts/<deck>.pdf', false)
     .option('--handout-layout <CxR>', 'slides per handout page: columns x rows, e.g. 2x3', '1x1')
-    .option('--handout-notes', 'print speaker notes under each slide in handouts', false);
+    .option('--handout-notes', 'print speaker notes under each slide in handouts', false)
+    .option('--glossary', 'add the glossary as the last section of the cheat sheet', false)
+    .option('--shuffle', 'shuffle the quiz deck', false)
+    .option('--seed <n>', 'seed for --shuffle: the same order every time', wholeNumber(0, 2 ** 31 - 1, 'a whole number'));
 }
 
 /** Flags given on the command line win over the config file, which wins over the defaults. */
@@ -91,6 +94,9 @@ async function resolveOptions(opts: Record<string, any>, command: Command, repor
     handoutNotes: pick('handoutNotes', opts.handoutNotes, config.handoutNotes),
     offline: pick('offline', opts.offline, config.offline),
     allowHtml: pick('allowHtml', opts.allowHtml, config.allowHtml),
+    glossary: pick('glossary', opts.glossary, config.glossary),
+    shuffle: pick('shuffle', opts.shuffle, config.shuffle),
+    seed: pick('seed', opts.seed, config.seed),
     strict: pick('strict', opts.strict, config.strict),
     reporter,
   };
@@ -101,6 +107,8 @@ function summary(result: BuildResult, out: string): string {
     `${result.topics} topics`,
     result.pdfPages === null ? null : `PDF ${result.pdfPages} page${result.pdfPages === 1 ? '' : 's'} at ${result.pdfFontPt} pt`,
     result.decks ? `${result.decks} decks, ${result.slides} slides` : null,
+    `${result.study.cards} flashcards`,
+    result.study.openQuestions + result.study.toFill ? `${result.study.openQuestions + result.study.toFill} to review` : null,
     `${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}`,
     `${result.seconds.toFixed(1)} s`,
   ].filter(Boolean);

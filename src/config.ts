@@ -33,6 +33,9 @@ const KEYS: Record<string, [string, (v: unknown) => boolean]> = {
   offline: ['true or false', isBoolean],
   strict: ['true or false', isBoolean],
   allowHtml: ['true or false', isBoolean],
+  glossary: ['true or false', isBoolean],
+  shuffle: ['true or false', isBoolean],
+  seed: ['a whole number', (v) => Number.isInteger(v) && (v as number) >= 0],
 };
 
 function isString(v: unknown): v is string {
@@ -67,6 +70,9 @@ export type ConfigFile = Partial<{
   offline: boolean;
   strict: boolean;
   allowHtml: boolean;
+  glossary: boolean;
+  shuffle: boolean;
+  seed: number;
 }>;
 
 /** Check a parsed config object; `where` names the file in messages. */

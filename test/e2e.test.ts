@@ -39,12 +39,12 @@ afterAll(async () => {
 });
 
 describe('studyguide build on the bundled notes', () => {
-  it('writes the PDF, one deck per topic plus all.html, and index.html', async () => {
+  it('writes the PDF, one deck per topic plus all.html and the quiz, and index.html', async () => {
     expect(existsSync(path.join(out, 'cheatsheet.pdf'))).toBe(true);
     expect(existsSync(path.join(out, 'index.html'))).toBe(true);
     const decks = (await readdir(path.join(out, 'slides'))).filter((f) => f.endsWith('.html')).sort();
-    expect(decks).toEqual([...guide.topics.map((t) => `${t.slug}.html`), 'all.html'].sort());
-    expect(stderr).toMatch(/built .*: 6 topics · PDF \d+ pages? at [\d.]+ pt · 7 decks, \d+ slides · \d+ warnings · [\d.]+ s/);
+    expect(decks).toEqual([...guide.topics.map((t) => `${t.slug}.html`), 'all.html', 'quiz.html'].sort());
+    expect(stderr).toMatch(/built .*: 6 topics · PDF \d+ pages? at [\d.]+ pt · 8 decks, \d+ slides · 9 flashcards · 2 to review · \d+ warnings · [\d.]+ s/);
   });
 
   it('prints a PDF whose real text holds every topic title and the sub-headings', () => {

@@ -4,7 +4,7 @@
  */
 import type { ElementContent, Root as HastRoot } from 'hast';
 import { toHtml } from 'hast-util-to-html';
-import type { Image, Root, RootContent } from 'mdast';
+import type { Image, PhrasingContent, Root, RootContent } from 'mdast';
 import rehypeHighlight from 'rehype-highlight';
 import rehypeRaw from 'rehype-raw';
 import rehypeSanitize from 'rehype-sanitize';
@@ -72,12 +72,14 @@ export function createHtmlRenderer(options: { allowHtml?: boolean } = {}) {
     return blocks;
   }
 
+  function renderInline(nodes: PhrasingContent[], options: HtmlOptions, noteAbsPath: string): string {
+    return toHtml(toHast([{ type: 'paragraph', children: nodes }], options, noteAbsPath).children.flatMap(innerOf));
+  }
+
   function renderTopic(topic: Topic, options: HtmlOptions): RenderedTopic {
     const blocks = renderBlocks(topic.blocks, options, topic.note.absPath);
     const notes = topic.notes.length ? renderBlocks(topic.notes, options, topic.note.absPath) : [];
-    const titleHtml = topic.heading
-      ? toHtml(toHast([{ type: 'paragraph', children: topic.heading.children }], options, topic.note.absPath).children.flatMap(innerOf))
-      : escapeHtml(topic.title);
+    const titleHtml = topic.heading ? renderInline(topic.heading.children, options, topic.note.absPath) : escapeHtml(topic.title);
     return {
       slug: topic.slug,
       title: topic.title,
@@ -93,6 +95,9 @@ export function createHtmlRenderer(options: { allowHtml?: boolean } = {}) {
 
   return {
     renderTopics: (topics: Topic[], options: HtmlOptions) => topics.map((topic) => renderTopic(topic, options)),
+    renderBlocks,
+    /** Inline content (a heading's, a card's front) as HTML without a wrapping element. */
+    renderInline,
   };
 }
 export type HtmlRenderer = ReturnType<typeof createHtmlRenderer>;

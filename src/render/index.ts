@@ -1,23 +1,47 @@
-/** `index.html`: links to the PDF and every deck, and the build's warnings. */
-import type { Guide } from '../types.js';
+/** `index.html`: links to the PDF, every deck and the study outputs; the glossary, the review list, the warnings. */
 import type { DeckSummary } from '../build.js';
+import type { StudySet } from '../study.js';
 import { loadTemplate, type TemplateSource } from '../templates.js';
+import type { Guide } from '../types.js';
+import type { HtmlOptions, HtmlRenderer } from './html.js';
 
 export interface IndexData {
   pdfPages: number | null;
   decks: DeckSummary[] | null;
   warnings: string[];
+  study: StudySet;
+  cards: number;
+  flashcardSheets: number | null;
 }
 
-export async function renderIndex(guide: Guide, data: IndexData, templates: TemplateSource): Promise<string> {
+export async function renderIndex(guide: Guide, data: IndexData, templates: TemplateSource, renderer: HtmlRenderer, html: HtmlOptions): Promise<string> {
   const template = await loadTemplate(templates, 'index.hbs');
   const all = data.decks?.find((d) => d.name === 'all');
+  const quiz = data.decks?.find((d) => d.name === 'quiz');
+  const collator = new Intl.Collator('en', { sensitivity: 'base' });
+  const where = (s: { file: string; line: number }) => `${s.file}:${s.line}`;
   return template({
     title: guide.title,
     topicCount: guide.topics.length,
     pdf: data.pdfPages === null ? null : { pages: data.pdfPages, one: data.pdfPages === 1 },
     all: all ?? null,
-    decks: (data.decks ?? []).filter((d) => d.name !== 'all').map((d) => ({ slug: d.name, title: d.title, slides: d.slides, source: d.source, handoutPages: d.handoutPages })),
+    quiz: quiz ?? null,
+    cards: data.cards,
+    flashcardsPdf: data.flashcardSheets ? { pages: data.flashcardSheets } : null,
+    decks: (data.decks ?? [])
+      .filter((d) => d.name !== 'all' && d.name !== 'quiz')
+      .map((d) => ({ slug: d.name, title: d.title, slides: d.slides, source: d.source, handoutPages: d.handoutPages })),
+    glossary: [...data.study.glossary]
+      .sort((a, b) => collator.compare(a.term, b.term))
+      .map((entry) => ({
+        term: entry.term,
+        definitionHtml: renderer.renderBlocks(entry.definition, html, entry.topic.note.absPath).map((b) => b.html).join(''),
+        slug: entry.topic.slug,
+        topic: entry.topic.path.join(' › '),
+      })),
+    openQuestions: data.study.openQuestions.map((q) => ({ question: q.question, slug: q.topic.slug, topic: q.topic.path.join(' › '), where: where(q.source) })),
+    toFill: data.study.toFill.map((t) => ({ title: t.topic.path.join(' › '), slug: t.topic.slug, reason: t.reason, where: where(t.topic.source) })),
+    reviewCount: data.study.openQuestions.length + data.study.toFill.length,
     warnings: data.warnings,
   });
 }

@@ -1,0 +1,135 @@
+/**
+ * Study outputs from the study set (src/study.ts): an Anki-importable TSV,
+ * printable duplex flashcards, quiz slides, a glossary and a review list.
+ */
+import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { slug } from 'github-slugger';
+import type { Browser } from 'puppeteer';
+import { openLocalPage } from '../browser.js';
+import { writeAtomic } from '../output.js';
+import type { Card, StudySet } from '../study.js';
+import { loadTemplate, readTemplateFile, type TemplateSource } from '../templates.js';
+import { FONT_STACKS } from './fonts.js';
+import { escapeHtml, type HtmlOptions, type HtmlRenderer, type RenderedBlock } from './html.js';
+
+export interface RenderedCard {
+  kind: Card['kind'];
+  front: string;
+  back: string;
+  /** Anki tags: the topic path, e.g. `studyguide::misc::security`. */
+  tags: string[];
+  /** Where it comes from, `notes/06-misc.md:98`. */
+  source: string;
+  /** Titles from the top-level topic down. */
+  path: string[];
+  slug: string;
+}
+
+const blocksHtml = (blocks: RenderedBlock[]) => blocks.map((b) => b.html).join('\n');
+
+export function renderCards(set: StudySet, renderer: HtmlRenderer, options: HtmlOptions): RenderedCard[] {
+  const tag = (title: string) => slug(title) || 'topic';
+  return set.cards.map((card) => ({
+    kind: card.kind,
+    front: renderer.renderInline(card.front, options, card.topic.note.absPath),
+    back: blocksHtml(renderer.renderBlocks(card.back, options, card.topic.note.absPath)),
+    tags: ['studyguide', card.topic.path.map(tag).join('::'), card.kind],
+    source: `${card.source.file}:${card.source.line}`,
+    path: card.topic.path,
+    slug: card.topic.slug,
+  }));
+}
+
+/** A field for Anki's TSV import: HTML kept, tabs and line breaks escaped. */
+export function tsvField(html: string): string {
+  return html.replace(/\t/g, '&#9;').replace(/\r?\n/g, '<br>').trim();
+}
+
+/** `flashcards.tsv`: front, back, tags; the header lines tell Anki how to read it. */
+export function flashcardsTsv(cards: RenderedCard[]): string {
+  const header = ['#separator:tab', '#html:true', '#tags column:3'];
+  const rows = cards.map((c) => [tsvField(c.front), tsvField(c.back), c.tags.join(' ')].join('\t'));
+  return `${[...header, ...rows].join('\n')}\n`;
+}
+
+/** Quiz slides: the prompt, and the answer as one fragment. Keyed like the other slides for fitting. */
+export function quizSlides(cards: RenderedCard[], title: string) {
+  return [
+    {
+      key: 'quiz:title',
+      classes: 'sg-title-slide',
+      html: `<h1 class="sg-title">Quiz</h1><p class="sg-sub">${escapeHtml(title)} · ${cards.length} question${cards.length === 1 ? '' : 's'} · press → to reveal each answer</p>`,
+    },
+    ...cards.map((card, i) => ({
+      key: `quiz:${i}`,
+      classes: 'sg-content sg-quiz',
+      html:
+        `<p class="sg-crumbs">${escapeHtml(card.path.join(' › '))}</p><h2 class="sg-title">${card.front}</h2>\n` +
+        `<div class="sg-answer fragment" data-fragment-index="0">${card.back}</div>`,
+    })),
+  ];
+}
+
+/** Card positions on A4 (mm): 2 columns × 4 rows of 90 × 60 mm cards. */
+const COLS = 2;
+const ROWS = 4;
+const cell = (i: number, mirrored: boolean) => {
+  const col = i % COLS;
+  const row = Math.floor(i / COLS);
+  return { x: 15 + (mirrored ? COLS - 1 - col : col) * 90, y: 18.5 + row * 65 };
+};
+
+/**
+ * `flashcards.pdf`: a page of fronts, then the page of their backs, each back
+ * in the mirrored column so that, printed double-sided (flipped on the long
+ * edge), it lands behind its front. Cut marks at every card's corners.
+ */
+export async function printFlashcards(
+  browser: Browser,
+  cards: RenderedCard[],
+  title: string,
+  fontSheets: string[],
+  outDir: string,
+  templates: TemplateSource,
+  onBlocked: (url: string) => void,
+): Promise<number> {
+  const [render, css, script] = await Promise.all([
+    loadTemplate(templates, 'flashcards.hbs'),
+    readTemplateFile(templates, 'flashcards.css'),
+    readTemplateFile(templates, 'flashcards.js'),
+  ]);
+  const perSheet = COLS * ROWS;
+  const sheets = [];
+  for (let start = 0, n = 1; start < cards.length; start += perSheet, n++) {
+    const group = cards.slice(start, start + perSheet);
+    sheets.push({ side: 'front', number: n, back: false, cards: group.map((c, i) => ({ ...cell(i, false), html: c.front, meta: c.path.join(' › ') })) });
+    sheets.push({ side: 'back', number: n, back: true, cards: group.map((c, i) => ({ ...cell(i, true), html: c.back, meta: c.source })) });
+  }
+  const html = render({
+    lang: 'en',
+    title,
+    css,
+    script,
+    scriptHash: `sha256-${createHash('sha256').update(script).digest('base64')}`,
+    fonts: FONT_STACKS,
+    fontSheets,
+    sheets,
+    sheetCount: sheets.length / 2,
+  });
+  const temp = path.join(outDir, `.flashcards.${process.pid}.html`);
+  await writeAtomic(temp, html);
+  const page = await openLocalPage(browser, onBlocked);
+  try {
+    await page.goto(pathToFileURL(temp).href, { waitUntil: 'load' });
+    await page.waitForSelector('html[data-ready="done"]');
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, timeout: 120_000 });
+    await writeAtomic(path.join(outDir, 'flashcards.pdf'), pdf);
+    return sheets.length;
+  } finally {
+    await page.close().catch(() => undefined);
+    if (!process.env.STUDYGUIDE_KEEP_TEMP) await rm(temp, { force: true });
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * Study features: turn the topic tree into active recall. Pure functions over
+ * the tree: flashcards (questions, scenarios, definitions, explicit Q:/A:),
+ * open questions (asked but not answered), a glossary, and topics to fill in.
+ * Precision matters more than count: a pattern that could pair a front with a
+ * back that does not answer it is not used.
+ */
+import type { BlockContent, List, ListItem, Paragraph, PhrasingContent, RootContent } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import { walkTopics } from './tree.js';
+import type { Guide, SourcePosition, Topic } from './types.js';
+
+export type CardKind = 'question' | 'scenario' | 'definition' | 'explicit';
+
+export interface Card {
+  kind: CardKind;
+  /** The prompt, as inline content (a term, a question). */
+  front: PhrasingContent[];
+  /** The answer, as blocks. */
+  back: RootContent[];
+  topic: Topic;
+  source: SourcePosition;
+}
+
+export interface OpenQuestion {
+  question: string;
+  topic: Topic;
+  source: SourcePosition;
+}
+
+export interface GlossaryEntry {
+  term: string;
+  /** The definition, as blocks (a paragraph). */
+  definition: RootContent[];
+  topic: Topic;
+  source: SourcePosition;
+}
+
+export interface EmptyTopic {
+  topic: Topic;
+  reason: 'only images' | 'no content';
+}
+
+export interface StudySet {
+  cards: Card[];
+  openQuestions: OpenQuestion[];
+  glossary: GlossaryEntry[];
+  toFill: EmptyTopic[];
+}
+
+const QUESTION = /\?\s*$/;
+const SCENARIO_TITLE = /^(scenario|case study|exercise|practice question|exam question)s?\b/i;
+/** `**Term** – text`, `**Term** - text`, `**Term**: text` */
+const TERM_SEPARATOR = /^\s*(?::|[–—-]\s)\s*/;
+/** `**Term** is …`, `**Term** command can only …`: the text after the term reads as a statement about it. */
+const TERM_STATEMENT = /^\s+(is|are|was|were|means|refers|provides|lets|allows|enables|stores|runs|returns|command|deployment|lifecycle|feature|service|option)\b/i;
+/** Plain `Term: text` or `Term – text` at a list item's start: a short term, then the text. */
+const PLAIN_TERM = /^([A-Za-z0-9][\w .@/+-]{0,40}?)\s*(?::|\s[–—-])\s+(\S[\s\S]*)$/;
+
+const position = (topic: Topic, node: { position?: { start: { line: number; column: number } } } | null): SourcePosition =>
+  node?.position ? { file: topic.source.file, line: node.position.start.line, column: node.position.start.column } : topic.source;
+
+const text = (value: string): PhrasingContent => ({ type: 'text', value });
+const paragraph = (children: PhrasingContent[]): Paragraph => ({ type: 'paragraph', children });
+
+export function extractStudySet(guide: Guide): StudySet {
+  const set: StudySet = { cards: [], openQuestions: [], glossary: [], toFill: [] };
+  for (const topic of walkTopics(guide.topics)) {
+    headingQuestion(topic, set);
+    scenario(topic, set);
+    blocks(topic, set);
+    emptyTopic(topic, set);
+  }
+  return set;
+}
+
+/** A heading that asks: its content answers. With no content, it is an open question. */
+function headingQuestion(topic: Topic, set: StudySet): void {
+  if (!topic.heading || !QUESTION.test(topic.title) || SCENARIO_TITLE.test(topic.title)) return;
+  // The answer is the topic's content up to the next thing that asks something itself.
+  const asks = (b: RootContent) =>
+    (b.type === 'paragraph' && (/^\s*Q:/.test(toString(b)) || QUESTION.test(toString(b)))) ||
+    (b.type === 'list' && b.children.some((item) => QUESTION.test(toString(item.children[0] ?? { type: 'text', value: '' }))));
+  const end = topic.blocks.findIndex(asks);
+  const answer = end < 0 ? topic.blocks : topic.blocks.slice(0, end);
+  if (answer.length > 0) {
+    set.cards.push({ kind: 'question', front: topic.heading.children, back: answer, topic, source: topic.source });
+  } else if (topic.children.length === 0) {
+    set.openQuestions.push({ question: topic.title, topic, source: topic.source });
+  }
+}
+
+/** A "Scenario" section: the paragraph that poses the problem, then its answer. */
+function scenario(topic: Topic, set: StudySet): void {
+  if (!SCENARIO_TITLE.test(topic.title)) return;
+  const [problem, ...answer] = topic.blocks;
+  if (problem?.type !== 'paragraph') return;
+  if (answer.length === 0) {
+    set.openQuestions.push({ question: toString(problem), topic, source: position(topic, problem) });
+    return;
+  }
+  set.cards.push({ kind: 'scenario', front: problem.children, back: answer, topic, source: position(topic, problem) });
+}
+
+/** Patterns inside a topic's own blocks: Q:/A:, bold-term definitions, questions left open. */
+function blocks(topic: Topic, set: StudySet): void {
+  const scenarioTopic = SCENARIO_TITLE.test(topic.title);
+  let consumed = -1; // the `A:` paragraph of a two-paragraph Q:/A: pair
+  topic.blocks.forEach((block, i) => {
+    if (i === consumed) return;
+    if (block.type === 'paragraph') {
+      const pair = explicit(topic, block, topic.blocks[i + 1], set);
+      if (pair === 'two') consumed = i + 1;
+      if (pair) return;
+      boldDefinition(topic, block, block, set);
+      plainDefinition(topic, block, block, [], 4, set);
+      // A question on its own at the end of a topic: asked, not answered.
+      if (!scenarioTopic && i === topic.blocks.length - 1 && QUESTION.test(toString(block)) && topic.children.length === 0) {
+        set.openQuestions.push({ question: toString(block).trim(), topic, source: position(topic, block) });
+      }
+    }
+    if (block.type === 'list') listItems(topic, block, set);
+  });
+}
+
+/** `Q: question` then `A: answer`, in one paragraph (two lines) or two; says which. */
+function explicit(topic: Topic, block: Paragraph, next: RootContent | undefined, set: StudySet): 'one' | 'two' | null {
+  const value = toString(block);
+  const both = /^\s*Q:\s*([\s\S]+?)\n\s*A:\s*([\s\S]+)$/.exec(value);
+  if (both) {
+    set.cards.push({ kind: 'explicit', front: [text(both[1]!.trim())], back: [paragraph([text(both[2]!.trim())])], topic, source: position(topic, block) });
+    return 'one';
+  }
+  const q = /^\s*Q:\s*([\s\S]+)$/.exec(value);
+  if (q && next?.type === 'paragraph') {
+    const a = /^\s*A:\s*([\s\S]+)$/.exec(toString(next));
+    if (a) {
+      set.cards.push({ kind: 'explicit', front: [text(q[1]!.trim())], back: [paragraph([text(a[1]!.trim())])], topic, source: position(topic, block) });
+      return 'two';
+    }
+  }
+  return null;
+}
+
+/** `**Term** – text`, `**Term**: text`, `**Term** is …` at the start of a paragraph. */
+function boldDefinition(topic: Topic, block: Paragraph, at: Paragraph | ListItem, set: StudySet): void {
+  const [first, second, ...rest] = block.children;
+  if (first?.type !== 'strong' || second?.type !== 'text') return;
+  const term = toString(first).trim();
+  if (!term || term.length > 60 || /[.?!]$/.test(term)) return;
+  let definition: RootContent[];
+  if (TERM_SEPARATOR.test(second.value)) {
+    const after = second.value.replace(TERM_SEPARATOR, '');
+    definition = [paragraph([...(after ? [text(after)] : []), ...rest])];
+  } else if (TERM_STATEMENT.test(second.value)) {
+    definition = [block];
+  } else return;
+  if (!toString(definition[0]!).trim()) return;
+  addDefinition(topic, term, definition, position(topic, at), set);
+}
+
+function addDefinition(topic: Topic, term: string, definition: RootContent[], source: SourcePosition, set: StudySet): void {
+  set.glossary.push({ term, definition, topic, source });
+  set.cards.push({ kind: 'definition', front: [text(term)], back: definition, topic, source });
+}
+
+function listItems(topic: Topic, list: List, set: StudySet): void {
+  for (const item of list.children) {
+    const [lead, ...more] = item.children;
+    if (lead?.type !== 'paragraph') continue;
+    const value = toString(lead).trim();
+    if (QUESTION.test(value)) {
+      // A list item that asks, with its answer nested under it.
+      if (more.length > 0) set.cards.push({ kind: 'question', front: lead.children, back: more as BlockContent[], topic, source: position(topic, item) });
+      else set.openQuestions.push({ question: value, topic, source: position(topic, item) });
+      continue;
+    }
+    if (lead.children[0]?.type === 'strong') {
+      boldDefinition(topic, lead, item, set);
+      continue;
+    }
+    plainDefinition(topic, lead, item, more, 6, set);
+  }
+}
+
+/**
+ * Plain `Term: text` or `Term – text` (no bold): in a list item, or opening a
+ * paragraph ("In-place deployment: The application…"), with a short term.
+ */
+function plainDefinition(topic: Topic, lead: Paragraph, at: Paragraph | ListItem, more: RootContent[], maxWords: number, set: StudySet): void {
+  if (lead.children.length !== 1 || lead.children[0]!.type !== 'text') return;
+  const match = PLAIN_TERM.exec(toString(lead).trim());
+  if (!match) return;
+  const term = match[1]!.trim();
+  const definition = match[2]!;
+  // `Q:`/`A:` are the explicit form's markers, not terms.
+  if (/^[QA]$/i.test(term) || /[.?!,;]/.test(term) || term.split(/\s+/).length > maxWords || !/\s/.test(definition)) return;
+  addDefinition(topic, term, [paragraph([text(definition)]), ...more], position(topic, at), set);
+}
+
+/** Topics the student still has to write: no content, or only images. */
+function emptyTopic(topic: Topic, set: StudySet): void {
+  if (topic.children.length > 0) return;
+  if (topic.blocks.length === 0) {
+    set.toFill.push({ topic, reason: 'no content' });
+    return;
+  }
+  const onlyImages = topic.blocks.every(
+    (b) => b.type === 'paragraph' && b.children.every((c) => c.type === 'image' || (c.type === 'text' && !c.value.trim())),
+  );
+  if (onlyImages) set.toFill.push({ topic, reason: 'only images' });
+}
+
+/** A seeded shuffle (mulberry32), so `--shuffle --seed N` gives the same quiz every time. */
+export function shuffle<T>(items: T[], seed: number): T[] {
+  let state = seed >>> 0;
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}

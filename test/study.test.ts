@@ -1,0 +1,196 @@
+/** Study features on the bundled notes: cards (exact ones), open questions, glossary, the TSV read back, the quiz in Chromium, printable cards. */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { toString } from 'mdast-util-to-string';
+import type { Browser } from 'puppeteer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, type BuildResult } from '../src/build.js';
+import { loadNotes } from '../src/load.js';
+import { createParser, parseNote } from '../src/parse.js';
+import { extractStudySet, shuffle, type StudySet } from '../src/study.js';
+import { buildGuide } from '../src/tree.js';
+import { NOTES, launchTestBrowser, noteFrom, openDeck, overflowingSlides, readPdf, tempDir } from './helpers.js';
+
+let set: StudySet;
+let out: string;
+let result: BuildResult;
+let browser: Browser;
+
+const front = (c: StudySet['cards'][number]) => toString({ type: 'paragraph', children: c.front });
+const back = (c: StudySet['cards'][number]) => c.back.map((b) => toString(b)).join('\n');
+
+beforeAll(async () => {
+  const parser = createParser();
+  set = extractStudySet(buildGuide((await loadNotes(NOTES)).map((n) => parseNote(parser, { ...n, text: n.text! })), 'AWS'));
+  out = await tempDir();
+  result = await build({ notes: NOTES, out, offline: true, glossary: true });
+  browser = await launchTestBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('cards from the bundled notes', () => {
+  it('finds the scenario, the definitions and nothing that does not answer its front', () => {
+    expect(set.cards.map((c) => [c.kind, front(c).slice(0, 40)])).toEqual([
+      ['definition', 'cfn-init'],
+      ['scenario', 'You are managing your company\'s data and'],
+      ['definition', 'In-place deployment'],
+      ['definition', 'binpack'],
+      ['definition', 'put-bucket-policy'],
+      ['definition', 'BeforeInstall'],
+      ['definition', 'Install'],
+      ['definition', 'AWS Secrets Manager'],
+      ['definition', 'Envelope encryption'],
+    ]);
+    for (const card of set.cards) {
+      expect(back(card).trim().length).toBeGreaterThan(10);
+      expect(back(card).trim()).not.toBe(front(card).trim());
+    }
+  });
+
+  it('pairs the S3 overnight-upload scenario with its Direct Connect answer', () => {
+    const card = set.cards.find((c) => c.kind === 'scenario')!;
+    expect(front(card)).toContain('You are uploading large amounts of data overnight, 3 to 5 TB to an S3 bucket.');
+    expect(front(card)).toMatch(/What steps can you take to decrease the amount of time to perform these uploads\?$/);
+    expect(back(card)).toMatch(/^Using AWS Direct Connect, data that would have previously been transported over the Internet/);
+    expect(card.source).toMatchObject({ file: 'notes/05-aws-direct-connect.md', line: 18 });
+  });
+
+  it('lists the VPC question as an open question, not a card, and Cloud HSM as a topic to fill in', () => {
+    expect(set.openQuestions.map((q) => [q.question, q.source.file, q.source.line])).toEqual([['Can a VPC span across regions?', 'notes/04-vpc.md', 3]]);
+    expect(set.cards.some((c) => front(c).includes('VPC span'))).toBe(false);
+    expect(set.toFill.map((t) => [t.topic.title, t.reason])).toEqual([['Cloud HSM', 'only images']]);
+  });
+
+  it('defines Secrets Manager in the glossary', () => {
+    const entry = set.glossary.find((g) => g.term === 'AWS Secrets Manager')!;
+    expect(toString(entry.definition[0]!)).toMatch(/^AWS Secrets Manager is an AWS service that makes it easier for you to manage secrets\./);
+    expect(entry.topic.path).toEqual(['Misc', 'Security']);
+  });
+});
+
+describe('patterns', () => {
+  const cards = (md: string) => extractStudySet(buildGuide([noteFrom(md)], 'T'));
+  it('recognises question headings, list questions, terms and the explicit Q:/A: form', () => {
+    const s = cards(
+      [
+        '# Networking',
+        '',
+        '## What does a NAT gateway do?',
+        '',
+        'It lets private subnets reach the internet.',
+        '',
+        '- Why use VPC endpoints?',
+        '  - To reach S3 without the internet.',
+        '- Is this open?',
+        '- **IGW** – the internet gateway of a VPC',
+        '- **NACL**: a stateless subnet firewall',
+        '- ENI: an elastic network interface',
+        '',
+        'Q: What is the default VPC CIDR?',
+        'A: 172.31.0.0/16',
+        '',
+        'Q: Max VPCs per region?',
+        '',
+        'A: Five by default.',
+        '',
+      ].join('\n'),
+    );
+    const pairs = s.cards.map((c) => [c.kind, front(c), back(c)]);
+    expect(pairs).toEqual([
+      ['question', 'What does a NAT gateway do?', 'It lets private subnets reach the internet.'],
+      ['question', 'Why use VPC endpoints?', 'To reach S3 without the internet.'],
+      ['definition', 'IGW', 'the internet gateway of a VPC'],
+      ['definition', 'NACL', 'a stateless subnet firewall'],
+      ['definition', 'ENI', 'an elastic network interface'],
+      ['explicit', 'What is the default VPC CIDR?', '172.31.0.0/16'],
+      ['explicit', 'Max VPCs per region?', 'Five by default.'],
+    ]);
+    expect(s.openQuestions.map((q) => q.question)).toEqual(['Is this open?']);
+  });
+
+  it('shuffles the quiz the same way for the same seed', () => {
+    const items = Array.from({ length: 20 }, (_, i) => i);
+    expect(shuffle(items, 42)).toEqual(shuffle(items, 42));
+    expect(shuffle(items, 42)).not.toEqual(items);
+    expect([...shuffle(items, 7)].sort((a, b) => a - b)).toEqual(items);
+  });
+});
+
+describe('outputs', () => {
+  it('writes flashcards.tsv that Anki imports: front, back, tags; tabs and newlines escaped', async () => {
+    const lines = (await readFile(path.join(out, 'flashcards.tsv'), 'utf8')).split('\n').filter(Boolean);
+    expect(lines.slice(0, 3)).toEqual(['#separator:tab', '#html:true', '#tags column:3']);
+    const rows = lines.slice(3).map((l) => l.split('\t'));
+    expect(rows).toHaveLength(set.cards.length);
+    for (const row of rows) {
+      expect(row).toHaveLength(3);
+      expect(row[0]!.length).toBeGreaterThan(0);
+      expect(row[1]).not.toMatch(/[\t\r\n]/);
+      expect(row[2]).toMatch(/^studyguide [a-z0-9:-]+ (definition|scenario|question|explicit)$/);
+    }
+    const secrets = rows.find((r) => r[0] === 'AWS Secrets Manager')!;
+    expect(secrets[1]).toContain('is an AWS service that makes it easier for you to manage secrets');
+    expect(secrets[2]).toBe('studyguide misc::security definition');
+    expect(result.study).toEqual({ cards: 9, openQuestions: 1, toFill: 1, glossary: 8 });
+  });
+
+  it('the quiz deck hides each answer until the presenter advances, and nothing overflows', async () => {
+    const { page, errors } = await openDeck(browser, pathToFileURL(path.join(out, 'slides', 'quiz.html')).href);
+    const state = await page.evaluate(async () => {
+      const R = (window as any).Reveal;
+      R.configure({ transition: 'none' });
+      R.slide(2, 0, -1);
+      const answer = () => getComputedStyle(R.getCurrentSlide().querySelector('.sg-answer')).opacity;
+      const before = answer();
+      R.next();
+      await new Promise((r) => setTimeout(r, 400));
+      return { total: R.getTotalSlides(), before, after: answer(), title: R.getCurrentSlide().querySelector('.sg-title').textContent };
+    });
+    expect(state).toMatchObject({ before: '0', after: '1' });
+    expect(state.total).toBeGreaterThanOrEqual(set.cards.length + 1);
+    expect(errors).toEqual([]);
+    expect(await overflowingSlides(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('prints flashcards.pdf: fronts and backs on alternate pages, the backs mirrored for duplex', async () => {
+    const pdf = await readPdf(path.join(out, 'flashcards.pdf'));
+    expect(pdf.pages).toBe(2 * Math.ceil(set.cards.length / 8));
+    expect(pdf.pageText[0]).toContain('cfn-init');
+    expect(pdf.pageText[0]).not.toContain('helper script installed');
+    expect(pdf.pageText[1]).toContain('helper script installed on EC2 OS');
+    // First card: front at the left, back at the right (long-edge duplex).
+    const frontX = pdf.items.find((i) => i.page === 1 && i.str.includes('cfn-init'))!.x;
+    const backX = pdf.items.find((i) => i.page === 2 && i.str.includes('helper script'))!.x;
+    expect(frontX).toBeLessThan(297);
+    expect(backX).toBeGreaterThan(297);
+  });
+
+  it('puts the glossary and the review list in index.html, and the glossary at the end of the cheat sheet', async () => {
+    const index = await readFile(path.join(out, 'index.html'), 'utf8');
+    expect(index).toContain('<h2 id="glossary">Glossary</h2>');
+    expect(index).toMatch(/<dt[^>]*>AWS Secrets Manager/);
+    expect(index).toContain('Can a VPC span across regions?');
+    expect(index).toMatch(/Cloud HSM<\/a>: only images/);
+    const text = (await readPdf(path.join(out, 'cheatsheet.pdf'))).pageText;
+    const last = text[text.length - 1]!;
+    expect(last).toContain('Glossary');
+    expect(last).toContain('Envelope encryption');
+  });
+
+  it('--shuffle --seed gives the same quiz order twice', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'notes'));
+    await writeFile(path.join(dir, 'notes', 'q.md'), Array.from({ length: 12 }, (_, i) => `## Question ${i}?\n\nAnswer ${i}.\n`).join('\n'));
+    const order = async (out: string) => {
+      await build({ notes: path.join(dir, 'notes'), out, offline: true, only: ['slides'], shuffle: true, seed: 7 });
+      return [...(await readFile(path.join(out, 'slides', 'quiz.html'), 'utf8')).matchAll(/Question (\d+)\?/g)].map((m) => m[1]);
+    };
+    const a = await order(path.join(dir, 'a'));
+    expect(a).toEqual(await order(path.join(dir, 'b')));
+    expect(a).not.toEqual(Array.from({ length: 12 }, (_, i) => String(i)));
+  });
+});
