@@ -3,20 +3,30 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-/** Write `data` to `file` atomically; returns false (and leaves the file alone) when it already holds exactly that. */
-export async function writeAtomic(file: string, data: string | Uint8Array): Promise<boolean> {
-  const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const current = await readFile(file).catch(() => null);
-  if (current && current.equals(bytes)) return false;
+/**
+ * Make `file` by writing a temporary file next to it (`produce`) and renaming
+ * it over the old one: readers see the old file or the new one, never half of
+ * one. The temporary name (`.name.PID.hex.tmp`) lets a later build sweep up
+ * after a killed one.
+ */
+async function replaceAtomically(file: string, produce: (temp: string) => Promise<void>): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    await writeFile(temp, bytes);
+    await produce(temp);
     await rename(temp, file);
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
   }
+}
+
+/** Write `data` to `file` atomically; returns false (and leaves the file alone) when it already holds exactly that. */
+export async function writeAtomic(file: string, data: string | Uint8Array): Promise<boolean> {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const current = await readFile(file).catch(() => null);
+  if (current && current.equals(bytes)) return false;
+  await replaceAtomically(file, (temp) => writeFile(temp, bytes));
   return true;
 }
 
@@ -27,14 +37,6 @@ export async function writeAtomic(file: string, data: string | Uint8Array): Prom
 export async function copyAtomic(from: string, to: string): Promise<boolean> {
   const [a, b] = await Promise.all([stat(from), stat(to).catch(() => null)]);
   if (b && a.size === b.size && b.mtimeMs >= a.mtimeMs) return false;
-  await mkdir(path.dirname(to), { recursive: true });
-  const temp = path.join(path.dirname(to), `.${path.basename(to)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await copyFile(from, temp);
-    await rename(temp, to);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await replaceAtomically(to, (temp) => copyFile(from, temp));
   return true;
 }

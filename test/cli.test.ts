@@ -4,19 +4,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { CLI, NOTES, ROOT, tempDir } from './helpers.js';
+import { CLI, NOTES, ROOT, cli, tempDir } from './helpers.js';
 
 const exec = promisify(execFile);
 
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('studyguide CLI', () => {
   it('prints help and version', async () => {
@@ -43,7 +34,7 @@ describe('studyguide CLI', () => {
   });
 
   it('no browser found: names the fix, exit 3, no stack trace', async () => {
-    const r = await cli(['build', '--notes', NOTES, '--out', await tempDir()], { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chrome' });
+    const r = await cli(['build', '--notes', NOTES, '--out', await tempDir()], { env: { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chrome' } });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('PUPPETEER_EXECUTABLE_PATH=/nonexistent/chrome is not an executable file');
     expect(r.stderr).toContain('apt-get install chromium');

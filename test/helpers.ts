@@ -1,8 +1,11 @@
 /** Shared test helpers: real builds into temp folders, the PDF read back with pdfjs-dist, a real browser. */
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { VFile } from 'vfile';
 import { findBrowser } from '../src/browser.js';
@@ -124,4 +127,50 @@ export async function overflowingSlides(page: Page): Promise<string[]> {
     }
     return out;
   });
+}
+
+/** Run the real CLI; never throws: the exit code comes back with the output. */
+export async function cli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, ...options.env },
+      maxBuffer: 1 << 26,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/**
+ * The live processes below `pid` (Linux /proc), with their names; zombies
+ * (already dead, waiting to be reaped) are left out. Synchronous, so a test
+ * can act on them before the code under test goes on.
+ */
+export function descendants(pid: number): { pid: number; name: string }[] {
+  const procs = new Map<number, { ppid: number; name: string }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat = '';
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields[0] === 'Z') continue;
+    procs.set(Number(entry), { ppid: Number(fields[1]), name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) });
+  }
+  const out: { pid: number; name: string }[] = [];
+  const walk = (parent: number) => {
+    for (const [child, info] of procs) {
+      if (info.ppid !== parent) continue;
+      out.push({ pid: child, name: info.name });
+      walk(child);
+    }
+  };
+  walk(pid);
+  return out;
 }

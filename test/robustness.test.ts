@@ -1,31 +1,20 @@
 /** Bad input, hostile notes and faults: clear messages, no crash, no hang, nothing lost, nothing run. */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, symlink, writeFile, copyFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import type { Browser } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, createBuilder, type BuildResult } from '../src/build.js';
 import { formatMessage } from '../src/report.js';
-import { CLI, NOTES, ROOT, launchTestBrowser, readPdf, tempDir } from './helpers.js';
+import { CLI, NOTES, ROOT, cli, descendants, launchTestBrowser, readPdf, tempDir } from './helpers.js';
 
-const exec = promisify(execFile);
 const warningsOf = (r: BuildResult) => r.warnings.map(formatMessage);
 
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 async function hashTree(dir: string): Promise<string> {
   const hash = createHash('sha256');
@@ -350,89 +339,44 @@ describe('outputs are never lost', () => {
 });
 
 describe('browser faults', () => {
-  /** Chromium processes below this test process (zombies excluded). Synchronous: a kill lands before the build goes on. */
-  function ownChromiumSync(): number[] {
-    const out: number[] = [];
-    const parents = new Map<number, number>();
-    const names = new Map<number, string>();
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      let stat = '';
-      try {
-        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      } catch {
-        continue;
-      }
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (fields[0] === 'Z') continue;
-      parents.set(Number(entry), Number(fields[1]));
-      names.set(Number(entry), stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
-    }
-    const walk = (pid: number) => {
-      for (const [child, parent] of parents) {
-        if (parent !== pid) continue;
-        if (/chrom/i.test(names.get(child) ?? '')) out.push(child);
-        walk(child);
-      }
-    };
-    walk(process.pid);
-    return out;
-  }
-  const ownChromium = async () => ownChromiumSync();
-  const killNew = (keep: Set<number>) => {
-    for (const pid of ownChromiumSync()) {
-      if (keep.has(pid)) continue;
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  };
-  const testBrowserPids = async () => new Set([browser.process()!.pid!, ...(await ownChromium())]);
+  const ownChromium = () => descendants(process.pid).filter((p) => /chrom/i.test(p.name)).map((p) => p.pid);
 
-  it('Chromium killed mid-build: one retry with a new browser, and the build succeeds', async () => {
-    const keep = await testBrowserPids();
-    let kills = 1;
+  /** A builder whose browser is killed (SIGKILL) the first `kills` times it is ready. */
+  async function killingBuilder(kills: number) {
+    const keep = new Set([browser.process()!.pid!, ...ownChromium()]); // the tests' own browser lives on
     const builder = createBuilder({
       notes: NOTES,
-      out: await tempDir(),
       offline: true,
+      out: await tempDir(),
       reporter: {
         stage: (name) => {
-          if (name === 'browser' && kills-- > 0) killNew(keep);
+          if (name !== 'browser' || kills-- <= 0) return;
+          for (const pid of ownChromium()) if (!keep.has(pid)) process.kill(pid, 'SIGKILL');
         },
         warn() {},
         info() {},
       },
     });
+    const leftOver = () => ownChromium().filter((p) => !keep.has(p));
+    return { builder, leftOver };
+  }
+
+  it('Chromium killed mid-build: one retry with a new browser, and the build succeeds', async () => {
+    const { builder, leftOver } = await killingBuilder(1);
     try {
-      const result = await builder.build();
-      expect(result.pdfPages).toBeGreaterThan(0);
+      expect((await builder.build()).pdfPages).toBeGreaterThan(0);
     } finally {
       await builder.close();
     }
-    expect((await ownChromium()).filter((p) => !keep.has(p))).toEqual([]);
+    expect(leftOver()).toEqual([]);
   });
 
   it('Chromium killed twice: a clear error, and no Chromium left running', async () => {
-    const keep = await testBrowserPids();
-    const builder = createBuilder({
-      notes: NOTES,
-      out: await tempDir(),
-      offline: true,
-      reporter: {
-        stage: (name) => {
-          if (name === 'browser') killNew(keep);
-        },
-        warn() {},
-        info() {},
-      },
-    });
+    const { builder, leftOver } = await killingBuilder(2);
     await expect(builder.build()).rejects.toThrow(/the browser failed twice/);
     await builder.close();
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect((await ownChromium()).filter((p) => !keep.has(p))).toEqual([]);
+    expect(leftOver()).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 /** Regeneration after edits: watch, incremental outputs, live reload — real files, real browser, real timing. */
 import { spawn } from 'node:child_process';
 import { cp, mkdir, readFile, rm, stat, writeFile, appendFile } from 'node:fs/promises';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { formatMessage } from '../src/report.js';
 import { serve } from '../src/serve.js';
 import { BUNDLED_TEMPLATES } from '../src/templates.js';
 import { watch, type Watcher } from '../src/watch.js';
-import { CLI, NOTES, ROOT, launchTestBrowser, tempDir } from './helpers.js';
+import { CLI, NOTES, ROOT, descendants, launchTestBrowser, tempDir } from './helpers.js';
 
 interface Outcome {
   result?: BuildResult;
@@ -230,44 +230,19 @@ describe('studyguide watch', () => {
       const t = setInterval(() => stderr.includes('watching') && (clearInterval(t), resolve()), 100);
       child.once('exit', () => reject(new Error(`watch exited early: ${stderr}`)));
     });
-    const browsers = await descendants(child.pid!);
+    const browsers = descendants(child.pid!).filter((p) => /chrom/i.test(p.name));
     expect(browsers.length).toBeGreaterThan(0);
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(0);
     // Chromium's helper processes leave right after the browser: give them a moment.
-    const names = new Map(await Promise.all(browsers.map(async (pid) => [pid, await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')] as const)));
+    const live = () => new Set(descendants(1).map((p) => p.pid));
     let alive = browsers;
     for (let i = 0; i < 30 && alive.length; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      alive = alive.filter((pid) => existsSync(`/proc/${pid}`) && !/\(zombie\)|\) Z /.test(readFileSyncSafe(`/proc/${pid}/stat`)));
+      const now = live();
+      alive = alive.filter((p) => now.has(p.pid));
     }
-    expect(alive.map((pid) => names.get(pid)?.split('\0')[0])).toEqual([]);
+    expect(alive.map((p) => p.name)).toEqual([]);
   });
 });
-
-function readFileSyncSafe(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-/** Every process below `pid` (Linux /proc). */
-async function descendants(pid: number): Promise<number[]> {
-  const { readdir } = await import('node:fs/promises');
-  const parents = new Map<number, number>();
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
-    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (ppid) parents.set(Number(entry), ppid);
-  }
-  const out: number[] = [];
-  const walk = (p: number) => {
-    for (const [child, parent] of parents) if (parent === p) (out.push(child), walk(child));
-  };
-  walk(pid);
-  return out;
-}
