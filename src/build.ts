@@ -137,6 +137,8 @@ interface BuildCache {
   fitted: Map<string, string[]>;
   /** Font stylesheets, once copied. */
   fonts?: string[];
+  /** What flashcards.pdf was last printed from (printing is skipped when the cards did not change). */
+  flashcards?: string;
   /** The cheat sheet's page, kept open; `shellKey` says what it shows (see renderCheatsheetHtml). */
   sheet?: { page: Page; shellKey: string; blocked: string[] };
 }
@@ -288,7 +290,10 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
     only.has('pdf') ? buildCheatsheet(browser, sheet, ctx) : null,
     only.has('slides') ? buildDecks(browser, renderer.renderTopics(guide.topics, slidesHtml), renderCards(study, renderer, slidesHtml), ctx) : null,
     only.has('pdf') && cards.length > 0
-      ? printFlashcards(browser, cards, guide.title, cache.fonts ?? [], outDir, templates, (url) => blocked.push(url))
+      ? printFlashcards(browser, cards, guide.title, cache.fonts ?? [], outDir, templates, (url) => blocked.push(url), cache.flashcards).then((printed) => {
+          cache.flashcards = printed.key;
+          return printed.sheets;
+        })
       : null,
   ]);
   if (pdf) stage('cheatsheet', `${pdf.pages} pages at ${pdf.fontPt} pt`);

@@ -3,6 +3,7 @@
  * printable duplex flashcards, quiz slides, a glossary and a review list.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -95,7 +96,9 @@ export async function printFlashcards(
   outDir: string,
   templates: TemplateSource,
   onBlocked: (url: string) => void,
-): Promise<number> {
+  /** The key of the PDF already on disk: when the new one has the same, it is not printed again. */
+  previousKey?: string,
+): Promise<{ sheets: number; key: string }> {
   const [render, css, script] = await Promise.all([
     loadTemplate(templates, 'flashcards.hbs'),
     readTemplateFile(templates, 'flashcards.css'),
@@ -119,6 +122,9 @@ export async function printFlashcards(
     sheets,
     sheetCount: sheets.length / 2,
   });
+  const key = createHash('sha1').update(html).digest('hex');
+  const target = path.join(outDir, 'flashcards.pdf');
+  if (key === previousKey && existsSync(target)) return { sheets: sheets.length, key }; // watch mode: cards unchanged
   const temp = path.join(outDir, `.flashcards.${process.pid}.html`);
   await writeAtomic(temp, html);
   const page = await openLocalPage(browser, onBlocked);
@@ -126,8 +132,8 @@ export async function printFlashcards(
     await page.goto(pathToFileURL(temp).href, { waitUntil: 'load' });
     await page.waitForSelector('html[data-ready="done"]');
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, timeout: 120_000 });
-    await writeAtomic(path.join(outDir, 'flashcards.pdf'), pdf);
-    return sheets.length;
+    await writeAtomic(target, pdf);
+    return { sheets: sheets.length, key };
   } finally {
     await page.close().catch(() => undefined);
     if (!process.env.STUDYGUIDE_KEEP_TEMP) await rm(temp, { force: true });
