@@ -18,6 +18,8 @@ export const SANITIZE_SCHEMA: Schema = {
     ...defaultSchema.attributes,
     '*': [...(defaultSchema.attributes?.['*'] ?? []), 'className', 'role', 'ariaLabel'],
     img: [...(defaultSchema.attributes?.img ?? []), 'loading', 'decoding'],
+    // The default allows one class on links (footnotes); placeholders of remote images are links too.
+    a: [...(defaultSchema.attributes?.a ?? []).filter((a) => !(Array.isArray(a) && a[0] === 'className')), 'className'],
   },
   protocols: { ...defaultSchema.protocols, src: ['http', 'https', 'data'] },
 };

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { VFile } from 'vfile';
 import { decodeNote, loadNotes } from '../src/load.js';
 import { createParser, parseNote, titleFromFileName } from '../src/parse.js';
+import { imageKey } from '../src/images.js';
 import { createHtmlRenderer } from '../src/render/html.js';
 import { buildGuide, topicNodes, walkTopics } from '../src/tree.js';
 import { NOTES, noteFrom } from './helpers.js';
@@ -39,10 +40,16 @@ describe('markdown edge cases', () => {
     expect(html).toContain('<del>old</del>');
   });
 
-  it('turns an unresolved image into a placeholder, never a broken <img>', () => {
+  it('turns an unresolved image into a placeholder, never a broken <img>, local or remote', () => {
     const [topic] = render('![img](./ss/hsm-1.webp)\n');
     expect(topic!.blocks[0]!.html).not.toContain('<img');
-    expect(topic!.blocks[0]!.html).toContain('img-missing');
+    expect(topic!.blocks[0]!.html).toContain('<span class="img-missing" role="img"');
+    const url = 'https://media.example/diagram.png';
+    const guide = buildGuide([noteFrom(`![img](${url})\n`)], 'T');
+    const images = new Map([[imageKey(guide.topics[0]!.note.absPath, url), { kind: 'missing' as const, label: 'diagram.png', remote: true }]]);
+    const html = createHtmlRenderer().renderTopics(guide.topics, { images, assetPrefix: '' })[0]!.blocks[0]!.html;
+    // Sanitizing keeps the placeholder's class on the link (the default schema allows only footnote classes on links).
+    expect(html).toContain(`<a class="img-missing" role="img" aria-label="image not available: diagram.png" title="${url}" href="${url}">diagram.png</a>`);
   });
 
   it('reads front matter and reports a broken one at its line without failing', () => {
