@@ -205,7 +205,7 @@ export function createBuilder(options: BuildOptions): Builder {
 const describe = (error: unknown) => (error as Error)?.message?.split('\n')[0] ?? String(error);
 
 /** A crash, a lost connection or a timeout of the browser, as opposed to a problem of the input. */
-export function isBrowserFailure(error: unknown): boolean {
+function isBrowserFailure(error: unknown): boolean {
   const e = error as Error;
   if (!e || e instanceof UserError) return false;
   return (
@@ -321,11 +321,15 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
       rootHtml,
     ),
   );
-  await removeStale(outDir, [
-    ...(decks ?? []).map((d) => `slides/${d.name}.html`),
-    ...(flashcardSheets ? ['flashcards.pdf'] : []),
-    ...(decks ?? []).filter((d) => d.handoutPages).map((d) => `handouts/${d.name}.pdf`),
-  ]);
+  await removeStale(
+    outDir,
+    [
+      ...(decks ?? []).map((d) => `slides/${d.name}.html`),
+      ...(flashcardSheets ? ['flashcards.pdf'] : []),
+      ...(decks ?? []).filter((d) => d.handoutPages).map((d) => `handouts/${d.name}.pdf`),
+    ],
+    { slides: only.has('slides'), handouts: only.has('slides') && (options.handout ?? false), flashcards: only.has('pdf') },
+  );
   stage('index', 'written');
   return {
     guide,
@@ -409,18 +413,36 @@ async function imageStamp(images: ImageMap): Promise<string> {
 
 const MANIFEST = '.studyguide-outputs.json';
 
-/** Remove decks and handouts a previous build wrote that this one did not (a deleted or renamed topic). */
-async function removeStale(outDir: string, current: string[]): Promise<void> {
+type OutputGroup = 'slides' | 'handouts' | 'flashcards';
+
+/** Which group of generated files a manifest entry belongs to. */
+function groupOf(rel: string): OutputGroup | null {
+  if (/^slides\/[^/]+\.html$/.test(rel)) return 'slides';
+  if (/^handouts\/[^/]+\.pdf$/.test(rel)) return 'handouts';
+  if (rel === 'flashcards.pdf') return 'flashcards';
+  return null;
+}
+
+/**
+ * Remove decks, handouts and flashcards a previous build wrote that this one
+ * did not (a deleted or renamed topic). Only groups this build made are
+ * pruned: `--only pdf` leaves the decks alone, a build without `--handout`
+ * leaves the handouts.
+ */
+async function removeStale(outDir: string, current: string[], built: Record<OutputGroup, boolean>): Promise<void> {
   const file = path.join(outDir, MANIFEST);
   const previous = await readFile(file, 'utf8')
     .then((text) => JSON.parse(text) as string[])
     .catch(() => [] as string[]);
   const keep = new Set(current);
-  await Promise.all(
-    previous
-      .filter((rel) => !keep.has(rel) && /^((slides|handouts)\/[^/]+\.(html|pdf)|flashcards\.pdf)$/.test(rel))
-      .map((rel) => rm(path.join(outDir, rel), { force: true })),
-  );
+  const stale: string[] = [];
+  for (const rel of previous) {
+    const group = groupOf(rel);
+    if (!group || keep.has(rel)) continue;
+    if (built[group]) stale.push(rel);
+    else keep.add(rel); // not made this time: still an output
+  }
+  await Promise.all(stale.map((rel) => rm(path.join(outDir, rel), { force: true })));
   await writeAtomic(file, JSON.stringify([...keep].sort(), null, 1));
 }
 

@@ -303,6 +303,17 @@ describe('outputs are never lost', () => {
     expect(r.stderr).toMatch(/^studyguide: cannot write the outputs to .*not-a-folder: (ENOTDIR|EEXIST)/m);
   });
 
+  it('a partial build (--only pdf, no --handout) keeps the outputs it did not make', async () => {
+    const out = await tempDir();
+    await build({ notes: NOTES, out, offline: true, handout: true });
+    const decks = (await readdir(path.join(out, 'slides'))).filter((f) => f.endsWith('.html'));
+    await build({ notes: NOTES, out, offline: true, only: ['pdf'] });
+    await build({ notes: NOTES, out, offline: true, only: ['slides'] });
+    expect((await readdir(path.join(out, 'slides'))).filter((f) => f.endsWith('.html'))).toEqual(decks);
+    expect(existsSync(path.join(out, 'handouts', 'all.pdf'))).toBe(true);
+    expect(existsSync(path.join(out, 'flashcards.pdf'))).toBe(true);
+  });
+
   it('a build killed with SIGKILL in the PDF stage leaves the previous outputs intact', async () => {
     const dir = await tempDir();
     const out = path.join(dir, 'out');
