@@ -3,9 +3,9 @@ import { spawn } from 'node:child_process';
 import { cp, mkdir, readFile, rm, stat, writeFile, appendFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'puppeteer';
+import type { Browser, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BuildResult } from '../src/build.js';
+import { build, type BuildResult } from '../src/build.js';
 import { formatMessage } from '../src/report.js';
 import { serve } from '../src/serve.js';
 import { BUNDLED_TEMPLATES } from '../src/templates.js';
@@ -206,6 +206,46 @@ describe('studyguide watch', () => {
       await page.close();
     } finally {
       await watcher.close();
+      await server.close();
+    }
+  });
+
+  it('serve: the speaker view keeps following the deck after a live reload', async () => {
+    const out = await tempDir();
+    await build({ notes: NOTES, out, offline: true, only: ['slides'] });
+    const server = await serve(out, 0, { dirs: [BUNDLED_TEMPLATES] });
+    try {
+      const page = await browser.newPage();
+      await page.setViewport({ width: 1280, height: 720 });
+      await page.goto(`${server.url}slides/all.html#/ec2-plus`);
+      await page.waitForFunction('window.Reveal && Reveal.isReady()');
+      const popup = new Promise<Page>((resolve) => browser.once('targetcreated', async (t) => resolve((await t.page())!)));
+      await page.keyboard.press('s');
+      const view = await popup;
+      const shown = () =>
+        view.evaluate(() => {
+          const frame = document.querySelector('#current-slide iframe') as HTMLIFrameElement | null;
+          return (frame?.contentWindow as any)?.Reveal?.getIndices?.() ?? null;
+        });
+      await view.waitForFunction(() => (document.querySelector('#current-slide iframe') as any)?.contentWindow?.Reveal?.isReady?.(), { timeout: 15_000 });
+      server.reload();
+      await new Promise((r) => setTimeout(r, 1500));
+      await page.waitForFunction('window.Reveal && Reveal.isReady()');
+      await page.evaluate(() => (window as any).Reveal.next());
+      const main = await page.evaluate(() => (window as any).Reveal.getIndices());
+      await view.waitForFunction(
+        (h, v) => {
+          const i = (document.querySelector('#current-slide iframe') as any)?.contentWindow?.Reveal?.getIndices?.();
+          return i && i.h === h && i.v === v;
+        },
+        { timeout: 10_000 },
+        main.h,
+        main.v,
+      );
+      expect(await shown()).toMatchObject({ h: main.h, v: main.v });
+      await view.close();
+      await page.close();
+    } finally {
       await server.close();
     }
   });
