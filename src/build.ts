@@ -14,7 +14,7 @@ import { ensureBrowser, launchBrowser, openLocalPage } from './browser.js';
 import { UserError } from './errors.js';
 import { resolveImages, type ImageMap } from './images.js';
 import { loadNotes, type LoadedNote } from './load.js';
-import { copyAtomic, writeAtomic } from './output.js';
+import { copyAtomic, discardTemporary, writeAtomic } from './output.js';
 import { createParser, parseNote } from './parse.js';
 import { copyImages, copyReveal, listThemes } from './render/assets.js';
 import { parseLayout, printHandouts } from './render/handout.js';
@@ -616,7 +616,7 @@ async function fitWithCache(
     }
   } finally {
     await page.close().catch(() => undefined);
-    if (!process.env.STUDYGUIDE_KEEP_TEMP) await rm(fitFile, { force: true });
+    await discardTemporary(fitFile);
   }
   return result;
 }

@@ -21,6 +21,11 @@ async function replaceAtomically(file: string, produce: (temp: string) => Promis
   }
 }
 
+/** Remove an intermediate page Chromium laid out, unless STUDYGUIDE_KEEP_TEMP=1 keeps it for debugging. */
+export async function discardTemporary(file: string): Promise<void> {
+  if (!process.env.STUDYGUIDE_KEEP_TEMP) await rm(file, { force: true });
+}
+
 /** Write `data` to `file` atomically; returns false (and leaves the file alone) when it already holds exactly that. */
 export async function writeAtomic(file: string, data: string | Uint8Array): Promise<boolean> {
   const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);

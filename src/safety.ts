@@ -4,11 +4,20 @@
  * and a remark plugin that reports, at its position, what sanitizing removes:
  * scripts, event handlers, `javascript:` URLs, frames, objects, SVG and the like.
  */
+import { createHash } from 'node:crypto';
 import { fromHtml } from 'hast-util-from-html';
 import { defaultSchema, type Schema } from 'hast-util-sanitize';
 import type { Root } from 'mdast';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
+
+/**
+ * The CSP source that lets exactly this inline script run: the pages Chromium
+ * lays out and prints allow their own script and nothing a note brings.
+ */
+export function scriptHashSource(script: string): string {
+  return `sha256-${createHash('sha256').update(script).digest('base64')}`;
+}
 
 /** GitHub's schema, plus the attributes studyguide's own HTML uses (classes, ARIA, image loading, data: images). */
 export const SANITIZE_SCHEMA: Schema = {

@@ -6,6 +6,7 @@ import { loadTemplate, readTemplateFile } from '../templates.js';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { scriptHashSource } from '../safety.js';
 import { FONT_STACKS } from './fonts.js';
 import type { RenderedTopic } from './html.js';
 
@@ -104,7 +105,7 @@ export async function renderCheatsheetHtml(
     bodyClass: options.images ? '' : 'no-images',
     fontSheets,
     script,
-    scriptHash: `sha256-${createHash('sha256').update(script).digest('base64')}`,
+    scriptHash: scriptHashSource(script),
     config: {
       title: options.title,
       columns: options.columns,

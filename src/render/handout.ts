@@ -1,11 +1,10 @@
 /** Handouts: a deck's fitted slides printed N to a page, optionally with speaker notes under each slide. */
-import { createHash } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'puppeteer';
 import { openLocalPage } from '../browser.js';
-import { writeAtomic } from '../output.js';
+import { discardTemporary, writeAtomic } from '../output.js';
+import { scriptHashSource } from '../safety.js';
 import { loadTemplate, readTemplateFile, type TemplateSource } from '../templates.js';
 import type { Deck, SlidesOptions } from './slides.js';
 
@@ -62,7 +61,7 @@ export async function printHandouts(
     readTemplateFile(templates, 'handout.js'),
   ]);
   // Only the handout's own script runs while printing, whatever the slides hold.
-  const scriptHash = `sha256-${createHash('sha256').update(script).digest('base64')}`;
+  const scriptHash = scriptHashSource(script);
   const dir = path.join(outDir, 'handouts');
   const perPage = layout.cols * layout.rows;
   const geometry = handoutGeometry(layout, options);
@@ -97,7 +96,7 @@ export async function printHandouts(
         const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, timeout: 60_000 });
         await writeAtomic(path.join(dir, `${deck.name}.pdf`), pdf);
       } finally {
-        if (!process.env.STUDYGUIDE_KEEP_TEMP) await rm(temp, { force: true });
+        await discardTemporary(temp);
       }
       results.push({ name: deck.name, pages: pages.length });
     }

@@ -3,9 +3,9 @@
  * one for everything. Slides are fitted at build time in Chromium
  * (templates/slides-fit.js), so the decks on disk never overflow.
  */
-import { createHash } from 'node:crypto';
 import type { Page } from 'puppeteer';
 import { pathToFileURL } from 'node:url';
+import { scriptHashSource } from '../safety.js';
 import type { TemplateSource } from '../templates.js';
 import { loadTemplate, readTemplateFile } from '../templates.js';
 import { escapeHtml, type RenderedTopic } from './html.js';
@@ -46,7 +46,7 @@ const outlineKey = (t: RenderedTopic) => `outline:${t.slug}`;
 /** A topic with content of its own (blocks or speaker notes) gets a slide of its own. */
 const ownContent = (t: RenderedTopic) => t.blocks.length > 0 || t.notes.length > 0;
 const hasContent = (t: RenderedTopic) => ownContent(t) || t.children.length === 0;
-const hasOutline = (t: RenderedTopic) => t.depth <= 1 || (t.children.length > 0 && t.blocks.length === 0);
+const hasOutline = (t: RenderedTopic) => t.depth <= 1 || (t.children.length > 0 && !ownContent(t));
 
 function* walk(topics: RenderedTopic[]): Generator<RenderedTopic> {
   for (const topic of topics) {
@@ -153,7 +153,7 @@ export function renderFitPage(slides: FitSlide[], options: SlidesOptions, templa
     slides,
     fitScript: templates.fitScript,
     // The fitting pass runs only its own script, whatever the notes hold (even with --allow-html).
-    fitScriptHash: `sha256-${createHash('sha256').update(templates.fitScript).digest('base64')}`,
+    fitScriptHash: scriptHashSource(templates.fitScript),
     config: { width: options.width, height: options.height, safety: 8, fragments: options.fragments },
   });
 }

@@ -4,13 +4,13 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { slug } from 'github-slugger';
 import type { Browser } from 'puppeteer';
 import { openLocalPage } from '../browser.js';
-import { writeAtomic } from '../output.js';
+import { discardTemporary, writeAtomic } from '../output.js';
+import { scriptHashSource } from '../safety.js';
 import type { Card, StudySet } from '../study.js';
 import { loadTemplate, readTemplateFile, type TemplateSource } from '../templates.js';
 import { FONT_STACKS } from './fonts.js';
@@ -116,7 +116,7 @@ export async function printFlashcards(
     title,
     css,
     script,
-    scriptHash: `sha256-${createHash('sha256').update(script).digest('base64')}`,
+    scriptHash: scriptHashSource(script),
     fonts: FONT_STACKS,
     fontSheets,
     sheets,
@@ -136,6 +136,6 @@ export async function printFlashcards(
     return { sheets: sheets.length, key };
   } finally {
     await page.close().catch(() => undefined);
-    if (!process.env.STUDYGUIDE_KEEP_TEMP) await rm(temp, { force: true });
+    await discardTemporary(temp);
   }
 }
