@@ -277,7 +277,8 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
   if (only.has('pdf') && sheetTopics.length === 0) {
     throw new UserError(`--topics ${(options.topics ?? []).join(', ')} matched no topic of the cheat sheet`);
   }
-  const ctx: StageContext = { guide, outDir, templates, options, blocked, cache, imageStamp: await imageStamp(images) };
+  const overflowing: string[] = [];
+  const ctx: StageContext = { guide, outDir, templates, options, blocked, overflowing, cache, imageStamp: await imageStamp(images) };
   const rootHtml = { images, assetPrefix: '' };
   const slidesHtml = { images, assetPrefix: '../' };
   if (only.has('pdf')) cache.fonts ??= await copyFonts(outDir);
@@ -305,6 +306,7 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
     .flatMap((n) => n.file.messages)
     .sort((a, b) => String(a.file).localeCompare(String(b.file)) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   for (const url of new Set(blocked)) warnings.push(new VFileMessage(`the browser tried to load a non-local resource (blocked): ${url}`));
+  for (const key of new Set(overflowing)) warnings.push(new VFileMessage(`slides: ${key} still overflows after fitting`));
   if (pdf?.warning) warnings.push(new VFileMessage(pdf.warning));
   if (pdf && pdf.stranded.length > 0) warnings.push(new VFileMessage(`cheat sheet: heading left at a column end: ${pdf.stranded.join(', ')}`));
   if (pdf && pdf.pages !== pdf.layoutPages) {
@@ -479,6 +481,8 @@ interface StageContext {
   templates: TemplateSource;
   options: BuildOptions;
   blocked: string[];
+  /** Slides the fitter could not bring within the slide (should be none). */
+  overflowing: string[];
   cache: BuildCache;
   /** Changes when any image the outputs show changes: part of the fit cache's key. */
   imageStamp: string;
@@ -609,6 +613,7 @@ async function fitWithCache(
   const page = await openLocalPage(browser, (url) => ctx.blocked.push(url));
   try {
     const fresh = await fitInBrowser(page, fitFile, options);
+    ctx.overflowing.push(...fresh.overflowing);
     for (const slide of missing) {
       const sections = fresh.slides[slide.key] ?? [];
       result[slide.key] = sections;
