@@ -55,12 +55,16 @@ function* walk(topics: RenderedTopic[]): Generator<RenderedTopic> {
   }
 }
 
-function outlineList(topics: RenderedTopic[], depthLeft: number): string {
+/**
+ * A topic outline as nested lists; the outer one is a block of the slide
+ * itself, so the fitter splits a long outline between items like any list.
+ */
+function outlineList(topics: RenderedTopic[], depthLeft: number, outer = true): string {
   if (topics.length === 0 || depthLeft === 0) return '';
   const items = topics
-    .map((t) => `<li><a href="#/${t.slug}">${t.titleHtml}</a>${outlineList(t.children, depthLeft - 1)}</li>`)
+    .map((t) => `<li><a href="#/${t.slug}">${t.titleHtml}</a>${outlineList(t.children, depthLeft - 1, false)}</li>`)
     .join('');
-  return `<ul>${items}</ul>`;
+  return outer ? `<ul class="sg-outline-list">${items}</ul>` : `<ul>${items}</ul>`;
 }
 
 /** Every distinct slide of the guide, for the fitting pass. */
@@ -69,7 +73,7 @@ export function fitSlides(guideTitle: string, topics: RenderedTopic[]): FitSlide
     {
       key: GUIDE_KEY,
       classes: 'sg-title-slide',
-      html: `<h1 class="sg-title">${escapeHtml(guideTitle)}</h1><div class="sg-outline-list">${outlineList(topics, 1)}</div>`,
+      html: `<h1 class="sg-title">${escapeHtml(guideTitle)}</h1>${outlineList(topics, 1)}`,
     },
   ];
   for (const topic of walk(topics)) {
@@ -83,8 +87,8 @@ export function fitSlides(guideTitle: string, topics: RenderedTopic[]): FitSlide
         classes: top ? 'sg-title-slide' : 'sg-outline',
         html: top
           ? `<h1 class="sg-title">${topic.titleHtml}</h1><p class="sg-sub">${escapeHtml(guideTitle)}</p>` +
-            (topic.children.length ? `<div class="sg-outline-list">${outlineList(topic.children, 2)}</div>` : '')
-          : `${crumbs}<h2 class="sg-title">${topic.titleHtml}</h2><div class="sg-outline-list">${outlineList(topic.children, 2)}</div>`,
+            outlineList(topic.children, 2)
+          : `${crumbs}<h2 class="sg-title">${topic.titleHtml}</h2>${outlineList(topic.children, 2)}`,
       });
     }
     if (hasContent(topic)) {
