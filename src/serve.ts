@@ -37,6 +37,8 @@ export interface Server {
   reload(): void;
   /** Show a failed build's message on every open page. */
   failed(message: string): void;
+  /** How many pages are listening for reloads now. */
+  listeners(): number;
   close(): Promise<void>;
 }
 
@@ -110,6 +112,7 @@ export async function serve(outDir: string, port: number, templates: TemplateSou
     port: actual,
     reload: () => send('reload', String(Date.now())),
     failed: (message) => send('failed', message),
+    listeners: () => clients.size,
     async close() {
       for (const client of clients) client.end();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -34,9 +34,12 @@
       sessionStorage.removeItem('studyguide:indices');
     } catch (e) {}
     if (saved && window.Reveal && !location.hash.replace(/^#\/?/, '')) {
-      window.Reveal.on('ready', function () {
+      var restore = function () {
         window.Reveal.slide(saved.h, saved.v, saved.f);
-      });
+      };
+      // reveal.js may be ready before the page's load event (or after it).
+      if (window.Reveal.isReady && window.Reveal.isReady()) restore();
+      else window.Reveal.on('ready', restore);
     }
   });
 })();

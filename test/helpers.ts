@@ -174,3 +174,12 @@ export function descendants(pid: number): { pid: number; name: string }[] {
   walk(pid);
   return out;
 }
+
+/** Wait until `condition` holds, polling; fail with `what` after `timeoutMs`. */
+export async function until(condition: () => boolean, what = 'condition', timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -11,7 +11,7 @@ import type { Browser } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, createBuilder, type BuildResult } from '../src/build.js';
 import { formatMessage } from '../src/report.js';
-import { CLI, NOTES, ROOT, cli, descendants, launchTestBrowser, readPdf, tempDir } from './helpers.js';
+import { CLI, NOTES, ROOT, cli, descendants, launchTestBrowser, readPdf, tempDir, until } from './helpers.js';
 
 const warningsOf = (r: BuildResult) => r.warnings.map(formatMessage);
 
@@ -368,7 +368,12 @@ describe('browser faults', () => {
         info() {},
       },
     });
-    const leftOver = () => ownChromium().filter((p) => !keep.has(p));
+    const alive = () => ownChromium().filter((p) => !keep.has(p));
+    /** Chromium's helper processes leave right after the browser: give them a moment. */
+    const leftOver = async () => {
+      await until(() => alive().length === 0, 'Chromium to exit', 3_000).catch(() => {});
+      return alive();
+    };
     return { builder, leftOver };
   }
 
@@ -379,15 +384,14 @@ describe('browser faults', () => {
     } finally {
       await builder.close();
     }
-    expect(leftOver()).toEqual([]);
+    expect(await leftOver()).toEqual([]);
   });
 
   it('Chromium killed twice: a clear error, and no Chromium left running', async () => {
     const { builder, leftOver } = await killingBuilder(2);
     await expect(builder.build()).rejects.toThrow(/the browser failed twice/);
     await builder.close();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(leftOver()).toEqual([]);
+    expect(await leftOver()).toEqual([]);
   });
 });
 

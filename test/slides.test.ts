@@ -146,8 +146,9 @@ describe('presenting', () => {
     await page.evaluate(() => (window as any).Reveal.getPlugin('search').open());
     await page.type('.searchinput', 'Secrets Manager');
     await page.keyboard.press('Enter');
-    await new Promise((r) => setTimeout(r, 300));
-    const found = await page.evaluate(() => (window as any).Reveal.getCurrentSlide().textContent.includes('Secrets Manager'));
+    const found = await page
+      .waitForFunction(() => (window as any).Reveal.getCurrentSlide().textContent.includes('Secrets Manager'), { timeout: 5_000 })
+      .then(() => true, () => false);
     expect(found).toBe(true);
     await page.close();
   });

@@ -146,7 +146,8 @@ describe('outputs', () => {
       const answer = () => getComputedStyle(R.getCurrentSlide().querySelector('.sg-answer')).opacity;
       const before = answer();
       R.next();
-      await new Promise((r) => setTimeout(r, 400));
+      // The answer fades in (a CSS transition): wait for its end, not for a fixed time.
+      for (let i = 0; i < 50 && answer() !== '1'; i++) await new Promise((r) => setTimeout(r, 100));
       return { total: R.getTotalSlides(), before, after: answer(), title: R.getCurrentSlide().querySelector('.sg-title').textContent };
     });
     expect(state).toMatchObject({ before: '0', after: '1' });

@@ -10,7 +10,7 @@ import { formatMessage } from '../src/report.js';
 import { serve } from '../src/serve.js';
 import { BUNDLED_TEMPLATES } from '../src/templates.js';
 import { watch, type Watcher } from '../src/watch.js';
-import { CLI, NOTES, ROOT, descendants, launchTestBrowser, tempDir } from './helpers.js';
+import { CLI, NOTES, ROOT, descendants, launchTestBrowser, tempDir, until } from './helpers.js';
 
 interface Outcome {
   result?: BuildResult;
@@ -170,7 +170,6 @@ describe('studyguide watch', () => {
   });
 
   it('serve: the live-reload message reaches a deck in Chromium, which reloads on the same slide', async () => {
-    let reloadCount = 0;
     const dir = await tempDir();
     const notes = path.join(dir, 'notes');
     await cp(NOTES, notes, { recursive: true });
@@ -191,17 +190,17 @@ describe('studyguide watch', () => {
     try {
       const page = await browser.newPage();
       await page.setViewport({ width: 1280, height: 720 });
-      page.on('load', () => (reloadCount += 1));
       await page.goto(`${server.url}slides/all.html#/vpc-peering`, { waitUntil: 'load' });
       await page.waitForFunction('window.Reveal && Reveal.isReady()');
-      await new Promise((r) => setTimeout(r, 300)); // the event stream connects
-      const loads = reloadCount;
+      await until(() => server.listeners() > 0, 'the page to listen for reloads');
+      // A global set now is gone only if the page really reloaded (CDP's load event can arrive after the new DOM).
+      await page.evaluate(() => ((window as any).__beforeReload = true));
       const rebuilt = new Promise<void>((resolve) => (built = resolve));
       await appendFile(path.join(notes, '03-vpc-peering.md'), '\nLive reload works.\n');
       await rebuilt;
       await page.waitForFunction(() => document.body.textContent!.includes('Live reload works.'), { timeout: 15_000 });
       await page.waitForFunction('window.Reveal && Reveal.isReady()');
-      expect(reloadCount).toBeGreaterThan(loads);
+      expect(await page.evaluate(() => (window as any).__beforeReload ?? false)).toBe(false);
       expect(await page.evaluate(() => (window as any).Reveal.getCurrentSlide().id)).toBe('vpc-peering');
       await page.close();
     } finally {
@@ -228,9 +227,11 @@ describe('studyguide watch', () => {
           return (frame?.contentWindow as any)?.Reveal?.getIndices?.() ?? null;
         });
       await view.waitForFunction(() => (document.querySelector('#current-slide iframe') as any)?.contentWindow?.Reveal?.isReady?.(), { timeout: 15_000 });
+      await until(() => server.listeners() > 0, 'the pages to listen for reloads');
+      await page.evaluate(() => ((window as any).__beforeReload = true));
       server.reload();
-      await new Promise((r) => setTimeout(r, 1500));
-      await page.waitForFunction('window.Reveal && Reveal.isReady()');
+      await page.waitForFunction('!window.__beforeReload && window.Reveal && Reveal.isReady()', { timeout: 15_000 });
+      await new Promise((r) => setTimeout(r, 500)); // the speaker view's frame reconnects
       await page.evaluate(() => (window as any).Reveal.next());
       const main = await page.evaluate(() => (window as any).Reveal.getIndices());
       await view.waitForFunction(
