@@ -32,6 +32,9 @@
     var parts = [];
     var cur = null;
     function newPart() {
+      // A finished part stops being laid out: measuring the next one then costs the same
+      // whether it is the 2nd or the 1,600th part (a 10,000-item list).
+      if (cur) cur.classList.remove('sg-measuring');
       cur = section.cloneNode(false);
       if (parts.length > 0) {
         cur.removeAttribute('id');
@@ -107,11 +110,13 @@
     study(parts);
     // Wide content that wraps no further (a 12-column table, a long unbroken line): scale it.
     parts.forEach(function (p) {
+      p.classList.add('sg-measuring');
       Array.prototype.forEach.call(p.children, function (child) {
         if (child.scrollWidth > p.clientWidth + 1 || child.getBoundingClientRect().right > p.getBoundingClientRect().right + 1) {
           window.StudySplit.shrinkToFit(child, Infinity, p.clientWidth);
         }
       });
+      p.classList.remove('sg-measuring');
     });
     return parts;
   }
@@ -148,10 +153,11 @@
     var overflowing = [];
     document.querySelectorAll('.slides > section').forEach(function (section) {
       var key = section.getAttribute('data-key');
-      section.classList.add('sg-measuring'); // its parts inherit the class: they are measured too
+      section.classList.add('sg-measuring'); // its parts inherit the class while they are filled
       var parts = fit(section);
       result[key] = parts.map(function (p) {
         p.removeAttribute('data-key');
+        p.classList.add('sg-measuring');
         if (!fitsSection(p)) overflowing.push(key);
         p.classList.remove('sg-measuring');
         return p.outerHTML;

@@ -17,10 +17,22 @@
   /** Text offsets further than this cannot fit one column or slide at any legible size. */
   var MAX_HEAD_CHARS = 40000;
 
-  /** Largest i in [lo, hi] with ok(i), for ok true up to some i and false after; -1 if none. */
-  function largestFitting(ok, lo, hi) {
-    if (lo > hi || !ok(lo)) return -1;
-    var good = lo;
+  /**
+   * Largest i in [lo, hi] with ok(i), for ok true up to some i and false after; -1 if none.
+   * `hint` (the answer of the previous split of the same block) is tried first: the pieces
+   * of a long uniform list are alike, so most splits then cost two layouts, not six.
+   */
+  function largestFitting(ok, lo, hi, hint) {
+    if (lo > hi) return -1;
+    var good;
+    if (hint > lo && hint <= hi) {
+      if (ok(hint)) good = hint;
+      else hi = hint - 1;
+    }
+    if (good === undefined) {
+      if (!ok(lo)) return -1;
+      good = lo;
+    }
     var step = 1;
     for (;;) {
       var probe = Math.min(hi, good + step);
@@ -73,9 +85,11 @@
       if (headClass) h.classList.add(headClass);
       return h;
     };
-    var i = largestFitting(function (j) { return fitsWith(head(j)); }, 0, boundaries.length - 1);
+    var i = largestFitting(function (j) { return fitsWith(head(j)); }, 0, boundaries.length - 1, item.sgSplitHint);
     if (i < 0 || boundaries[i] < minHead) return null;
-    return [head(i), slice(item, selector, boundaries[i], null)];
+    var rest = slice(item, selector, boundaries[i], null);
+    rest.sgSplitHint = i;
+    return [head(i), rest];
   }
 
   /** Offsets in `text` (up to MAX_HEAD_CHARS) where `at(text, i)` says a piece may start. */
@@ -140,8 +154,9 @@
       copy.classList.add('continues'); // measured with its continuation mark
       return copy;
     };
-    var k = largestFitting(function (n) { return fitsWith(head(n)); }, 1, children.length - 1);
+    var k = largestFitting(function (n) { return fitsWith(head(n)); }, 1, children.length - 1, item.sgSplitHint);
     if (k < 1) return null;
+    item.sgSplitHint = k; // `item` goes on as the rest
     var first = head(k);
     var done = document.createRange(); // one removal, not k (a 10,000-item list splits many times)
     done.setStartBefore(children[0]);
