@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { UserError } from './errors.js';
+import { scriptHashSource } from './safety.js';
 import { readTemplateFile, type TemplateSource } from './templates.js';
 
 const TYPES: Record<string, string> = {
@@ -45,6 +46,7 @@ export interface Server {
 export async function serve(outDir: string, port: number, templates: TemplateSource): Promise<Server> {
   const root = path.resolve(outDir);
   const script = await readTemplateFile(templates, 'live-reload.js');
+  const scriptHash = scriptHashSource(script);
   const clients = new Set<http.ServerResponse>();
   const pdfViewer = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>cheat sheet (live)</title><link rel="icon" href="data:,">
 <style>html,body,iframe{margin:0;width:100%;height:100%;border:0}</style></head>
@@ -73,12 +75,8 @@ export async function serve(outDir: string, port: number, templates: TemplateSou
     const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
     try {
       if (type.startsWith('text/html')) {
-        let html = await readFile(file, 'utf8');
-        // A page with its own script policy (the cheat sheet) is served as it is: its PDF view reloads instead.
-        if (/http-equiv="Content-Security-Policy"/i.test(html)) {
-          res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(html);
-          return;
-        }
+        // A page with its own script policy (the cheat sheet) lets the reload script in by its hash, and nothing more.
+        const html = (await readFile(file, 'utf8')).replace(/(http-equiv="Content-Security-Policy"\s+content="script-src )/i, `$1'${scriptHash}' `);
         const tag = `<script>${script}</script>`;
         const body = html.includes('</body>') ? html.replace('</body>', `${tag}\n</body>`) : html + tag;
         res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);

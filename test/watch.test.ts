@@ -169,7 +169,7 @@ describe('studyguide watch', () => {
     }
   });
 
-  it('serve: the live-reload message reaches a deck in Chromium, which reloads on the same slide', async () => {
+  it('serve: the live-reload message reaches a deck and the cheat sheet in Chromium; the deck stays on its slide', async () => {
     const dir = await tempDir();
     const notes = path.join(dir, 'notes');
     await cp(NOTES, notes, { recursive: true });
@@ -192,17 +192,30 @@ describe('studyguide watch', () => {
       await page.setViewport({ width: 1280, height: 720 });
       await page.goto(`${server.url}slides/all.html#/vpc-peering`, { waitUntil: 'load' });
       await page.waitForFunction('window.Reveal && Reveal.isReady()');
-      await until(() => server.listeners() > 0, 'the page to listen for reloads');
+      // The cheat sheet has its own script policy: the server lets the reload script in by its hash.
+      const sheet = await browser.newPage();
+      const sheetErrors: string[] = [];
+      sheet.on('console', (m) => m.type() === 'error' && sheetErrors.push(m.text()));
+      await sheet.goto(`${server.url}cheatsheet.html`, { waitUntil: 'load' });
+      await sheet.waitForSelector('html[data-layout="done"]');
+      await until(() => server.listeners() >= 2, 'both pages to listen for reloads');
       // A global set now is gone only if the page really reloaded (CDP's load event can arrive after the new DOM).
-      await page.evaluate(() => ((window as any).__beforeReload = true));
+      const mark = () => ((window as any).__beforeReload = true);
+      await Promise.all([page.evaluate(mark), sheet.evaluate(mark)]);
       const rebuilt = new Promise<void>((resolve) => (built = resolve));
       await appendFile(path.join(notes, '03-vpc-peering.md'), '\nLive reload works.\n');
       await rebuilt;
-      await page.waitForFunction(() => document.body.textContent!.includes('Live reload works.'), { timeout: 15_000 });
-      await page.waitForFunction('window.Reveal && Reveal.isReady()');
-      expect(await page.evaluate(() => (window as any).__beforeReload ?? false)).toBe(false);
+      // Two pages: one is in the background, where animation frames (puppeteer's default polling) never come.
+      const polling = 100;
+      for (const p of [page, sheet]) {
+        await p.waitForFunction(() => document.body.textContent!.includes('Live reload works.'), { timeout: 15_000, polling });
+        expect(await p.evaluate(() => (window as any).__beforeReload ?? false)).toBe(false);
+      }
+      await page.waitForFunction('window.Reveal && Reveal.isReady()', { polling });
       expect(await page.evaluate(() => (window as any).Reveal.getCurrentSlide().id)).toBe('vpc-peering');
-      await page.close();
+      await sheet.waitForFunction(() => document.documentElement.dataset.layout === 'done', { polling });
+      expect(sheetErrors).toEqual([]);
+      await Promise.all([page.close(), sheet.close()]);
     } finally {
       await watcher.close();
       await server.close();
@@ -230,7 +243,8 @@ describe('studyguide watch', () => {
       await until(() => server.listeners() > 0, 'the pages to listen for reloads');
       await page.evaluate(() => ((window as any).__beforeReload = true));
       server.reload();
-      await page.waitForFunction('!window.__beforeReload && window.Reveal && Reveal.isReady()', { timeout: 15_000 });
+      // polling: the speaker view is in front, and a page behind it may get no animation frames.
+      await page.waitForFunction('!window.__beforeReload && window.Reveal && Reveal.isReady()', { timeout: 15_000, polling: 100 });
       await new Promise((r) => setTimeout(r, 500)); // the speaker view's frame reconnects
       await page.evaluate(() => (window as any).Reveal.next());
       const main = await page.evaluate(() => (window as any).Reveal.getIndices());
