@@ -78,7 +78,8 @@ export async function serve(outDir: string, port: number, templates: TemplateSou
         // A page with its own script policy (the cheat sheet) lets the reload script in by its hash, and nothing more.
         const html = (await readFile(file, 'utf8')).replace(/(http-equiv="Content-Security-Policy"\s+content="script-src )/i, `$1'${scriptHash}' `);
         const tag = `<script>${script}</script>`;
-        const body = html.includes('</body>') ? html.replace('</body>', `${tag}\n</body>`) : html + tag;
+        const end = html.lastIndexOf('</body>');
+        const body = end >= 0 ? `${html.slice(0, end)}${tag}\n${html.slice(end)}` : html + tag;
         res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
       } else {
         await stat(file);
