@@ -291,13 +291,11 @@ describe('studyguide watch', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     expect(code).toBe(0);
     // Chromium's helper processes leave right after the browser: give them a moment.
-    const live = () => new Set(descendants(1).map((p) => p.pid));
-    let alive = browsers;
-    for (let i = 0; i < 30 && alive.length; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      const now = live();
-      alive = alive.filter((p) => now.has(p.pid));
-    }
-    expect(alive.map((p) => p.name)).toEqual([]);
+    const alive = () => {
+      const live = new Set(descendants(1).map((p) => p.pid));
+      return browsers.filter((p) => live.has(p.pid));
+    };
+    await until(() => alive().length === 0, 'Chromium to exit', 3_000).catch(() => {});
+    expect(alive().map((p) => p.name)).toEqual([]);
   });
 });
