@@ -279,8 +279,8 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
   }
   const overflowing: string[] = [];
   const ctx: StageContext = { guide, outDir, templates, options, blocked, overflowing, cache, imageStamp: await imageStamp(images) };
-  const rootHtml = { images, assetPrefix: '' };
-  const slidesHtml = { images, assetPrefix: '../' };
+  const rootHtml: HtmlOptions = { images, assetPrefix: '', target: 'sheet' };
+  const slidesHtml: HtmlOptions = { images, assetPrefix: '../', target: 'slides' };
   if (only.has('pdf')) cache.fonts ??= await copyFonts(outDir);
   const cards = renderCards(study, renderer, rootHtml);
   await writeAtomic(path.join(outDir, 'flashcards.tsv'), flashcardsTsv(cards));

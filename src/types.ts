@@ -70,6 +70,11 @@ declare module 'mdast' {
   interface Data {
     /** Set by the parser on speaker-note blocks. */
     speakerNote?: boolean;
+    /**
+     * On nodes copied from another note (transclusion, `![[Note#Heading]]`): that
+     * note's absolute path, so relative image paths resolve against it.
+     */
+    noteAbsPath?: string;
   }
 }
 export type { Data };

@@ -11,7 +11,12 @@ import rehypeSanitize from 'rehype-sanitize';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
+import { VFile } from 'vfile';
 import type { ImageMap } from '../images.js';
+import { markdownHandlers } from './handlers.js';
+import { rehypeMath } from './math.js';
+import { rehypeDiagrams, type DiagramMap } from './mermaid.js';
+import { rehypeRawImages } from './raw-images.js';
 import { imageKey } from '../images.js';
 import { SANITIZE_SCHEMA } from '../safety.js';
 import type { Topic } from '../types.js';
@@ -37,10 +42,29 @@ export interface RenderedTopic {
   children: RenderedTopic[];
 }
 
+/** What the rehype plugins of one render call know (in `file.data.render`). */
+export interface RenderContext {
+  options: HtmlOptions;
+  /** The note the nodes come from: relative image paths are relative to it. */
+  noteAbsPath: string;
+}
+
+declare module 'vfile' {
+  interface DataMap {
+    render: RenderContext;
+  }
+}
+
 export interface HtmlOptions {
   images: ImageMap;
   /** Prefix that takes an output-root-relative asset path to the page's folder ("" or "../"). */
   assetPrefix: string;
+  /** Which output the HTML is for: links to topics and diagram themes differ. */
+  target: 'sheet' | 'slides' | 'index';
+  /** Rendered mermaid diagrams (src/render/mermaid.ts), for the target's theme; a diagram not in it stays code. */
+  diagrams?: DiagramMap;
+  /** The href of a topic in this output (wiki links); null when the output does not have the topic. */
+  topicHref?: (slug: string) => string | null;
 }
 
 /**
@@ -50,30 +74,38 @@ export interface HtmlOptions {
  */
 export function createHtmlRenderer(options: { allowHtml?: boolean } = {}) {
   const processor = unified()
-    .use(remarkRehype, { allowDangerousHtml: true })
+    .use(remarkRehype, { allowDangerousHtml: true, handlers: markdownHandlers })
     .use(rehypeRaw)
+    // Raw-HTML <img>: resolved like markdown images, before sanitizing (which keeps width/height).
+    .use(rehypeRawImages)
     .use(options.allowHtml ? [] : [[rehypeSanitize, SANITIZE_SCHEMA]])
+    // Our own markup from here on (KaTeX, diagrams): added after sanitizing, never from the notes' HTML.
+    .use(rehypeMath, { cache: new Map() })
+    .use(rehypeDiagrams)
     .use(rehypeHighlight, { detect: false, plainText: ['text', 'txt', 'plain'] })
     .freeze();
 
   function toHast(nodes: RootContent[], options: HtmlOptions, noteAbsPath: string): HastRoot {
     const root: Root = { type: 'root', children: structuredClone(nodes) };
-    visit(root, 'image', (node: Image) => resolveImage(node, options, noteAbsPath));
+    visit(root, 'image', (node: Image) => resolveImage(node, options, node.data?.noteAbsPath ?? noteAbsPath));
     markLeadTerms(root);
-    return processor.runSync(root) as HastRoot;
+    const file = new VFile();
+    const context: RenderContext = { options, noteAbsPath };
+    file.data.render = context;
+    return processor.runSync(root, file) as HastRoot;
   }
 
   function renderBlocks(nodes: RootContent[], options: HtmlOptions, noteAbsPath: string): RenderedBlock[] {
     const blocks: RenderedBlock[] = [];
     for (const child of toHast(nodes, options, noteAbsPath).children) {
       if (child.type === 'text' && child.value.trim() === '') continue;
-      blocks.push({ kind: child.type === 'element' ? child.tagName : child.type, html: toHtml(child) });
+      blocks.push({ kind: child.type === 'element' ? child.tagName : child.type, html: toHtml(child, { allowDangerousHtml: true }) });
     }
     return blocks;
   }
 
   function renderInline(nodes: PhrasingContent[], options: HtmlOptions, noteAbsPath: string): string {
-    return toHtml(toHast([{ type: 'paragraph', children: nodes }], options, noteAbsPath).children.flatMap(innerOf));
+    return toHtml(toHast([{ type: 'paragraph', children: nodes }], options, noteAbsPath).children.flatMap(innerOf), { allowDangerousHtml: true });
   }
 
   function renderTopic(topic: Topic, options: HtmlOptions): RenderedTopic {

@@ -1,0 +1,3 @@
+/** STUB */
+import type { Handlers } from 'mdast-util-to-hast';
+export const markdownHandlers: Handlers = {};
