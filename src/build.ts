@@ -16,16 +16,20 @@ import { resolveImages, type ImageMap } from './images.js';
 import { loadNotes, type LoadedNote } from './load.js';
 import { copyAtomic, discardTemporary, writeAtomic } from './output.js';
 import { createParser, parseNote } from './parse.js';
-import { copyImages, copyReveal, listThemes } from './render/assets.js';
+import { copyImages, copyKatex, copyReveal, DARK_THEMES, listThemes } from './render/assets.js';
+import { buildDiagrams, type DiagramCache } from './render/mermaid.js';
+import { usesMath } from './render/math.js';
 import { parseLayout, printHandouts } from './render/handout.js';
-import { copyFonts } from './render/fonts.js';
+import { copyFonts, EMOJI_CSS } from './render/fonts.js';
 import { pdfPageCount, printCheatsheet, renderCheatsheetHtml, type CheatsheetOptions, type Paper } from './render/cheatsheet.js';
-import { createHtmlRenderer, escapeHtml, type HtmlOptions, type HtmlRenderer, type RenderedTopic } from './render/html.js';
+import { createHtmlRenderer, escapeHtml, renderedHtml, type HtmlOptions, type HtmlRenderer, type RenderedTopic } from './render/html.js';
 import { flashcardsTsv, printFlashcards, quizSlides, renderCards, type RenderedCard } from './render/study.js';
 import {
   allDeck,
   fitInBrowser,
+  deckHomes,
   fitSlides,
+  linkAcrossDecks,
   loadDeckTemplates,
   renderDeck,
   renderFitPage,
@@ -41,7 +45,9 @@ import { DEFAULTS } from './defaults.js';
 import { formatMessage, silentReporter, type Reporter } from './report.js';
 import { BUNDLED_TEMPLATES, templatePath, type TemplateSource } from './templates.js';
 import { extractStudySet, shuffle, type StudySet } from './study.js';
-import { buildGuide, selectTopics } from './tree.js';
+import { dataviewInfo } from './syntax/dataview.js';
+import { buildGuide, selectTopics, walkTopics } from './tree.js';
+import { resolveLinks } from './links.js';
 import type { Guide, Note, Topic } from './types.js';
 
 export type OutputKind = 'pdf' | 'slides';
@@ -64,6 +70,8 @@ export interface BuildOptions {
   minFontPt?: number;
   /** Cheat sheet only these topics: slug or title globs. */
   topics?: string[];
+  /** Cheat sheet only topics with one of these tags (`aws` takes `aws/s3` too), with their subtopics; with `topics`, both must hold. */
+  tags?: string[];
   /** Show images in the cheat sheet (default true). */
   images?: boolean;
   /** reveal.js theme name. */
@@ -109,9 +117,13 @@ export interface BuildResult {
   /** Flashcards, questions asked but not answered, topics with nothing to study yet. */
   study: { cards: number; openQuestions: number; toFill: number; glossary: number };
   warnings: VFileMessage[];
+  /** Messages that only inform (vfile's `file.info()`: `fatal` undefined): printed, never counted as warnings, never fail --strict. */
+  notices: VFileMessage[];
   seconds: number;
   /** Milliseconds per stage. */
   timings: Record<string, number>;
+  /** Mermaid code blocks in the notes, and how many diagrams this build rendered (the rest came from the builder's cache). */
+  diagrams: { blocks: number; rendered: number };
 }
 
 export { DEFAULTS };
@@ -135,6 +147,8 @@ interface BuildCache {
   parsed: Map<string, { hash: string; note: Note; messages: VFileMessage[] }>;
   /** Fitted slides by a hash of the slide and everything that shapes its layout. */
   fitted: Map<string, string[]>;
+  /** Rendered mermaid diagrams by theme and code (src/render/mermaid.ts). */
+  diagrams: DiagramCache;
   /** Font stylesheets, once copied. */
   fonts?: string[];
   /** What flashcards.pdf was last printed from (printing is skipped when the cards did not change). */
@@ -153,7 +167,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 }
 
 export function createBuilder(options: BuildOptions): Builder {
-  const cache: BuildCache = { parsed: new Map(), fitted: new Map() };
+  const cache: BuildCache = { parsed: new Map(), fitted: new Map(), diagrams: new Map() };
   const reporter = options.reporter ?? silentReporter;
   const borrowed = options.browser !== undefined;
   // A borrowed browser is used as it is; an owned one (started by the CLI, or launched here) is closed and replaced when it crashes.
@@ -256,6 +270,7 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
     options.title ?? defaultTitle(notesDir),
   );
   if (guide.topics.length === 0) throw new UserError(`no content in the notes under ${options.notes}`);
+  const links = resolveLinks(guide, notesDir);
   const study = extractStudySet(guide);
   stage('tree', `${guide.topics.length} topics, ${study.cards.length} cards`);
 
@@ -273,25 +288,41 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
   stage('browser', 'ready');
 
   const blocked: string[] = [];
-  const sheetTopics = selectTopics(cheatsheetTopics(guide), options.topics ?? []);
+  // Mermaid diagrams, in the build's browser: light for the sheet, index and flashcards, the deck theme's for the decks.
+  const deckTheme = only.has('slides') && DARK_THEMES.has(options.theme ?? DEFAULTS.theme) ? 'dark' : 'light';
+  const diagrams = await buildDiagrams(browser, guide, { deckTheme, cache: cache.diagrams, dir: outDir, onBlocked: (url) => blocked.push(url) });
+  if (diagrams) stage('diagrams', `${diagrams.blocks} blocks, ${diagrams.rendered} rendered`);
+  const sheetTopics = selectTopics(cheatsheetTopics(guide), options.topics ?? [], options.tags ?? []);
   if (only.has('pdf') && sheetTopics.length === 0) {
-    throw new UserError(`--topics ${(options.topics ?? []).join(', ')} matched no topic of the cheat sheet`);
+    const asked = [options.topics?.length ? `--topics ${options.topics.join(', ')}` : '', options.tags?.length ? `--tags ${options.tags.join(', ')}` : ''];
+    throw new UserError(`${asked.filter(Boolean).join(' with ')} matched no topic of the cheat sheet`);
   }
   const overflowing: string[] = [];
-  const ctx: StageContext = { guide, outDir, templates, options, blocked, overflowing, cache, imageStamp: await imageStamp(images) };
-  const rootHtml: HtmlOptions = { images, assetPrefix: '', target: 'sheet' };
-  const slidesHtml: HtmlOptions = { images, assetPrefix: '../', target: 'slides' };
+  const inSheet = new Set([...walkTopics(sheetTopics)].map((t) => t.slug));
+  const rootHtml: HtmlOptions = { images, assetPrefix: '', diagrams: diagrams?.light, topicHref: (slug) => (inSheet.has(slug) ? `#${slug}` : null) };
+  // Decks link within all.html; a topic deck's links to other decks are pointed there when it is written.
+  const slidesHtml: HtmlOptions = { images, assetPrefix: '../', diagrams: diagrams?.deck, topicHref: (slug) => `#/${slug}` };
   if (only.has('pdf')) cache.fonts ??= await copyFonts(outDir);
   const cards = renderCards(study, renderer, rootHtml);
   await writeAtomic(path.join(outDir, 'flashcards.tsv'), flashcardsTsv(cards));
   const sheet = renderer.renderTopics(sheetTopics, rootHtml);
   if (options.glossary && study.glossary.length > 0) sheet.push(glossaryTopic(study, renderer, rootHtml));
+  const deckTopics = only.has('slides') ? renderer.renderTopics(guide.topics, slidesHtml) : [];
+  const deckCards = only.has('slides') ? renderCards(study, renderer, slidesHtml) : [];
+  // KaTeX's stylesheet and fonts go along only when an output shows math.
+  const anyMath = [...renderedHtml(sheet), ...renderedHtml(deckTopics), ...cards.flatMap((c) => [c.front, c.back])].some(usesMath);
+  const mathCss = anyMath ? await copyKatex(outDir) : null;
+  // Callout icons are emoji: decks with callouts get the bundled emoji font, as the sheet has.
+  const deckCallouts = [...renderedHtml(deckTopics)].some((html) => html.includes('class="callout'));
+  if (deckCallouts) cache.fonts ??= await copyFonts(outDir);
+  const emojiCss = deckCallouts ? EMOJI_CSS : null;
+  const ctx: StageContext = { guide, outDir, templates, options, blocked, overflowing, cache, imageStamp: await imageStamp(images), mathCss, emojiCss };
   // The PDF and the decks render concurrently, each in its own page of the one browser.
   const [pdf, decks, flashcardSheets] = await Promise.all([
     only.has('pdf') ? buildCheatsheet(browser, sheet, ctx) : null,
-    only.has('slides') ? buildDecks(browser, renderer.renderTopics(guide.topics, slidesHtml), renderCards(study, renderer, slidesHtml), ctx) : null,
+    only.has('slides') ? buildDecks(browser, deckTopics, deckCards, ctx) : null,
     only.has('pdf') && cards.length > 0
-      ? printFlashcards(browser, cards, guide.title, cache.fonts ?? [], outDir, templates, (url) => blocked.push(url), cache.flashcards).then((printed) => {
+      ? printFlashcards(browser, cards, guide.title, pageStyles(ctx), outDir, templates, (url) => blocked.push(url), cache.flashcards).then((printed) => {
           cache.flashcards = printed.key;
           return printed.sheets;
         })
@@ -302,9 +333,19 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
 
   // Notes that could not be used (binary, too large, unreadable) have only their messages.
   const skipped = loaded.filter((n) => n.text === null);
-  const warnings: VFileMessage[] = [...skipped, ...notes]
+  const messages = [...skipped, ...notes]
     .flatMap((n) => n.file.messages)
     .sort((a, b) => String(a.file).localeCompare(String(b.file)) || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  // `file.info()` leaves `fatal` undefined (`file.message()` sets false): those inform, they are not warnings.
+  const warnings: VFileMessage[] = messages.filter((m) => m.fatal !== undefined);
+  const notices: VFileMessage[] = messages.filter((m) => m.fatal === undefined);
+  const dataview = dataviewInfo(notes);
+  if (dataview) notices.push(dataview);
+  if (links.missing.length > 0) {
+    const names = links.missing.slice(0, 5).join(', ') + (links.missing.length > 5 ? ', …' : '');
+    const count = links.missingLinks === 1 ? '1 wiki link points' : `${links.missingLinks} wiki links point`;
+    notices.push(info(`${count} at notes not in the build, shown as text: ${names}`, 'wiki-link'));
+  }
   for (const url of new Set(blocked)) warnings.push(new VFileMessage(`the browser tried to load a non-local resource (blocked): ${url}`));
   for (const key of new Set(overflowing)) warnings.push(new VFileMessage(`slides: ${key} still overflows after fitting`));
   if (pdf?.warning) warnings.push(new VFileMessage(pdf.warning));
@@ -342,8 +383,10 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
     slides: decks?.find((d) => d.name === 'all')?.slides ?? 0,
     study: { cards: cards.length, openQuestions: study.openQuestions.length, toFill: study.toFill.length, glossary: study.glossary.length },
     warnings,
+    notices,
     seconds: (performance.now() - started) / 1000,
     timings,
+    diagrams: { blocks: diagrams?.blocks ?? 0, rendered: diagrams?.rendered ?? 0 },
   };
 }
 
@@ -486,12 +529,22 @@ interface StageContext {
   cache: BuildCache;
   /** Changes when any image the outputs show changes: part of the fit cache's key. */
   imageStamp: string;
+  /** KaTeX's stylesheet (relative to the output folder) when an output shows math. */
+  mathCss: string | null;
+  /** The emoji font's stylesheet (relative to the output folder) when a deck shows callouts. */
+  emojiCss: string | null;
 }
+
+/** Stylesheets the decks' content needs, relative to the output folder. */
+const deckStyles = (ctx: StageContext) => [...(ctx.mathCss ? [ctx.mathCss] : []), ...(ctx.emojiCss ? [ctx.emojiCss] : [])];
+
+/** Stylesheets of the printed pages at the output root: the bundled fonts, and KaTeX's when there is math. */
+const pageStyles = (ctx: StageContext) => [...(ctx.cache.fonts ?? []), ...(ctx.mathCss ? [ctx.mathCss] : [])];
 
 async function buildCheatsheet(browser: Browser, topics: RenderedTopic[], ctx: StageContext) {
   const { options, outDir, cache } = ctx;
   cache.fonts ??= await copyFonts(outDir);
-  const fontSheets = cache.fonts;
+  const fontSheets = pageStyles(ctx);
   const settings = (fontPt: number): CheatsheetOptions => ({
     title: ctx.guide.title,
     paper: options.paper ?? DEFAULTS.paper,
@@ -554,6 +607,7 @@ async function buildDecks(browser: Browser, topics: RenderedTopic[], cards: Rend
     height: DEFAULTS.slideHeight,
     fragments: options.fragments ?? false,
     userCss,
+    styles: deckStyles(ctx),
   };
   const [templates] = await Promise.all([
     loadDeckTemplates(ctx.templates),
@@ -565,7 +619,10 @@ async function buildDecks(browser: Browser, topics: RenderedTopic[], cards: Rend
   const fitted = await fitWithCache(browser, [...fitSlides(guide.title, topics), ...quiz], slideOptions, templates, ctx, slidesDir);
   const decks: Deck[] = [allDeck(guide.title, topics, fitted), ...topics.map((t) => topicDeck(guide.title, t, fitted))];
   if (cards.length > 0) decks.push({ name: 'quiz', title: `Quiz — ${guide.title}`, stacks: quiz.map((slide) => fitted[slide.key] ?? []) });
-  await Promise.all(decks.map((deck) => writeAtomic(path.join(slidesDir, `${deck.name}.html`), renderDeck(deck, slideOptions, templates))));
+  const deckOf = deckHomes(topics);
+  await Promise.all(
+    decks.map((deck) => writeAtomic(path.join(slidesDir, `${deck.name}.html`), renderDeck(linkAcrossDecks(deck, deckOf), slideOptions, templates))),
+  );
   const handouts = options.handout
     ? await printHandouts(browser, decks, slideOptions, { ...layout, notes: options.handoutNotes ?? false }, outDir, ctx.templates, (url) =>
         ctx.blocked.push(url),
@@ -640,4 +697,11 @@ async function copyUserCss(files: string[], slidesDir: string, cwd: string): Pro
       return name;
     }),
   );
+}
+
+/** A message that only informs (`fatal: undefined`, like vfile's `file.info()`): printed, not a warning. */
+function info(reason: string, ruleId: string): VFileMessage {
+  const message = new VFileMessage(reason, { ruleId, source: 'studyguide' });
+  message.fatal = undefined;
+  return message;
 }

@@ -56,6 +56,7 @@ function buildOptions(command: Command): Command {
     .option('--font-size <pt>', 'cheat sheet body size in points (the start size with --pages)', points, DEFAULTS.fontPt)
     .option('--min-font-size <pt>', 'legibility floor when fitting to --pages', points, DEFAULTS.minFontPt)
     .option('--topics <pattern>', 'cheat sheet only topics whose slug or title matches (glob, repeatable)', collect, [])
+    .option('--tags <tags>', 'cheat sheet only topics with one of these tags (comma separated, repeatable; with --topics, both must hold)', collect, [])
     .option('--no-images', 'leave images out of the cheat sheet')
     .option('--theme <name>', 'reveal.js theme for the decks', DEFAULTS.theme)
     .option('--css <file>', 'your own stylesheet for the decks (repeatable)', collect, [])
@@ -84,6 +85,7 @@ async function resolveOptions(opts: Record<string, any>, command: Command, repor
     pages: pick('pages', opts.pages, config.pages),
     minFontPt: pick('minFontSize', opts.minFontSize, config.minFontPt),
     topics: pick('topics', opts.topics.length ? opts.topics : undefined, config.topics),
+    tags: pick('tags', opts.tags.length ? opts.tags : undefined, config.tags),
     images: pick('images', opts.images, config.images),
     title: pick('title', opts.title, config.title),
     theme: pick('theme', opts.theme, config.theme),
@@ -141,14 +143,15 @@ export function createProgram(cleanups: Cleanups = []): Command {
         await (await browser.catch(() => null))?.close().catch(() => undefined);
       }
       for (const warning of result.warnings) reporter.warn(formatMessage(warning));
+      for (const notice of result.notices) reporter.info(formatMessage(notice));
       reporter.info(summary(result, options.out));
       if (options.strict && result.warnings.length > 0) {
         process.stderr.write(`studyguide: ${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'} with --strict\n`);
         process.exitCode = 4;
       }
       if (opts.json) {
-        const { guide: _guide, warnings, ...rest } = result;
-        process.stdout.write(`${JSON.stringify({ ...rest, warnings: warnings.map(formatMessage), maxRssKb: process.resourceUsage().maxRSS })}\n`);
+        const { guide: _guide, warnings, notices, ...rest } = result;
+        process.stdout.write(`${JSON.stringify({ ...rest, warnings: warnings.map(formatMessage), notices: notices.map(formatMessage), maxRssKb: process.resourceUsage().maxRSS })}\n`);
       }
     });
 
@@ -166,6 +169,7 @@ export function createProgram(cleanups: Cleanups = []): Command {
         const why = changed.length ? ` (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', …' : ''})` : '';
         if (result) {
           for (const warning of result.warnings) reporter.warn(formatMessage(warning));
+          for (const notice of result.notices) reporter.info(formatMessage(notice));
           reporter.info(`${summary(result, options.out)}${why}`);
           server?.reload();
         } else {

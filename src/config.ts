@@ -23,6 +23,7 @@ const KEYS: Record<string, [string, (v: unknown) => boolean]> = {
   pages: ['a whole number from 1 to 100', (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 100],
   minFontSize: ['a size in points from 3 to 30', (v) => isNumber(v) && v >= 3 && v <= 30],
   topics: ['a list of slug or title patterns', (v) => Array.isArray(v) && v.every(isString)],
+  tags: ['a list of tags', (v) => Array.isArray(v) && v.every(isString)],
   images: ['true or false', isBoolean],
   theme: ['a reveal.js theme name', isString],
   css: ['a list of stylesheet paths', (v) => Array.isArray(v) && v.every(isString)],
@@ -60,6 +61,7 @@ export type ConfigFile = Partial<{
   pages: number;
   minFontSize: number;
   topics: string[];
+  tags: string[];
   images: boolean;
   theme: string;
   css: string[];

@@ -1,14 +1,19 @@
 /**
- * Stage 4: find every image the notes use and decide what the outputs show for
- * it: a copy in `assets/`, or a compact placeholder with a warning. Remote
+ * Stage 4: find every image the notes use (markdown, Obsidian's `![[x.png]]`,
+ * raw-HTML `<img>`) and decide what the outputs show for it: a copy in
+ * `assets/`, or a compact placeholder with a warning. Remote
  * images are fetched once into a cache (short timeouts, size cap, all in
  * parallel) so the outputs never depend on the network.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Image } from 'mdast';
+import type { Element } from 'hast';
+import { fromHtml } from 'hast-util-from-html';
+import type { Html } from 'mdast';
+import type { Point } from 'unist';
 import { visit } from 'unist-util-visit';
+import { walkFiles } from './load.js';
 import { walkTopics } from './tree.js';
 import type { Guide, Note } from './types.js';
 
@@ -35,80 +40,162 @@ export interface ImageOptions {
   maxBytes?: number;
 }
 
+/** One place an image is used: a markdown image or an `<img>` in raw HTML. */
 interface Use {
+  /** The note whose messages get the warning. */
   note: Note;
-  node: Image;
+  /** The note the URL is relative to (for content copied from another note, that note). */
+  noteAbsPath: string;
+  url: string;
+  alt: string;
+  place: Point | undefined;
+}
+
+interface Outcome {
+  image: ImageResolution;
+  warning?: string;
+}
+
+/** What resolving one image needs from the build: shared by every image of it. */
+interface Context {
+  options: ImageOptions;
+  notesRoot: string;
+  remote: Map<string, Promise<RemoteResult>>;
+  /** Files of the notes folder with this name (for Obsidian's lookup by name). */
+  named: (name: string) => Promise<string[]>;
 }
 
 const FAILURE_TTL_MS = 10 * 60 * 1000;
 
 export async function resolveImages(guide: Guide, options: ImageOptions): Promise<ImageMap> {
-  const uses = collectImages(guide);
-  const images: ImageMap = new Map();
   const notesRoot = await realpath(options.notesDir).catch(() => path.resolve(options.notesDir));
-  const remote = new Map<string, Promise<RemoteResult>>();
+  // The notes folder is listed at most once per build, and only when an image is not next to its note.
+  let index: Promise<Map<string, string[]>> | undefined;
+  const context: Context = {
+    options,
+    notesRoot,
+    remote: new Map(),
+    named: async (name) => (await (index ??= indexByName(notesRoot))).get(name) ?? [],
+  };
+  const uses = collectImages(guide);
+  const pending = new Map<string, Promise<Outcome>>();
+  for (const use of uses) {
+    const key = imageKey(use.noteAbsPath, use.url);
+    if (!pending.has(key)) pending.set(key, resolveOne(use, context));
+  }
+  const outcomes = new Map(await Promise.all([...pending].map(async ([key, outcome]) => [key, await outcome] as const)));
 
-  await Promise.all(
-    uses.map(async ({ note, node }) => {
-      const key = imageKey(note.absPath, node.url);
-      const url = node.url.trim();
-      const place = node.position?.start;
-      const warn = (reason: string) => note.file.message(reason, { place, ruleId: 'image', source: 'studyguide' });
-      const label = placeholderLabel(node);
-
-      if (/^data:image\//i.test(url)) {
-        images.set(key, { kind: 'inline', href: url });
-        return;
-      }
-      if (/^https?:\/\//i.test(url)) {
-        if (options.offline) {
-          warn(`remote image not fetched (--offline): ${url}`);
-          images.set(key, { kind: 'missing', label, remote: true });
-          return;
-        }
-        if (!remote.has(url)) remote.set(url, fetchCached(url, options));
-        const result = await remote.get(url)!;
-        if ('error' in result) {
-          warn(`remote image not available (${result.error}): ${url}`);
-          images.set(key, { kind: 'missing', label, remote: true });
-        } else {
-          images.set(key, { kind: 'file', href: assetName(url, result.file), source: result.file });
-        }
-        return;
-      }
-      if (/^[a-z][a-z0-9+.-]*:/i.test(url)) {
-        warn(`image refused (only local files and http(s) are used): ${url}`);
-        images.set(key, { kind: 'missing', label, remote: false });
-        return;
-      }
-      const local = await resolveLocal(url, note, notesRoot);
-      if ('error' in local) {
-        warn(`${local.error}: ${url}`);
-        images.set(key, { kind: 'missing', label, remote: false });
-      } else {
-        images.set(key, { kind: 'file', href: assetName(local.file, local.file), source: local.file });
-      }
-    }),
-  );
+  // Warnings in document order, one per place (content copied into two topics is one place).
+  const images: ImageMap = new Map();
+  const warned = new Set<string>();
+  for (const use of uses) {
+    const key = imageKey(use.noteAbsPath, use.url);
+    const { image, warning } = outcomes.get(key)!;
+    images.set(key, image);
+    const place = `${use.note.absPath}:${use.place?.line}:${use.place?.column}\u0000${key}`;
+    if (!warning || warned.has(place)) continue;
+    warned.add(place);
+    use.note.file.message(warning, { place: use.place, ruleId: 'image', source: 'studyguide' });
+  }
   return images;
 }
 
+async function resolveOne(use: Use, context: Context): Promise<Outcome> {
+  const url = use.url.trim();
+  const label = placeholderLabel(use.alt, use.url);
+  const missing = (warning: string, remote = false): Outcome => ({ image: { kind: 'missing', label, remote }, warning });
+
+  if (/^data:image\//i.test(url)) return { image: { kind: 'inline', href: url } };
+  if (/^https?:\/\//i.test(url)) {
+    if (context.options.offline) return missing(`remote image not fetched (--offline): ${url}`, true);
+    if (!context.remote.has(url)) context.remote.set(url, fetchCached(url, context.options));
+    const result = await context.remote.get(url)!;
+    if ('error' in result) return missing(`remote image not available (${result.error}): ${url}`, true);
+    return { image: { kind: 'file', href: assetName(url, result.file), source: result.file } };
+  }
+  if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return missing(`image refused (only local files and http(s) are used): ${url}`);
+  const local = await resolveLocal(url, use.noteAbsPath, context);
+  if ('error' in local) return missing(`${local.error}: ${url}`);
+  return { image: { kind: 'file', href: assetName(local.file, local.file), source: local.file } };
+}
+
+/**
+ * Every image the outputs can show: markdown images and `<img>` in raw HTML, in
+ * topic titles, content, speaker notes and footnotes. Raw HTML is keyed by the
+ * note being rendered: that is all the render pass over the HTML knows.
+ */
 function collectImages(guide: Guide): Use[] {
+  const notes = new Map(guide.notes.map((note) => [note.absPath, note]));
+  const sources = new Map<Note, string[]>();
+  const sourceLines = (note: Note) => {
+    if (!sources.has(note)) sources.set(note, String(note.file.value ?? '').split(/\r?\n|\r/));
+    return sources.get(note)!;
+  };
   const uses: Use[] = [];
-  for (const topic of walkTopics(guide.topics)) {
-    for (const block of topic.blocks) {
-      visit(block, 'image', (node: Image) => {
-        uses.push({ note: topic.note, node });
+  const places = [
+    ...[...walkTopics(guide.topics)].map((topic) => ({
+      note: topic.note,
+      trees: [...(topic.heading ? [topic.heading] : []), ...topic.blocks, ...topic.notes],
+    })),
+    ...guide.notes.map((note) => ({ note, trees: note.footnotes ?? [] })),
+  ];
+  for (const { note, trees } of places) {
+    for (const tree of trees) {
+      visit(tree, (node) => {
+        if (node.type === 'image') {
+          const noteAbsPath = node.data?.noteAbsPath ?? note.absPath;
+          uses.push({ note: notes.get(noteAbsPath) ?? note, noteAbsPath, url: node.url, alt: node.alt ?? '', place: node.position?.start });
+        } else if (node.type === 'html') {
+          for (const img of rawImages(node.value)) {
+            const place = placeInHtml(node, img.position?.start, sourceLines(note));
+            uses.push({ note, noteAbsPath: note.absPath, url: rawImageSource(img)!, alt: String(img.properties.alt ?? ''), place });
+          }
+        }
       });
     }
   }
   return uses;
 }
 
+/**
+ * The `<img src>` elements of a piece of raw HTML, parsed with parse5 as
+ * rehype-raw parses it at render time, so both read the same `src` strings.
+ */
+export function rawImages(html: string): Element[] {
+  if (!/<img/i.test(html)) return [];
+  const found: Element[] = [];
+  visit(fromHtml(html, { fragment: true }), 'element', (node: Element) => {
+    if (node.tagName === 'img' && rawImageSource(node) !== null) found.push(node);
+  });
+  return found;
+}
+
+/** The URL an `<img>` element asks for, as written (entities decoded); null without one. */
+export function rawImageSource(node: Element): string | null {
+  const src = node.properties.src;
+  return typeof src === 'string' ? src : null;
+}
+
+/**
+ * Where an `<img>` inside an html node is in the note. Lines after the node's
+ * first lost their container's prefix (list indent, `> `) in `node.value`: it
+ * is measured on the source line.
+ */
+export function placeInHtml(node: Html, at: Point | undefined, sourceLines: string[]): Point | undefined {
+  const start = node.position?.start;
+  if (!start || !at) return start;
+  if (at.line === 1) return { line: start.line, column: start.column + at.column - 1 };
+  const line = start.line + at.line - 1;
+  const valueLine = node.value.split(/\r?\n|\r/)[at.line - 1] ?? '';
+  const sourceLine = sourceLines[line - 1] ?? '';
+  const prefix = sourceLine.endsWith(valueLine) ? sourceLine.length - valueLine.length : 0;
+  return { line, column: prefix + at.column };
+}
+
 /** Short text for a placeholder: the alt text when it says something, else the file name. */
-function placeholderLabel(node: Image): string {
-  const alt = (node.alt ?? '').trim();
-  const name = decodeSafe(node.url.split(/[?#]/)[0]!.split('/').pop() ?? node.url) || node.url;
+function placeholderLabel(altText: string, url: string): string {
+  const alt = altText.trim();
+  const name = decodeSafe(url.split(/[?#]/)[0]!.split('/').pop() ?? url) || url;
   return alt && !/^(img|image|screenshot|picture|photo)$/i.test(alt) ? `${alt} (${name})` : name;
 }
 
@@ -127,25 +214,91 @@ function decodeSafe(text: string): string {
   }
 }
 
-async function resolveLocal(url: string, note: Note, notesRoot: string): Promise<{ file: string } | { error: string }> {
+const REFUSED_OUTSIDE = 'image path leaves the notes folder, refused';
+
+/**
+ * A local image, found as Obsidian finds it: next to the note, else from the
+ * notes folder's root, else by file name anywhere under the notes folder.
+ */
+async function resolveLocal(url: string, noteAbsPath: string, context: Context): Promise<{ file: string } | { error: string }> {
+  const { notesRoot } = context;
   const relative = decodeSafe(url.split(/[?#]/)[0]!);
   if (path.isAbsolute(relative)) return { error: 'image path is absolute, refused (keep images inside the notes folder)' };
-  const candidate = path.resolve(path.dirname(note.absPath), relative);
-  const outside = (file: string) => {
-    const inside = path.relative(notesRoot, file);
-    return inside.startsWith('..') || path.isAbsolute(inside);
-  };
   // Refused before looking: whether ../../etc/passwd exists is none of the outputs' business.
-  const noteDir = await realpath(path.dirname(note.absPath)).catch(() => path.dirname(note.absPath));
-  if (outside(path.resolve(noteDir, relative))) return { error: 'image path leaves the notes folder, refused' };
-  const real = await realpath(candidate).catch(() => null);
+  const noteDir = await realpath(path.dirname(noteAbsPath)).catch(() => path.dirname(noteAbsPath));
+  if (isOutside(notesRoot, path.resolve(noteDir, relative))) return { error: REFUSED_OUTSIDE };
+  const real =
+    (await firstExisting(nearCandidates(relative, noteDir, notesRoot))) ??
+    (await firstExisting(byNearness(await context.named(path.basename(relative)), noteDir, notesRoot)));
   if (!real) return { error: 'image not found' };
-  if (outside(real)) return { error: 'image path leaves the notes folder, refused' }; // through a symlink
+  if (isOutside(notesRoot, real)) return { error: REFUSED_OUTSIDE }; // through a symlink
   const info = await stat(real);
   if (!info.isFile()) return { error: 'image path is not a file' };
   const head = await readHead(real);
   if (!sniffImage(head)) return { error: 'not an image file' };
   return { file: real };
+}
+
+function isOutside(root: string, file: string): boolean {
+  const inside = path.relative(root, file);
+  return inside.startsWith('..') || path.isAbsolute(inside);
+}
+
+/** The real path of the first candidate that exists. */
+async function firstExisting(candidates: string[]): Promise<string | null> {
+  for (const candidate of candidates) {
+    const real = await realpath(candidate).catch(() => null);
+    if (real) return real;
+  }
+  return null;
+}
+
+/**
+ * Obsidian's first two places for `relative`: next to the note, then from the
+ * vault's (notes folder's) root when that stays inside it.
+ */
+export function nearCandidates(relative: string, noteDir: string, root: string): string[] {
+  const fromNote = path.resolve(noteDir, relative);
+  const fromRoot = path.resolve(root, relative);
+  return fromRoot === fromNote || isOutside(root, fromRoot) ? [fromNote] : [fromNote, fromRoot];
+}
+
+/**
+ * Files found by name, the nearest to the note's folder first (fewest folders
+ * up and down between them), then in natural path order: the same choice on
+ * every build and machine.
+ */
+export function byNearness(files: string[], noteDir: string, root: string): string[] {
+  const steps = (file: string) => {
+    const between = path.relative(noteDir, path.dirname(file));
+    return between ? between.split(path.sep).length : 0;
+  };
+  const segments = (file: string) => path.relative(root, file).split(path.sep);
+  return files
+    .map((file) => ({ file, steps: steps(file), segments: segments(file) }))
+    .sort((a, b) => a.steps - b.steps || compareSegments(a.segments, b.segments))
+    .map((entry) => entry.file);
+}
+
+const naturalOrder = new Intl.Collator('en', { numeric: true });
+
+function compareSegments(a: string[], b: string[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const order = naturalOrder.compare(a[i]!, b[i]!);
+    if (order !== 0) return order;
+  }
+  return a.length - b.length;
+}
+
+/** Every file under the notes folder but the notes, by file name (dot folders such as .obsidian are not looked in). */
+async function indexByName(root: string): Promise<Map<string, string[]>> {
+  const index = new Map<string, string[]>();
+  for (const file of await walkFiles(root, (name) => !/\.md$/i.test(name))) {
+    const same = index.get(path.basename(file));
+    if (same) same.push(file);
+    else index.set(path.basename(file), [file]);
+  }
+  return index;
 }
 
 async function readHead(file: string): Promise<Uint8Array> {

@@ -12,6 +12,15 @@ export async function findNotes(dir: string, cwd = process.cwd()): Promise<strin
   const info = await stat(root).catch(() => null);
   if (!info) throw new UserError(`notes folder not found: ${dir} (pass --notes DIR)`);
   if (!info.isDirectory()) throw new UserError(`notes path is not a folder: ${dir}`);
+  return walkFiles(root, (name) => /\.md$/i.test(name));
+}
+
+/**
+ * Every file under `root` whose name `wanted` accepts, recursively, in natural
+ * order. Dot folders (.studyguide, .obsidian, .git) and node_modules are not
+ * entered; symlinks are followed, a loop walked once.
+ */
+export async function walkFiles(root: string, wanted: (name: string) => boolean): Promise<string[]> {
   const found: string[] = [];
   const seen = new Set<string>(); // real paths: a symlink loop is walked once
   async function walk(abs: string): Promise<void> {
@@ -25,17 +34,17 @@ export async function findNotes(dir: string, cwd = process.cwd()): Promise<strin
       const child = path.join(abs, entry.name);
       if (entry.isSymbolicLink()) {
         const target = await stat(child).catch(() => null);
-        // A dangling link named *.md is a note that cannot be read: reported, not skipped silently.
+        // A dangling link is listed: a note that cannot be read is reported, not skipped silently.
         if (!target) {
-          if (/\.md$/i.test(entry.name)) found.push(child);
+          if (wanted(entry.name)) found.push(child);
           continue;
         }
         if (target.isDirectory()) await walk(child);
-        else if (target.isFile() && /\.md$/i.test(entry.name)) found.push(child);
+        else if (target.isFile() && wanted(entry.name)) found.push(child);
         continue;
       }
       if (entry.isDirectory()) await walk(child);
-      else if (entry.isFile() && /\.md$/i.test(entry.name)) found.push(child);
+      else if (entry.isFile() && wanted(entry.name)) found.push(child);
     }
   }
   await walk(root);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Break, Root, Text } from 'mdast';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
+import remarkMath from 'remark-math';
 import remarkParse from 'remark-parse';
 import { unified, type Processor } from 'unified';
 import { visit, SKIP } from 'unist-util-visit';
@@ -10,6 +11,13 @@ import type { VFile } from 'vfile';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { LoadedNote } from './load.js';
 import { remarkReportUnsafeHtml } from './safety.js';
+import { remarkCallouts } from './syntax/callouts.js';
+import { remarkDetails } from './syntax/details.js';
+import { latexDelimitersToDollars, remarkCheckMath, remarkDisplayMath, remarkMoneyIsNotMath } from './syntax/math.js';
+import { remarkBlockIds, remarkHighlight, remarkObsidianComments } from './syntax/obsidian.js';
+import { takeFootnoteDefinitions } from './syntax/footnotes.js';
+import { remarkTags } from './syntax/tags.js';
+import { remarkWikiLinks } from './syntax/wiki.js';
 import type { FrontMatter, Note } from './types.js';
 
 /**
@@ -77,6 +85,18 @@ export function createParser(options: { allowHtml?: boolean } = {}) {
     .use(remarkParse)
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkGfm)
+    .use(remarkMath)
+    // Notes as people write them (Obsidian, GitHub): first the raw-HTML details, while they are still HTML.
+    .use(remarkDetails)
+    .use(remarkObsidianComments)
+    .use(remarkCallouts)
+    .use(remarkWikiLinks)
+    .use(remarkHighlight)
+    .use(remarkBlockIds)
+    .use(remarkTags)
+    .use(remarkMoneyIsNotMath)
+    .use(remarkDisplayMath)
+    .use(remarkCheckMath)
     .use(remarkDashLines)
     .use(remarkSpeakerNotes)
     .use(remarkReportUnsafeHtml, options)
@@ -93,7 +113,9 @@ export function titleFromFileName(absPath: string): string {
 
 /** Parse a loaded note; only called for notes whose text could be read. */
 export function parseNote(parser: Parser, loaded: LoadedNote & { text: string }): Note {
-  const mdast = parser.runSync(parser.parse(loaded.file), loaded.file) as Root;
+  const markdown = latexDelimitersToDollars(loaded.text);
+  loaded.file.data.markdown = markdown;
+  const mdast = parser.runSync(parser.parse(markdown), loaded.file) as Root;
   const frontMatter = readFrontMatter(mdast, loaded.file);
   return {
     path: loaded.path,
@@ -101,6 +123,7 @@ export function parseNote(parser: Parser, loaded: LoadedNote & { text: string })
     frontMatter,
     fallbackTitle: frontMatter.title ?? titleFromFileName(loaded.absPath),
     mdast,
+    footnotes: takeFootnoteDefinitions(mdast),
     file: loaded.file,
   };
 }
@@ -137,14 +160,26 @@ function readFrontMatter(tree: Root, file: VFile): FrontMatter {
     if (typeof raw.order === 'number' && Number.isFinite(raw.order)) out.order = raw.order;
     else bad('order', 'a number');
   }
-  if ('tags' in raw) {
-    if (typeof raw.tags === 'string') out.tags = raw.tags.split(/[,\s]+/).filter(Boolean);
-    else if (Array.isArray(raw.tags)) out.tags = raw.tags.map(String);
+  if ('tags' in raw && raw.tags !== null) {
+    // Written with or without `#` (`"#aws"` must be quoted in YAML); Obsidian shows them without.
+    if (typeof raw.tags === 'string') out.tags = names(raw.tags.split(/[,\s]+/)).map((t) => t.replace(/^#/, '')).filter(Boolean);
+    else if (Array.isArray(raw.tags)) out.tags = names(raw.tags).map((t) => t.replace(/^#/, '')).filter(Boolean);
     else bad('tags', 'a list');
+  }
+  if ('aliases' in raw && raw.aliases !== null) {
+    // A string is one alias or several separated by commas (aliases may contain spaces).
+    if (typeof raw.aliases === 'string') out.aliases = names(raw.aliases.split(','));
+    else if (Array.isArray(raw.aliases)) out.aliases = names(raw.aliases);
+    else bad('aliases', 'a list');
   }
   if ('cheatsheet' in raw) {
     if (typeof raw.cheatsheet === 'boolean') out.cheatsheet = raw.cheatsheet;
     else bad('cheatsheet', 'true or false');
   }
   return out;
+}
+
+/** The texts of a YAML list (numbers too: `2024`), trimmed, empty ones dropped. */
+function names(list: unknown[]): string[] {
+  return list.flatMap((x) => (typeof x === 'string' || typeof x === 'number' ? [String(x).trim()] : [])).filter(Boolean);
 }

@@ -27,6 +27,8 @@ export const SANITIZE_SCHEMA: Schema = {
     ...defaultSchema.attributes,
     '*': [...(defaultSchema.attributes?.['*'] ?? []), 'className', 'role', 'ariaLabel'],
     img: [...(defaultSchema.attributes?.img ?? []), 'loading', 'decoding'],
+    // The project's markup for a formula KaTeX rejects (src/render/handlers.ts).
+    code: [['className', /^language-./, 'sg-math-error']],
     // The default allows one class on links (footnotes); placeholders of remote images are links too.
     a: [...(defaultSchema.attributes?.a ?? []).filter((a) => !(Array.isArray(a) && a[0] === 'className')), 'className'],
   },

@@ -7,8 +7,9 @@
  */
 import type { BlockContent, List, ListItem, Paragraph, PhrasingContent, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
+import { visit } from 'unist-util-visit';
 import { walkTopics } from './tree.js';
-import type { Guide, SourcePosition, Topic } from './types.js';
+import type { Details, Guide, SourcePosition, Topic } from './types.js';
 
 export type CardKind = 'question' | 'scenario' | 'definition' | 'explicit';
 
@@ -69,6 +70,7 @@ export function extractStudySet(guide: Guide): StudySet {
     headingQuestion(topic, set);
     scenario(topic, set);
     blocks(topic, set);
+    detailsAnswers(topic, set);
     emptyTopic(topic, set);
   }
   return set;
@@ -92,7 +94,8 @@ function headingQuestion(topic: Topic, set: StudySet): void {
 
 /** A "Scenario" section: the paragraph that poses the problem, then its answer. */
 function scenario(topic: Topic, set: StudySet): void {
-  if (!SCENARIO_TITLE.test(topic.title)) return;
+  // "Practice questions" over subsections that each ask: a list of questions, not one scenario.
+  if (!SCENARIO_TITLE.test(topic.title) || (/s$/i.test(topic.title.trim()) && topic.children.length > 0)) return;
   const [problem, ...answer] = topic.blocks;
   if (problem?.type !== 'paragraph') return;
   if (answer.length === 0) {
@@ -170,8 +173,9 @@ function listItems(topic: Topic, list: List, set: StudySet): void {
     if (lead?.type !== 'paragraph') continue;
     const value = toString(lead).trim();
     if (QUESTION.test(value)) {
-      // A list item that asks, with its answer nested under it.
-      if (more.length > 0) set.cards.push({ kind: 'question', front: lead.children, back: more as BlockContent[], topic, source: position(topic, item) });
+      // A list item that asks, with its answer nested under it (or hidden in a details under it).
+      const answer = more.length === 1 && more[0]!.type === 'details' ? more[0].children.slice(1) : more;
+      if (answer.length > 0) set.cards.push({ kind: 'question', front: lead.children, back: answer as BlockContent[], topic, source: position(topic, item) });
       else set.openQuestions.push({ question: value, topic, source: position(topic, item) });
       continue;
     }
@@ -196,6 +200,38 @@ function plainDefinition(topic: Topic, lead: Paragraph, at: Paragraph | ListItem
   // `Q:`/`A:` are the explicit form's markers, not terms.
   if (/^[QA]$/i.test(term) || /[.?!,;]/.test(term) || term.split(/\s+/).length > maxWords || !/\s/.test(definition)) return;
   addDefinition(topic, term, [paragraph([text(definition)]), ...more], position(topic, at), set);
+}
+
+/** A details summary that only says "there is an answer here": the question is the text before it. */
+const GENERIC_SUMMARY = /^(answers?|show( the)? answers?|solution|show solution|reveal|click (here )?to (expand|show|reveal)|details|hint|explanation|see answer|ans|spoiler)\b[\s.:!)]*$/i;
+
+/**
+ * `<details>`: the summary asks, the body answers. A summary such as "Answer"
+ * asks nothing: the paragraph or list item before it is the question, else the
+ * topic's title. A details that answers a question already carded (under a
+ * question heading or list item) is not carded twice.
+ */
+function detailsAnswers(topic: Topic, set: StudySet): void {
+  for (const block of topic.blocks) {
+    visit(block, 'details', (node: Details, index, parent) => {
+      const [summary, ...body] = node.children;
+      if (body.length === 0) return;
+      const siblings: RootContent[] = parent ? (parent.children as RootContent[]) : topic.blocks;
+      const at = parent ? (index ?? 0) : topic.blocks.indexOf(block);
+      const before = at > 0 ? siblings[at - 1] : undefined;
+      const inItem = parent?.type === 'listItem' ? parent.children[0] : undefined;
+      if (inItem?.type === 'paragraph' && QUESTION.test(toString(inItem))) return; // carded by listItems
+      if (parent === undefined && topic.heading && QUESTION.test(topic.title)) return; // carded by headingQuestion
+      let front: PhrasingContent[] = summary.children;
+      if (GENERIC_SUMMARY.test(toString(summary).trim())) {
+        if (before?.type === 'paragraph') front = before.children;
+        else if (inItem?.type === 'paragraph') front = inItem.children;
+        else if (topic.heading) front = topic.heading.children;
+        else front = [text(topic.title)];
+      }
+      set.cards.push({ kind: 'question', front, back: body as BlockContent[], topic, source: position(topic, node) });
+    });
+  }
 }
 
 /** Topics the student still has to write: no content, or only images. */

@@ -2,6 +2,7 @@
 import GithubSlugger from 'github-slugger';
 import type { Heading, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
+import { hasTag, inlineTags, uniqueTags } from './syntax/tags.js';
 import type { Guide, Note, Topic } from './types.js';
 
 /** File names the outputs use next to the topic decks; no topic may take them. */
@@ -68,6 +69,8 @@ export function topicsOfNote(note: Note): Topic[] {
     else owner.blocks.push(node);
   }
   setPaths(roots, []);
+  for (const topic of walkTopics(roots)) topic.tags = uniqueTags([...(note.frontMatter.tags ?? []), ...inlineTags(topic.blocks)]);
+  if (roots[0]) roots[0].firstOfNote = true;
   return roots;
 }
 
@@ -83,6 +86,8 @@ function makeTopic(note: Note, title: string, depth: number, heading: Heading | 
     children: [],
     note,
     path: [],
+    tags: [],
+    firstOfNote: false,
   };
 }
 
@@ -136,18 +141,24 @@ export function globToRegExp(glob: string): RegExp {
 /**
  * Topics matching any pattern (slug or title glob), each with its subtree, in
  * reading order. A matching subtopic is taken on its own; nothing is taken twice.
+ * With `tags`, a topic must also have one of them (`aws` takes `aws/s3` too),
+ * itself or through an ancestor: both selections hold for every topic taken.
  */
-export function selectTopics(topics: Topic[], patterns: string[]): Topic[] {
-  if (patterns.length === 0) return topics;
+export function selectTopics(topics: Topic[], patterns: string[], tags: string[] = []): Topic[] {
+  if (patterns.length === 0 && tags.length === 0) return topics;
   const tests = patterns.map(globToRegExp);
-  const matches = (t: Topic) => tests.some((re) => re.test(t.slug) || re.test(t.title));
+  const byName = (t: Topic) => tests.length === 0 || tests.some((re) => re.test(t.slug) || re.test(t.title));
+  const byTag = (t: Topic) => tags.length === 0 || tags.some((tag) => hasTag(t.tags, tag));
   const picked: Topic[] = [];
-  const visit = (list: Topic[]) => {
+  // `named`/`tagged`: an ancestor already matched (its subtree is in that selection).
+  const visit = (list: Topic[], named: boolean, tagged: boolean) => {
     for (const topic of list) {
-      if (matches(topic)) picked.push(topic);
-      else visit(topic.children);
+      const n = named || byName(topic);
+      const t = tagged || byTag(topic);
+      if (n && t) picked.push(topic);
+      else visit(topic.children, n, t);
     }
   };
-  visit(topics);
+  visit(topics, false, false);
   return picked;
 }

@@ -14,6 +14,9 @@
   var config = JSON.parse(document.getElementById('sg-config').textContent);
   var flow = document.getElementById('flow');
   var pagesRoot = document.getElementById('pages');
+  // Laid out from a detached copy: the hidden flow's ids (topic anchors, footnotes) would come
+  // first in the document, and a link (in the page and in the PDF) goes to the first element with its id.
+  flow.remove();
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -118,6 +121,10 @@
       var fitsAColumn = false;
       if (!window.StudySplit.tooBigToTry(item)) {
         col.append(item);
+        // A formula or diagram wider than the column (they do not wrap) is scaled to its width.
+        if (item.scrollWidth > col.clientWidth + 1 && (item.matches('.sg-diagram') || item.querySelector('.katex, .sg-diagram'))) {
+          window.StudySplit.shrinkToFit(item, Infinity, col.clientWidth);
+        }
         if (fits(col)) continue;
         // Would it fit a whole column? Then code, tables, images and short lists move on whole.
         fitsAColumn = item.getBoundingClientRect().height <= col.clientHeight * 0.92;
@@ -274,11 +281,16 @@
       }
     }
     var specs = config.fontSpecs || [];
-    return Promise.all(
-      specs.map(function (spec) {
-        return document.fonts.load(spec, text).catch(function () {});
-      }),
-    ).then(function () {
+    var loads = specs.map(function (spec) {
+      return document.fonts.load(spec, text).catch(function () {});
+    });
+    // KaTeX's faces are asked for only by laid-out formulas: load them all first when there is math.
+    if (flow.querySelector('.katex')) {
+      document.fonts.forEach(function (face) {
+        if (/KaTeX/.test(face.family)) loads.push(face.load().catch(function () {}));
+      });
+    }
+    return Promise.all(loads).then(function () {
       return document.fonts.ready;
     });
   }

@@ -139,6 +139,13 @@
       block.classList.add('fragment', 'sg-answer');
       block.setAttribute('data-fragment-index', '0');
     });
+    // What the notes hide (a folded callout's body, a details answer) opens on the next key press;
+    // it was measured open, so the slide fits either way.
+    parts.forEach(function (part) {
+      part.querySelectorAll('.callout-folded > .callout-body, .sg-details > .sg-details-body').forEach(function (body) {
+        body.classList.add('fragment');
+      });
+    });
     if (!config.fragments) return;
     parts.forEach(function (part) {
       if (part === first && answer.length) return;
@@ -167,8 +174,21 @@
     document.documentElement.setAttribute('data-fit', 'done');
   }
 
+  /** Faces a slide asks for only once it is laid out (KaTeX's): loaded first, or slides would be measured with fallbacks. */
+  function loadLazyFaces() {
+    if (!document.fonts || !document.querySelector('.katex')) return Promise.resolve();
+    var loads = [];
+    document.fonts.forEach(function (face) {
+      if (/KaTeX/.test(face.family)) loads.push(face.load().catch(function () {}));
+    });
+    return Promise.all(loads);
+  }
   var go = function () {
-    (document.fonts ? document.fonts.ready : Promise.resolve()).then(run);
+    loadLazyFaces()
+      .then(function () {
+        return document.fonts ? document.fonts.ready : null;
+      })
+      .then(run);
   };
   if (document.readyState === 'complete') go();
   else window.addEventListener('load', go);

@@ -100,6 +100,25 @@
     return out;
   }
 
+  /** Text ranges [start, end) of `item` inside elements that must stay whole (KaTeX formulas, SVG, tags). */
+  function atomicRanges(item) {
+    var out = [];
+    if (!item.querySelector('.katex, svg, .sg-tag')) return out;
+    var walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
+    var pos = 0;
+    while (walker.nextNode()) {
+      var node = walker.currentNode;
+      var atom = node.parentElement && node.parentElement.closest('.katex, svg, .sg-tag');
+      if (atom) {
+        var last = out[out.length - 1];
+        if (last && last[2] === atom) last[1] = pos + node.data.length;
+        else out.push([pos, pos + node.data.length, atom]);
+      }
+      pos += node.data.length;
+    }
+    return out;
+  }
+
   /** Between sentences when one fits, else between words. */
   function splitParagraph(item, fitsWith) {
     var text = item.textContent;
@@ -109,6 +128,14 @@
     var sentence = function (t, i) {
       return word(t, i) && /[.!?;:]\s+$/.test(t.slice(Math.max(0, i - 4), i));
     };
+    // A formula (or a chip) is never cut: no piece starts inside one.
+    var atoms = atomicRanges(item);
+    if (atoms.length) {
+      var plain = word;
+      word = function (t, i) {
+        return plain(t, i) && !atoms.some(function (r) { return r[0] < i && i < r[1]; });
+      };
+    }
     var parts = splitText(item, fitsWith, null, offsets(text, sentence), 12) || splitText(item, fitsWith, null, offsets(text, word), 12);
     if (parts) parts[1].classList.add('cont-p');
     return parts;

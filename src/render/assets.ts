@@ -8,8 +8,8 @@ import type { ImageMap } from '../images.js';
 const require = createRequire(import.meta.url);
 const revealRoot = () => path.dirname(require.resolve('reveal.js/package.json'));
 
-/** reveal.js themes with a dark background get dark code colours. */
-const DARK_THEMES = new Set(['black', 'black-contrast', 'blood', 'dracula', 'league', 'moon', 'night']);
+/** reveal.js themes with a dark background get dark code colours and dark diagrams. */
+export const DARK_THEMES = new Set(['black', 'black-contrast', 'blood', 'dracula', 'league', 'moon', 'night']);
 
 export async function listThemes(): Promise<string[]> {
   const files = await readdir(path.join(revealRoot(), 'dist', 'theme'));
@@ -64,4 +64,19 @@ export async function copyImages(images: ImageMap, outDir: string): Promise<void
   const seen = new Map<string, string>();
   for (const image of images.values()) if (image.kind === 'file') seen.set(image.href, image.source);
   await Promise.all([...seen].map(([href, source]) => copyAtomic(source, path.join(outDir, href))));
+}
+
+/**
+ * KaTeX's stylesheet and fonts, from the package, into `<out>/katex/` (only
+ * the woff2 files: Chromium takes the first format it supports). Returns the
+ * stylesheet's path relative to `outDir`.
+ */
+export async function copyKatex(outDir: string): Promise<string> {
+  const root = path.join(path.dirname(require.resolve('katex/package.json')), 'dist');
+  const fonts = (await readdir(path.join(root, 'fonts'))).filter((f) => f.endsWith('.woff2'));
+  await Promise.all([
+    copyAtomic(path.join(root, 'katex.min.css'), path.join(outDir, 'katex', 'katex.min.css')),
+    ...fonts.map((f) => copyAtomic(path.join(root, 'fonts', f), path.join(outDir, 'katex', 'fonts', f))),
+  ]);
+  return 'katex/katex.min.css';
 }

@@ -61,6 +61,7 @@ export function flowItems(topics: RenderedTopic[]): FlowItem[] {
       titleHtml: topic.titleHtml,
       pathText: topic.path.join(' › '),
     });
+    if (topic.tagsHtml) items.push({ heading: false, html: topic.tagsHtml });
     for (const block of topic.blocks) items.push({ heading: false, html: block.html });
     topic.children.forEach(visit);
   };
@@ -112,7 +113,7 @@ export async function renderCheatsheetHtml(
       fontPt: options.fontPt,
       footer: 'studyguide',
       fontSpecs: FONT_SPECS,
-      cssGlyphs: '🖼…»·',
+      cssGlyphs: '🖼…»·✏📋📝ℹ☑💡❗✔❓⚠⛔⚡✖🐞💬📖📐🔍▸↪',
     },
   };
   const shellKey = createHash('sha1').update(source).update(JSON.stringify(shell)).digest('hex');

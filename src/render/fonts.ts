@@ -23,6 +23,9 @@ const FONTS: [string, string[]][] = [
   ['noto-emoji', ['400.css']],
 ];
 
+/** The emoji font's stylesheet in the output (decks use it for callout icons). */
+export const EMOJI_CSS = 'fonts/noto-emoji/400.css';
+
 /** The CSS font stacks; the families are those of the bundled files. */
 export const FONT_STACKS = {
   body: '"Noto Sans", "Noto Sans Arabic", "Noto Sans SC", "Noto Sans KR", "Noto Emoji", sans-serif',

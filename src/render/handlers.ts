@@ -1,3 +1,63 @@
-/** STUB */
-import type { Handlers } from 'mdast-util-to-hast';
-export const markdownHandlers: Handlers = {};
+/**
+ * mdast → hast for the node types the project's parser adds (src/types.ts):
+ * math, callouts, details, embeds, highlights. The markup is plain elements
+ * with classes (sanitizing keeps classes); KaTeX and diagrams are filled in
+ * after sanitizing (src/render/math.ts, src/render/mermaid.ts).
+ */
+import type { Element, ElementContent } from 'hast';
+import type { Root, RootContent } from 'mdast';
+import type { Handlers, State } from 'mdast-util-to-hast';
+import type { Callout, Details, Mark, WikiEmbed } from '../types.js';
+
+const element = (tagName: string, className: string[], children: ElementContent[]): Element => ({
+  type: 'element',
+  tagName,
+  properties: className.length ? { className } : {},
+  children,
+});
+const text = (value: string): ElementContent => ({ type: 'text', value });
+
+/** Block children, each on its own line as remark-rehype writes them. */
+const blocks = (state: State, children: RootContent[]): ElementContent[] =>
+  state.wrap(state.all({ type: 'root', children } as Root) as ElementContent[], true);
+
+export const markdownHandlers: Handlers = {
+  inlineMath(state, node: { value: string; data?: { mathError?: boolean } }) {
+    const result = node.data?.mathError ? element('code', ['sg-math-error'], [text(node.value)]) : element('span', ['sg-math'], [text(node.value)]);
+    state.patch(node as never, result);
+    return result;
+  },
+  math(state, node: { value: string; data?: { mathError?: boolean } }) {
+    const result = node.data?.mathError
+      ? element('pre', ['sg-math-error'], [element('code', [], [text(node.value)])])
+      : element('div', ['sg-math', 'sg-math-display'], [text(node.value)]);
+    state.patch(node as never, result);
+    return result;
+  },
+  callout(state, node: Callout) {
+    const [title, ...body] = node.children;
+    const classes = ['callout', `callout-${node.family}`, `callout-type-${node.calloutType.replace(/[^\w-]/g, '')}`];
+    if (node.fold) classes.push('callout-foldable');
+    if (node.fold === '-') classes.push('callout-folded');
+    return element('div', classes, [
+      element('div', ['callout-title'], [element('span', ['callout-icon'], []), element('span', ['callout-title-text'], state.all(title) as ElementContent[])]),
+      ...(body.length ? [element('div', ['callout-body'], blocks(state, body))] : []),
+    ]);
+  },
+  details(state, node: Details) {
+    const [summary, ...body] = node.children;
+    return element('div', ['sg-details'], [
+      element('div', ['sg-summary'], state.all(summary) as ElementContent[]),
+      element('div', ['sg-details-body'], blocks(state, body)),
+    ]);
+  },
+  wikiEmbed(state, node: WikiEmbed) {
+    if (node.children.length === 0) {
+      return element('p', ['sg-embed-missing'], [text(`${node.label} — ${node.data?.unresolved ?? 'not found'}`)]);
+    }
+    return element('div', ['sg-embed'], [element('div', ['sg-embed-title'], [text(node.data?.source ?? node.label)]), ...blocks(state, node.children)]);
+  },
+  mark(state, node: Mark) {
+    return element('mark', [], state.all(node) as ElementContent[]);
+  },
+};

@@ -77,6 +77,7 @@ export async function printHandouts(
         title: deck.title,
         theme: options.theme,
         userCss: options.userCss,
+        styles: options.styles,
         css,
         script,
         scriptHash,

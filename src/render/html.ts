@@ -13,13 +13,14 @@ import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import { VFile } from 'vfile';
 import type { ImageMap } from '../images.js';
+import { linkFootnotes, markFootnoteReferences, type FootnoteScope } from './footnotes.js';
 import { markdownHandlers } from './handlers.js';
 import { rehypeMath } from './math.js';
 import { rehypeDiagrams, type DiagramMap } from './mermaid.js';
-import { rehypeRawImages } from './raw-images.js';
-import { imageKey } from '../images.js';
+import { imageView, RESOLVED_MARK, rehypeRawImages } from './raw-images.js';
 import { SANITIZE_SCHEMA } from '../safety.js';
-import type { Topic } from '../types.js';
+import { tagLine } from '../syntax/tags.js';
+import type { Topic, WikiLink } from '../types.js';
 
 export interface RenderedBlock {
   /** Tag of the block's outer element: p, ul, ol, pre, table, … (layouts treat some specially). */
@@ -40,6 +41,8 @@ export interface RenderedTopic {
   /** Speaker notes, for the slides' notes view only. */
   notes: RenderedBlock[];
   children: RenderedTopic[];
+  /** The note's front-matter tags as a line of chips, on the note's first topic only: shown under its title. */
+  tagsHtml?: string;
 }
 
 /** What the rehype plugins of one render call know (in `file.data.render`). */
@@ -59,9 +62,7 @@ export interface HtmlOptions {
   images: ImageMap;
   /** Prefix that takes an output-root-relative asset path to the page's folder ("" or "../"). */
   assetPrefix: string;
-  /** Which output the HTML is for: links to topics and diagram themes differ. */
-  target: 'sheet' | 'slides' | 'index';
-  /** Rendered mermaid diagrams (src/render/mermaid.ts), for the target's theme; a diagram not in it stays code. */
+  /** Rendered mermaid diagrams (src/render/mermaid.ts), in the theme of the output being rendered; a diagram not in it stays code. */
   diagrams?: DiagramMap;
   /** The href of a topic in this output (wiki links); null when the output does not have the topic. */
   topicHref?: (slug: string) => string | null;
@@ -85,19 +86,26 @@ export function createHtmlRenderer(options: { allowHtml?: boolean } = {}) {
     .use(rehypeHighlight, { detect: false, plainText: ['text', 'txt', 'plain'] })
     .freeze();
 
-  function toHast(nodes: RootContent[], options: HtmlOptions, noteAbsPath: string): HastRoot {
+  /** With `footnotes`, the footnotes the nodes cite follow them as one last block (src/render/footnotes.ts). */
+  function toHast(nodes: RootContent[], options: HtmlOptions, noteAbsPath: string, footnotes?: FootnoteScope): HastRoot {
     const root: Root = { type: 'root', children: structuredClone(nodes) };
     visit(root, 'image', (node: Image) => resolveImage(node, options, node.data?.noteAbsPath ?? noteAbsPath));
     markLeadTerms(root);
+    const cited = markFootnoteReferences(root, footnotes?.definitions ?? [], noteAbsPath);
+    visit(root, 'wikiLink', (node: WikiLink) => pointWikiLink(node, options));
     const file = new VFile();
     const context: RenderContext = { options, noteAbsPath };
     file.data.render = context;
-    return processor.runSync(root, file) as HastRoot;
+    const tree = processor.runSync(root, file) as HastRoot;
+    // Each note is rendered (and sanitized) on its own; ids and links are added after, once.
+    const notes = cited.map((d) => toHast(d.children, options, noteAbsPath).children.filter((n) => n.type !== 'doctype'));
+    if (footnotes) linkFootnotes(tree, footnotes.id, notes);
+    return tree;
   }
 
-  function renderBlocks(nodes: RootContent[], options: HtmlOptions, noteAbsPath: string): RenderedBlock[] {
+  function renderBlocks(nodes: RootContent[], options: HtmlOptions, noteAbsPath: string, footnotes?: FootnoteScope): RenderedBlock[] {
     const blocks: RenderedBlock[] = [];
-    for (const child of toHast(nodes, options, noteAbsPath).children) {
+    for (const child of toHast(nodes, options, noteAbsPath, footnotes).children) {
       if (child.type === 'text' && child.value.trim() === '') continue;
       blocks.push({ kind: child.type === 'element' ? child.tagName : child.type, html: toHtml(child, { allowDangerousHtml: true }) });
     }
@@ -109,8 +117,10 @@ export function createHtmlRenderer(options: { allowHtml?: boolean } = {}) {
   }
 
   function renderTopic(topic: Topic, options: HtmlOptions): RenderedTopic {
-    const blocks = renderBlocks(topic.blocks, options, topic.note.absPath);
-    const notes = topic.notes.length ? renderBlocks(topic.notes, options, topic.note.absPath) : [];
+    const definitions = topic.note.footnotes;
+    const blocks = renderBlocks(topic.blocks, options, topic.note.absPath, { id: topic.slug, definitions });
+    const notes = topic.notes.length ? renderBlocks(topic.notes, options, topic.note.absPath, { id: `${topic.slug}:notes`, definitions }) : [];
+    const tags = topic.firstOfNote ? (topic.note.frontMatter.tags ?? []) : [];
     const titleHtml = topic.heading ? renderInline(topic.heading.children, options, topic.note.absPath) : escapeHtml(topic.title);
     return {
       slug: topic.slug,
@@ -122,6 +132,7 @@ export function createHtmlRenderer(options: { allowHtml?: boolean } = {}) {
       blocks,
       notes,
       children: topic.children.map((child) => renderTopic(child, options)),
+      tagsHtml: tags.length ? toHtml(tagLine(tags)) : undefined,
     };
   }
 
@@ -134,32 +145,48 @@ export function createHtmlRenderer(options: { allowHtml?: boolean } = {}) {
 }
 export type HtmlRenderer = ReturnType<typeof createHtmlRenderer>;
 
+/** Every piece of HTML of rendered topics (titles, blocks, notes), depth first. */
+export function* renderedHtml(topics: RenderedTopic[]): Generator<string> {
+  for (const topic of topics) {
+    yield topic.titleHtml;
+    for (const block of [...topic.blocks, ...topic.notes]) yield block.html;
+    yield* renderedHtml(topic.children);
+  }
+}
+
 function innerOf(node: HastRoot['children'][number]): ElementContent[] {
   return node.type === 'element' ? node.children : [];
 }
 
-/** Point an image at its copy in the output, or turn it into a compact placeholder. */
+/** Point a markdown image at its copy in the output, or turn it into a compact placeholder. */
 function resolveImage(node: Image, options: HtmlOptions, noteAbsPath: string): void {
-  const found = options.images.get(imageKey(noteAbsPath, node.url));
-  if (found && found.kind !== 'missing') {
-    const src = found.kind === 'file' ? options.assetPrefix + found.href : found.href;
-    node.data = { ...node.data, hProperties: { src, loading: 'eager', decoding: 'sync' } };
+  const view = imageView(options, noteAbsPath, node.url);
+  if (view.tagName === 'img') {
+    // Merged: a size given in the note (`![[x.png|300]]`) stays. Marked so the raw-HTML pass skips it.
+    node.data = { ...node.data, hProperties: { ...node.data?.hProperties, ...view.properties, [RESOLVED_MARK]: '' } };
     return;
   }
-  const label = found?.label ?? node.url;
   node.data = {
     ...node.data,
-    hName: found?.remote ? 'a' : 'span',
-    hProperties: {
-      src: undefined,
-      alt: undefined,
-      className: ['img-missing'],
-      role: 'img',
-      ariaLabel: `image not available: ${label}`,
-      title: node.url,
-      href: found?.remote ? node.url : undefined,
-    },
-    hChildren: [{ type: 'text', value: label }],
+    hName: view.tagName,
+    // Replaced: the img's own src and alt (set by mdast-util-to-hast) and size have no place on a placeholder.
+    hProperties: { src: undefined, alt: undefined, ...view.properties },
+    hChildren: [{ type: 'text', value: view.label }],
+  };
+}
+
+/**
+ * A wiki link becomes a link to its topic in this output, or plain text: a
+ * note that is not in the build (`wikilink-missing`), or a topic this output
+ * leaves out (a note with `cheatsheet: false`, `--topics`).
+ */
+function pointWikiLink(node: WikiLink, options: HtmlOptions): void {
+  const slug = node.data?.slug;
+  const href = slug ? (options.topicHref?.(slug) ?? null) : null;
+  node.data = {
+    ...node.data,
+    hName: href ? 'a' : 'span',
+    hProperties: { className: [href ? 'wikilink' : slug ? 'wikilink-elsewhere' : 'wikilink-missing'], href: href ?? undefined },
   };
 }
 

@@ -1,17 +1,455 @@
 /**
  * Mermaid diagrams, rendered at build time to inline SVG in the build's own
  * browser (the `mermaid` package on disk; no network, no second browser).
- * STUB: to be implemented.
+ *
+ * The build collects the guide's mermaid code blocks, renders the (code, theme)
+ * pairs its cache does not hold in one local page, and hands each output the
+ * map of its theme; `rehypeDiagrams` then swaps `pre > code.language-mermaid`
+ * for the SVG. A diagram that does not render stays code, with a warning.
  */
-import type { Root as HastRoot } from 'hast';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Element, ElementContent, Root as HastRoot } from 'hast';
+import type { Nodes as MdastNodes } from 'mdast';
+import type { Raw } from 'mdast-util-to-hast';
+import type { Browser } from 'puppeteer';
+import type { Position } from 'unist';
+import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
+import { openLocalPage } from '../browser.js';
+import { discardTemporary, writeAtomic } from '../output.js';
+import { walkTopics } from '../tree.js';
+import type { Guide, Note } from '../types.js';
 
 export type DiagramTheme = 'light' | 'dark';
-export type DiagramResult = { svg: string } | { error: string };
-/** Keyed by `diagramKey(theme, code)`. */
+/** A rendered diagram (its natural size in CSS px, from its viewBox) or why it could not be rendered. */
+export type DiagramResult = { svg: string; width: number; height: number } | { error: string };
+/** The diagrams of one theme, as an output shows them: keyed by `diagramCode(code)`. */
 export type DiagramMap = Map<string, DiagramResult>;
+/** What a builder keeps between builds: results keyed by `diagramKey(theme, code)`. */
+export type DiagramCache = Map<string, DiagramResult>;
+
+/** A mermaid code block of the guide, with where to report a problem with it. */
+export interface DiagramBlock {
+  code: string;
+  note: Note;
+  position?: Position;
+  /** Inside an embed (`![[Note#Heading]]`): a copy of a block that is reported where it is written. */
+  copy: boolean;
+}
+
+/** The label size mermaid lays out with (its default `fontSize`); outputs scale diagrams relative to it. */
+const LABEL_PX = 16;
+/** The page's layout width: some diagrams (gantt) take the width of their container. */
+const VIEWPORT = { width: 1200, height: 800 };
+
+export const isMermaid = (lang: string | null | undefined) => (lang ?? '').trim().toLowerCase() === 'mermaid';
+
+/** The code as a key: trailing whitespace does not change a diagram (and the HTML side has a final newline more). */
+export const diagramCode = (code: string) => code.replace(/\s+$/, '');
+
+const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
+
+export const diagramKey = (theme: DiagramTheme, code: string) => `${theme}:${sha1(diagramCode(code))}`;
+
+/** The id of the diagram's SVG: from its content, so the same input gives the same bytes and two diagrams never share ids. */
+export const diagramId = (theme: DiagramTheme, code: string) => `mermaid-${sha1(`${theme}\u0000${diagramCode(code)}`).slice(0, 12)}`;
+
+/**
+ * Every mermaid code block of the guide, in reading order, nested ones too (in
+ * list items, callouts, embeds, speaker notes, footnotes).
+ */
+export function collectDiagrams(guide: Pick<Guide, 'notes' | 'topics'>): DiagramBlock[] {
+  const byPath = new Map(guide.notes.map((note) => [note.absPath, note]));
+  const blocks: DiagramBlock[] = [];
+  const walk = (node: MdastNodes, note: Note, copy: boolean) => {
+    const own = node.data?.noteAbsPath ? (byPath.get(node.data.noteAbsPath) ?? note) : note;
+    if (node.type === 'code' && isMermaid(node.lang)) blocks.push({ code: diagramCode(node.value), note: own, position: node.position, copy });
+    if ('children' in node) for (const child of node.children as MdastNodes[]) walk(child, own, copy || node.type === 'wikiEmbed');
+  };
+  for (const topic of walkTopics(guide.topics)) for (const node of [...topic.blocks, ...topic.notes]) walk(node, topic.note, false);
+  for (const note of guide.notes) for (const definition of note.footnotes ?? []) walk(definition, note, false);
+  return blocks;
+}
+
+/** One warning per failing code block, at the block, on its note. */
+export function reportDiagramErrors(blocks: DiagramBlock[], results: DiagramMap[]): void {
+  const reported = new Set<string>();
+  for (const block of blocks) {
+    if (block.copy) continue;
+    const error = results.map((map) => map.get(block.code)).find((r): r is { error: string } => r !== undefined && 'error' in r);
+    const where = `${block.note.absPath}:${block.position?.start.line}:${block.position?.start.column}`;
+    if (!error || reported.has(where)) continue;
+    reported.add(where);
+    block.note.file.message(`mermaid diagram not rendered (shown as code): ${errorSummary(error.error)}`, {
+      place: block.position,
+      ruleId: 'mermaid',
+      source: 'studyguide',
+    });
+  }
+}
+
+/** mermaid's parse errors span lines (an excerpt with a caret): keep the line and what was expected, on one line. */
+export function errorSummary(message: string): string {
+  const lines = message.split(/\r?\n/).map((line) => line.trim());
+  const kept = lines.filter((line, i) => line && (i === 0 || /^Expecting\b/.test(line)));
+  const text = (kept.length ? kept : lines.filter(Boolean)).join(' ').replace(/^Parse error on line (\d+):/, 'parse error on line $1 of the diagram:');
+  return text.length > 240 ? `${text.slice(0, 239)}…` : text;
+}
+
+/** The diagrams one output shows, from the cache: its theme, keyed by code. */
+export function diagramMap(cache: DiagramCache, theme: DiagramTheme, codes: Iterable<string>): DiagramMap {
+  const map: DiagramMap = new Map();
+  for (const code of codes) {
+    const hit = cache.get(diagramKey(theme, code));
+    if (hit) map.set(code, hit);
+  }
+  return map;
+}
+
+export interface DiagramJob {
+  theme: DiagramTheme;
+  code: string;
+}
+
+/**
+ * Render what the cache lacks (in one page, none when nothing is missing) and
+ * drop what this build no longer needs, so a long watch session does not grow
+ * the cache. Returns how many diagrams were rendered.
+ */
+export async function updateDiagramCache(
+  browser: Browser,
+  cache: DiagramCache,
+  wanted: DiagramJob[],
+  options: { dir: string; onBlocked?: (url: string) => void },
+): Promise<number> {
+  const jobs = new Map(wanted.map((job) => [diagramKey(job.theme, job.code), { theme: job.theme, code: diagramCode(job.code) }]));
+  for (const key of cache.keys()) if (!jobs.has(key)) cache.delete(key);
+  const missing = [...jobs].filter(([key]) => !cache.has(key));
+  if (missing.length === 0) return 0;
+  const results = await renderDiagrams(browser, missing.map(([, job]) => job), options);
+  missing.forEach(([key], i) => cache.set(key, results[i]!));
+  return missing.length;
+}
+
+/** The diagrams of a build, for the light outputs and the decks' theme; null when the notes have none. */
+export async function buildDiagrams(
+  browser: Browser,
+  guide: Pick<Guide, 'notes' | 'topics'>,
+  options: { deckTheme: DiagramTheme; cache: DiagramCache; dir: string; onBlocked?: (url: string) => void },
+): Promise<{ light: DiagramMap; deck: DiagramMap; blocks: number; rendered: number } | null> {
+  const blocks = collectDiagrams(guide);
+  if (blocks.length === 0) {
+    options.cache.clear();
+    return null;
+  }
+  const themes: DiagramTheme[] = options.deckTheme === 'light' ? ['light'] : ['light', options.deckTheme];
+  const codes = blocks.map((block) => block.code);
+  const wanted = themes.flatMap((theme) => codes.map((code) => ({ theme, code })));
+  const rendered = await updateDiagramCache(browser, options.cache, wanted, options);
+  const light = diagramMap(options.cache, 'light', codes);
+  const deck = options.deckTheme === 'light' ? light : diagramMap(options.cache, options.deckTheme, codes);
+  reportDiagramErrors(blocks, [light, deck]);
+  return { light, deck, blocks: blocks.length, rendered };
+}
+
+/** mermaid's settings per theme: light ones print well in greys; labels are SVG text, not HTML. */
+export function mermaidConfig(theme: DiagramTheme) {
+  return {
+    startOnLoad: false,
+    securityLevel: 'strict',
+    theme: theme === 'dark' ? 'dark' : 'neutral',
+    // A generic family: the decks do not load the sheet's fonts, and the page that measures the labels
+    // must use the font the outputs show them in (a viewer's sans-serif is rarely wider than DejaVu Sans).
+    fontFamily: 'sans-serif',
+    fontSize: LABEL_PX,
+    // SVG text: page styles (reveal's `p` line height, the sheet's hyphenation) cannot reflow it, and it prints as text.
+    htmlLabels: false,
+    flowchart: { htmlLabels: false },
+    // A marker at today's date would change the output every day.
+    gantt: { todayMarker: 'off' },
+    deterministicIds: true,
+    suppressErrorRendering: true,
+    // What a diagram's own `%%{init}%%` may not change: our measuring and our no-network promise.
+    secure: ['secure', 'securityLevel', 'startOnLoad', 'maxTextSize', 'suppressErrorRendering', 'maxEdges', 'themeCSS', 'fontFamily', 'fontSize', 'htmlLabels'],
+  };
+}
+
+const require = createRequire(import.meta.url);
+
+/** The page that renders: mermaid from node_modules by file URL, and the script below. */
+export function renderPageHtml(mermaidScript: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>studyguide: mermaid</title>
+<style>body { margin: 0; } .sg-box { position: absolute; left: 0; top: 0; width: ${VIEWPORT.width}px; }</style>
+</head>
+<body>
+<script src="${pathToFileURL(mermaidScript).href}"></script>
+<script>${IN_PAGE}</script>
+</body>
+</html>
+`;
+}
+
+/** Render each job in one page of `browser`; a failure of one diagram is its `{ error }`. */
+export async function renderDiagrams(
+  browser: Browser,
+  jobs: DiagramJob[],
+  options: { dir: string; onBlocked?: (url: string) => void },
+): Promise<DiagramResult[]> {
+  if (jobs.length === 0) return [];
+  const temp = path.join(options.dir, `.mermaid.${process.pid}.html`);
+  await writeAtomic(temp, renderPageHtml(require.resolve('mermaid/dist/mermaid.min.js')));
+  const page = await openLocalPage(browser, options.onBlocked);
+  try {
+    await page.setViewport(VIEWPORT);
+    await page.goto(pathToFileURL(temp).href, { waitUntil: 'load' });
+    const configs = { light: mermaidConfig('light'), dark: mermaidConfig('dark') };
+    const inPage = jobs.map((job) => {
+      const id = diagramId(job.theme, job.code);
+      return { ...job, id, seed: parseInt(id.slice(-8), 16) };
+    });
+    const results = (await page.evaluate(
+      (list, settings) => (window as unknown as { studyguideMermaid: { render(j: unknown, c: unknown): Promise<unknown> } }).studyguideMermaid.render(list, settings),
+      inPage,
+      configs,
+    )) as DiagramResult[];
+    // No newline inside: the flashcards TSV turns newlines into <br>, which has no place in an SVG.
+    return results.map((result) => ('svg' in result ? { ...result, svg: result.svg.replace(/\r?\n/g, ' ') } : result));
+  } finally {
+    await page.close().catch(() => undefined);
+    await discardTemporary(temp);
+  }
+}
 
 /** Post-sanitize rehype plugin: `pre > code.language-mermaid` → the diagram's SVG (when rendered). */
 export function rehypeDiagrams() {
-  return (_tree: HastRoot, _file: VFile) => undefined;
+  return (tree: HastRoot, file: VFile) => {
+    const diagrams = file.data.render?.options.diagrams;
+    if (!diagrams || diagrams.size === 0) return;
+    visit(tree, 'element', (node, index, parent) => {
+      if (node.tagName !== 'pre' || !parent || index === undefined) return;
+      const code = mermaidCodeOf(node);
+      if (code === null) return;
+      const result = diagrams.get(diagramCode(code));
+      if (result && 'svg' in result) parent.children[index] = diagramFigure(result);
+      return SKIP;
+    });
+  };
 }
+
+/** The text of `pre > code.language-mermaid`, or null for any other `pre`. */
+function mermaidCodeOf(pre: Element): string | null {
+  const code = pre.children.find((child): child is Element => child.type === 'element');
+  if (!code || code.tagName !== 'code') return null;
+  const classes = Array.isArray(code.properties.className) ? code.properties.className : [];
+  return classes.some((c) => String(c).toLowerCase() === 'language-mermaid') ? textOf(code) : null;
+}
+
+function textOf(node: ElementContent): string {
+  if (node.type === 'text') return node.value;
+  return node.type === 'element' ? node.children.map(textOf).join('') : '';
+}
+
+/**
+ * `<figure class="sg-diagram">` around the SVG (a raw node: our own markup, kept
+ * exact). `--sg-diagram-ems` is the width at which the labels are 1em: the
+ * stylesheets size diagrams to the text around them.
+ */
+function diagramFigure(result: { svg: string; width: number }): Element {
+  const raw: Raw = { type: 'raw', value: result.svg };
+  const ems = Math.round((result.width / LABEL_PX) * 1000) / 1000;
+  return {
+    type: 'element',
+    tagName: 'figure',
+    properties: { className: ['sg-diagram'], style: ems > 0 ? `--sg-diagram-ems: ${ems}` : undefined },
+    children: [raw],
+  };
+}
+
+/**
+ * Runs in the render page (plain ES5-ish JS, so it needs no build step).
+ * `render(jobs, configs)` renders one diagram after the other, each with its
+ * own seeded Math.random, and returns `{ svg, width, height }` or `{ error }`.
+ */
+const IN_PAGE = String.raw`(function () {
+  'use strict';
+  var PAINT = ['fill', 'fill-opacity', 'stroke', 'stroke-width', 'stroke-opacity', 'stroke-dasharray', 'stroke-linecap', 'stroke-linejoin', 'stroke-miterlimit', 'opacity'];
+  var round = function (n) { return Math.round(n * 1000) / 1000; };
+
+  // Layouts that jitter (hand-drawn strokes) come out the same for the same diagram.
+  function seededRandom(seed) {
+    var a = seed >>> 0;
+    return function () {
+      a = (a + 0x6d2b79f5) >>> 0;
+      var t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  function markerOf(svg, value) {
+    var m = /^url\(["']?#([^"')]+)["']?\)$/.exec(value || '');
+    return m ? svg.querySelector('marker[id="' + CSS.escape(m[1]) + '"]') : null;
+  }
+
+  // A copy that keeps the look it had inside the marker (styles there come from the marker's selectors).
+  function styledCopy(node) {
+    var copy = node.cloneNode(false);
+    copy.removeAttribute('id');
+    var style = getComputedStyle(node);
+    copy.setAttribute('style', PAINT.map(function (p) { return p + ':' + style.getPropertyValue(p); }).join(';'));
+    Array.prototype.forEach.call(node.childNodes, function (child) {
+      copy.append(child.nodeType === 1 ? styledCopy(child) : child.cloneNode(true));
+    });
+    return copy;
+  }
+
+  // The marker's content drawn at one end of el, as SVG would place it (refX/refY on the vertex, along the path).
+  function bake(el, marker, atStart) {
+    var length = el.getTotalLength();
+    var delta = Math.min(0.5, length / 2);
+    var p = el.getPointAtLength(atStart ? 0 : length);
+    var q = el.getPointAtLength(atStart ? delta : length - delta);
+    var tangent = (Math.atan2(atStart ? q.y - p.y : p.y - q.y, atStart ? q.x - p.x : p.x - q.x) * 180) / Math.PI;
+    var orient = marker.getAttribute('orient') || '0';
+    var angle = orient === 'auto' ? tangent : orient === 'auto-start-reverse' ? tangent + (atStart ? 180 : 0) : parseFloat(orient) || 0;
+    var units = marker.getAttribute('markerUnits') === 'userSpaceOnUse' ? 1 : parseFloat(getComputedStyle(el).strokeWidth) || 1;
+    var vb = marker.viewBox.baseVal;
+    var sx = 1;
+    var sy = 1;
+    if (vb && vb.width > 0 && vb.height > 0) {
+      sx = marker.markerWidth.baseVal.value / vb.width;
+      sy = marker.markerHeight.baseVal.value / vb.height;
+      if (marker.preserveAspectRatio.baseVal.align !== 1) sx = sy = Math.min(sx, sy); // 1 is "none"
+    }
+    var g = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+    g.setAttribute('class', ((marker.getAttribute('class') || '') + ' sg-marker').trim());
+    var own = el.getAttribute('transform');
+    g.setAttribute('transform', (own ? own + ' ' : '') + 'translate(' + round(p.x) + ',' + round(p.y) + ') rotate(' + round(angle) + ') scale(' +
+      round(units * sx) + ',' + round(units * sy) + ') translate(' + round(-marker.refX.baseVal.value) + ',' + round(-marker.refY.baseVal.value) + ')');
+    Array.prototype.forEach.call(marker.children, function (child) { g.append(styledCopy(child)); });
+    el.after(g);
+  }
+
+  // Arrowheads drawn in place, not through <marker> references: a page holding a hidden copy of the diagram
+  // (the cheat sheet's flow) resolves the references to that copy, which does not paint.
+  function bakeMarkers(svg) {
+    Array.prototype.forEach.call(svg.querySelectorAll('path, line, polyline, polygon'), function (el) {
+      if (typeof el.getTotalLength !== 'function') return;
+      var style = getComputedStyle(el);
+      [['markerStart', 'marker-start', true], ['markerEnd', 'marker-end', false]].forEach(function (end) {
+        var marker = markerOf(svg, style[end[0]]);
+        if (!marker) return;
+        bake(el, marker, end[2]);
+        el.removeAttribute(end[1]);
+        el.style.setProperty(end[1], 'none');
+      });
+    });
+    if (!svg.querySelector('[marker-mid]')) svg.querySelectorAll('marker').forEach(function (m) { m.remove(); });
+  }
+
+  // mermaid numbers some ids with counters that live as long as the page, and leaves some unprefixed:
+  // prefix every id with the diagram's and renumber its last number by rank, so ids depend on the diagram alone.
+  function canonicalIds(svg) {
+    var root = svg.id;
+    var items = [];
+    var groups = {};
+    svg.querySelectorAll('[id]').forEach(function (el) {
+      var rest = el.id.indexOf(root) === 0 ? el.id.slice(root.length) : '-' + el.id;
+      var m = /^(.*?)(\d+)(\D*)$/.exec(rest);
+      var item = { el: el, old: el.id, rest: rest, m: m };
+      items.push(item);
+      if (m) (groups[m[1] + '\u0000' + m[3]] = groups[m[1] + '\u0000' + m[3]] || []).push(item);
+    });
+    Object.keys(groups).forEach(function (key) {
+      var numbers = groups[key].map(function (i) { return Number(i.m[2]); });
+      var ranks = numbers.slice().sort(function (a, b) { return a - b; }).filter(function (n, i, all) { return i === 0 || all[i - 1] !== n; });
+      groups[key].forEach(function (i) { i.rest = i.m[1] + ranks.indexOf(Number(i.m[2])) + i.m[3]; });
+    });
+    var renamed = {};
+    items.forEach(function (i) {
+      var next = root + i.rest;
+      if (next !== i.old) renamed[i.old] = next;
+    });
+    if (Object.keys(renamed).length === 0) return;
+    items.forEach(function (i) { i.el.id = root + i.rest; });
+    var refs = function (value) {
+      return value.replace(/url\((["']?)#([^"')]+)\1\)/g, function (all, q, id) {
+        return renamed[id] ? 'url(' + q + '#' + renamed[id] + q + ')' : all;
+      });
+    };
+    [svg].concat(Array.prototype.slice.call(svg.querySelectorAll('*'))).forEach(function (el) {
+      Array.prototype.forEach.call(el.attributes, function (attr) {
+        var v = attr.value;
+        var next = v;
+        if (/href$/.test(attr.name) && v.charAt(0) === '#') next = '#' + (renamed[v.slice(1)] || v.slice(1));
+        else if (/^aria-(labelledby|describedby)$/.test(attr.name)) next = v.split(/\s+/).map(function (id) { return renamed[id] || id; }).join(' ');
+        else if (v.indexOf('url(') >= 0) next = refs(v);
+        if (next !== v) attr.value = next;
+      });
+      if (el.tagName === 'style') el.textContent = refs(el.textContent);
+    });
+  }
+
+  // Natural size as width/height; the page may shrink it (max-width: 100%) and the stylesheets size it to the text.
+  function size(svg) {
+    var vb = svg.viewBox.baseVal;
+    if (!vb || !(vb.width > 0) || !(vb.height > 0)) return { width: 0, height: 0 };
+    svg.setAttribute('width', String(round(vb.width)));
+    svg.setAttribute('height', String(round(vb.height)));
+    svg.style.setProperty('max-width', '100%');
+    svg.style.setProperty('height', 'auto');
+    return { width: round(vb.width), height: round(vb.height) };
+  }
+
+  async function renderOne(job, config) {
+    var mermaid = window.mermaid;
+    mermaid.initialize(config);
+    await mermaid.parse(job.code);
+    var out = await mermaid.render(job.id, job.code);
+    var box = document.createElement('div');
+    box.className = 'sg-box';
+    box.innerHTML = out.svg;
+    document.body.append(box);
+    try {
+      var svg = box.querySelector('svg');
+      if (!svg) throw new Error('mermaid returned no SVG');
+      bakeMarkers(svg);
+      canonicalIds(svg);
+      var natural = size(svg);
+      return { svg: svg.outerHTML, width: natural.width, height: natural.height };
+    } finally {
+      box.remove();
+    }
+  }
+
+  window.studyguideMermaid = {
+    render: async function (jobs, configs) {
+      var random = Math.random;
+      var results = [];
+      for (var i = 0; i < jobs.length; i++) {
+        var job = jobs[i];
+        Math.random = seededRandom(job.seed);
+        try {
+          results.push(await renderOne(job, configs[job.theme]));
+        } catch (error) {
+          results.push({ error: String((error && error.message) || error || 'unknown error') });
+        } finally {
+          Math.random = random;
+          // What mermaid leaves behind after a failure.
+          ['d', 'i', ''].forEach(function (p) {
+            var left = document.getElementById(p + job.id);
+            if (left) left.remove();
+          });
+        }
+      }
+      return results;
+    },
+  };
+})();`;

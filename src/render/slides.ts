@@ -19,6 +19,8 @@ export interface SlidesOptions {
   fragments: boolean;
   /** The user's stylesheets, relative to the slides folder. */
   userCss: string[];
+  /** Stylesheets the content needs (KaTeX's, the emoji font for callout icons), relative to the output folder. */
+  styles: string[];
 }
 
 /** One slide before fitting, keyed so the fitted result can be found again. */
@@ -78,6 +80,9 @@ export function fitSlides(guideTitle: string, topics: RenderedTopic[]): FitSlide
   ];
   for (const topic of walk(topics)) {
     const crumbs = topic.path.length > 1 ? `<p class="sg-crumbs">${escapeHtml(topic.path.slice(0, -1).join(' › '))}</p>` : '';
+    // The note's tags go under the title of the topic's first slide in all.html: its content, else its outline.
+    const tags = topic.tagsHtml ?? '';
+    const outlineTags = hasContent(topic) ? '' : tags;
     if (hasOutline(topic)) {
       const top = topic.depth <= 1;
       slides.push({
@@ -86,9 +91,9 @@ export function fitSlides(guideTitle: string, topics: RenderedTopic[]): FitSlide
         id: ownContent(topic) ? undefined : topic.slug,
         classes: top ? 'sg-title-slide' : 'sg-outline',
         html: top
-          ? `<h1 class="sg-title">${topic.titleHtml}</h1><p class="sg-sub">${escapeHtml(guideTitle)}</p>` +
+          ? `<h1 class="sg-title">${topic.titleHtml}</h1>${outlineTags}<p class="sg-sub">${escapeHtml(guideTitle)}</p>` +
             outlineList(topic.children, 2)
-          : `${crumbs}<h2 class="sg-title">${topic.titleHtml}</h2>${outlineList(topic.children, 2)}`,
+          : `${crumbs}<h2 class="sg-title">${topic.titleHtml}</h2>${outlineTags}${outlineList(topic.children, 2)}`,
       });
     }
     if (hasContent(topic)) {
@@ -97,7 +102,7 @@ export function fitSlides(guideTitle: string, topics: RenderedTopic[]): FitSlide
         id: topic.slug,
         classes: 'sg-content',
         html:
-          `${crumbs}<h2 class="sg-title">${topic.titleHtml}</h2>\n${topic.blocks.map((b) => b.html).join('\n')}` +
+          `${crumbs}<h2 class="sg-title">${topic.titleHtml}</h2>\n${tags}${topic.blocks.map((b) => b.html).join('\n')}` +
           (topic.notes.length ? `\n<aside class="notes">${topic.notes.map((b) => b.html).join('\n')}</aside>` : ''),
       });
     }
@@ -131,6 +136,25 @@ export function topicDeck(guideTitle: string, topic: RenderedTopic, fitted: Fitt
   return { name: topic.slug, title: `${topic.title} — ${guideTitle}`, stacks };
 }
 
+/** The topic deck that holds each topic: its top-level topic's. */
+export function deckHomes(topics: RenderedTopic[]): Map<string, string> {
+  return new Map(topics.flatMap((top) => [...walk([top])].map((t) => [t.slug, top.slug] as const)));
+}
+
+/**
+ * Links to topics are written for all.html (`#/slug`). In a topic deck (or the
+ * quiz) a link to a topic of another deck goes to that deck instead.
+ */
+export function linkAcrossDecks(deck: Deck, deckOf: Map<string, string>): Deck {
+  if (deck.name === 'all') return deck;
+  const point = (html: string) =>
+    html.replace(/href="#\/([^"]+)"/g, (whole, slug: string) => {
+      const home = deckOf.get(slug);
+      return home && home !== deck.name ? `href="${home}.html#/${slug}"` : whole;
+    });
+  return { ...deck, stacks: deck.stacks.map((stack) => stack.map(point)) };
+}
+
 export interface DeckTemplates {
   render: (context: unknown) => string;
   fitScript: string;
@@ -146,7 +170,7 @@ export async function loadDeckTemplates(templates: TemplateSource): Promise<Deck
 }
 
 function common(options: SlidesOptions) {
-  return { lang: 'en', base: '', theme: options.theme, userCss: options.userCss, width: options.width, height: options.height };
+  return { lang: 'en', base: '', theme: options.theme, userCss: options.userCss, styles: options.styles, width: options.width, height: options.height };
 }
 
 export function renderFitPage(slides: FitSlide[], options: SlidesOptions, templates: DeckTemplates): string {

@@ -33,10 +33,11 @@ const blocksHtml = (blocks: RenderedBlock[]) => blocks.map((b) => b.html).join('
 
 export function renderCards(set: StudySet, renderer: HtmlRenderer, options: HtmlOptions): RenderedCard[] {
   const tag = (title: string) => slug(title) || 'topic';
-  return set.cards.map((card) => ({
+  return set.cards.map((card, i) => ({
     kind: card.kind,
     front: renderer.renderInline(card.front, options, card.topic.note.absPath),
-    back: blocksHtml(renderer.renderBlocks(card.back, options, card.topic.note.absPath)),
+    // The footnotes the answer cites go with it; `card:i` keeps their ids apart on a page of cards.
+    back: blocksHtml(renderer.renderBlocks(card.back, options, card.topic.note.absPath, { id: `card:${i}`, definitions: card.topic.note.footnotes })),
     tags: ['studyguide', card.topic.path.map(tag).join('::'), card.kind],
     source: `${card.source.file}:${card.source.line}`,
     path: card.topic.path,
