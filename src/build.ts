@@ -290,7 +290,7 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
   const blocked: string[] = [];
   // Mermaid diagrams, in the build's browser: light for the sheet, index and flashcards, the deck theme's for the decks.
   const deckTheme = only.has('slides') && DARK_THEMES.has(options.theme ?? DEFAULTS.theme) ? 'dark' : 'light';
-  const diagrams = await buildDiagrams(browser, guide, { deckTheme, cache: cache.diagrams, dir: outDir, onBlocked: (url) => blocked.push(url) });
+  const diagrams = await buildDiagrams(browser, guide, { deckTheme, cache: cache.diagrams, dir: outDir, templates, onBlocked: (url) => blocked.push(url) });
   if (diagrams) stage('diagrams', `${diagrams.blocks} blocks, ${diagrams.rendered} rendered`);
   const sheetTopics = selectTopics(cheatsheetTopics(guide), options.topics ?? [], options.tags ?? []);
   if (only.has('pdf') && sheetTopics.length === 0) {
