@@ -358,7 +358,7 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
     path.join(outDir, 'index.html'),
     await renderIndex(
       guide,
-      { pdfPages: pdf?.pages ?? null, decks, warnings: warnings.map(formatMessage), study, cards: cards.length, flashcardSheets },
+      { pdfPages: pdf?.pages ?? null, decks, warnings: warnings.map(formatMessage), notices: notices.map(formatMessage), study, cards: cards.length, flashcardSheets },
       templates,
       renderer,
       rootHtml,

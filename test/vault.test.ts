@@ -187,6 +187,11 @@ describe('building the vault', () => {
     const lines = logLines().filter((l) => /Not Written Yet|Amortised Analysis|wiki ?-?links?|missing notes?/i.test(l));
     expect(lines.length).toBe(1);
     expect(lines[0]).toMatch(/\b2\b/);
+    // A notice, not a warning: index.html lists it under the build's notes, not under its warnings.
+    const index = readFileSync(path.join(out, 'index.html'), 'utf8');
+    const notices = index.slice(index.indexOf('<ul class="notices">'));
+    expect(notices).toContain('2 wiki links point at notes not in the build, shown as text: Amortised Analysis, Not Written Yet');
+    expect(notices).toContain('1 Dataview block shown as code');
   });
 
   it('reads the vault only: no output inside it', () => {

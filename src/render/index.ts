@@ -9,6 +9,8 @@ export interface IndexData {
   pdfPages: number | null;
   decks: DeckSummary[] | null;
   warnings: string[];
+  /** Messages that only inform (Dataview blocks shown as code, links to notes not in the build). */
+  notices: string[];
   study: StudySet;
   cards: number;
   flashcardSheets: number | null;
@@ -43,5 +45,6 @@ export async function renderIndex(guide: Guide, data: IndexData, templates: Temp
     toFill: data.study.toFill.map((t) => ({ title: t.topic.path.join(' › '), slug: t.topic.slug, reason: t.reason, where: where(t.topic.source) })),
     reviewCount: data.study.openQuestions.length + data.study.toFill.length,
     warnings: data.warnings,
+    notices: data.notices,
   });
 }
