@@ -121,9 +121,11 @@
       var fitsAColumn = false;
       if (!window.StudySplit.tooBigToTry(item)) {
         col.append(item);
-        // A formula or diagram wider than the column (they do not wrap) is scaled to its width.
+        // A display formula wider than the column is set so that it wraps; what still does not fit
+        // (a formula with no place to break, a diagram) is scaled to the column's width.
         if (item.scrollWidth > col.clientWidth + 1 && (item.matches('.sg-diagram') || item.querySelector('.katex, .sg-diagram'))) {
-          window.StudySplit.shrinkToFit(item, Infinity, col.clientWidth);
+          window.StudySplit.wrapWideFormulas(item);
+          if (item.scrollWidth > col.clientWidth + 1) window.StudySplit.shrinkToFit(item, Infinity, col.clientWidth);
         }
         if (fits(col)) continue;
         // Would it fit a whole column? Then code, tables, images and short lists move on whole.

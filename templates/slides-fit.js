@@ -21,6 +21,8 @@
 
   function fit(section) {
     var notes = section.querySelector(':scope > aside.notes');
+    // A display formula wider than the slide wraps (set inline) before anything is split or scaled.
+    window.StudySplit.wrapWideFormulas(section);
     if (fitsSection(section)) {
       study([section]);
       return [section];

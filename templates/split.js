@@ -248,5 +248,23 @@
     return item.childElementCount > 400 || (item.textContent || '').length > MAX_HEAD_CHARS;
   }
 
-  window.StudySplit = { split: split, shrinkToFit: shrinkToFit, tooBigToTry: tooBigToTry };
+  /**
+   * Display formulas in `item` wider than the room they have are shown in their
+   * wrappable form (set inline, breaking after = and +; see src/render/math.ts).
+   * Returns whether any was changed.
+   */
+  function wrapWideFormulas(item) {
+    var changed = false;
+    var formulas = item.matches('.sg-math-display') ? [item] : Array.prototype.slice.call(item.querySelectorAll('.sg-math-display'));
+    formulas.forEach(function (formula) {
+      if (formula.classList.contains('wrapped') || !formula.querySelector(':scope > .sg-math-wrap')) return;
+      if (formula.scrollWidth > formula.clientWidth + 1) {
+        formula.classList.add('wrapped');
+        changed = true;
+      }
+    });
+    return changed;
+  }
+
+  window.StudySplit = { split: split, shrinkToFit: shrinkToFit, tooBigToTry: tooBigToTry, wrapWideFormulas: wrapWideFormulas };
 })();

@@ -493,6 +493,31 @@ describe('markup (the classes the outputs use)', () => {
     expect(links.filter((l) => /Not Written Yet|Amortised Analysis/.test(l.text))).toEqual([]);
   });
 
+  it('a display formula wider than its column wraps after = and + (set inline), legible, never clipped', async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(pathToFileURL(path.join(out, 'cheatsheet.html')).href, { waitUntil: 'load' });
+      await page.waitForSelector('html[data-layout="done"]');
+      const boxes = await page.evaluate(() =>
+        [...document.querySelectorAll('#pages .sg-math-display')].map((block) => {
+          const wrapped = block.classList.contains('wrapped');
+          const shown = block.querySelector(wrapped ? '.sg-math-wrap' : '.katex-display')!.getBoundingClientRect();
+          const col = block.closest('.col')!.getBoundingClientRect();
+          return { inside: shown.left >= col.left - 1 && shown.right <= col.right + 1, wrapped, scaled: !!block.closest('.scaled'), lines: Math.round(shown.height / parseFloat(getComputedStyle(block).fontSize)), text: block.textContent ?? '' };
+        }),
+      );
+      expect(boxes.length).toBeGreaterThan(4);
+      expect(boxes.filter((b) => !b.inside)).toEqual([]);
+      expect(boxes.filter((b) => b.scaled)).toEqual([]);
+      // The eight-cause sum is wider than any column at 7.5 pt: it alone wraps, over several lines.
+      const wrapped = boxes.filter((b) => b.wrapped);
+      expect(wrapped.map((b) => b.text.includes('A_8'))).toEqual([true]);
+      expect(wrapped[0]!.lines).toBeGreaterThan(2);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('a link to a note not in the vault is span.wikilink-missing with its text', async () => {
     const missing = await docs.evaluate(() => [...((window as any).sg.doc('cheatsheet') as Document).querySelectorAll('span.wikilink-missing')].map((s) => (s.textContent ?? '').trim()));
     expect(missing.some((t) => t.includes('Not Written Yet'))).toBe(true);

@@ -18,11 +18,28 @@ export function rehypeMath(options: { cache: Map<string, string> }) {
       let html = options.cache.get(key);
       if (html === undefined) {
         html = katex.renderToString(tex, { displayMode: display, throwOnError: false, strict: 'ignore', trust: false, output: 'htmlAndMathml' });
+        if (display) html += wrappable(tex);
         options.cache.set(key, html);
       }
       node.children = [{ type: 'raw', value: html } as never];
     });
   };
+}
+
+/**
+ * A display formula cannot break across lines; the same formula set inline in
+ * display style can, after its top-level `=` and `+`. Both go out: the layout
+ * (cheatsheet.js, slides-fit.js) shows this one when the display is wider than
+ * its column or slide, so a long sum wraps legibly instead of shrinking to dust.
+ * None when the formula needs display mode (`\tag`, …).
+ */
+function wrappable(tex: string): string {
+  try {
+    const inline = katex.renderToString(`\\displaystyle ${tex}`, { displayMode: false, throwOnError: true, strict: 'ignore', trust: false, output: 'htmlAndMathml' });
+    return `<span class="sg-math-wrap">${inline}</span>`;
+  } catch {
+    return '';
+  }
 }
 
 /** Whether rendered HTML uses KaTeX (its stylesheet and fonts are then needed). */
