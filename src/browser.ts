@@ -101,3 +101,12 @@ export async function openLocalPage(browser: Browser, onBlocked?: (url: string) 
   });
   return page;
 }
+
+/**
+ * How long a page may take to lay out or print `units` of work (slides, blocks,
+ * pages): long enough for a large corpus on a busy 2-core machine (5,000 notes
+ * are 5,300 slides to fit), short enough that a hung page is still caught.
+ */
+export function browserTimeout(units: number, perUnitMs: number): number {
+  return 120_000 + Math.ceil(units * perUnitMs);
+}

@@ -566,7 +566,7 @@ async function buildCheatsheet(browser: Browser, topics: RenderedTopic[], ctx: S
   const inPlace = open && open.shellKey === sheet.shellKey ? sheet.html : undefined;
   cache.sheet = { page, shellKey: sheet.shellKey, blocked: ctx.blocked };
   try {
-    const { pdf, layout } = await printCheatsheet(page, htmlFile, fit, inPlace);
+    const { pdf, layout } = await printCheatsheet(page, htmlFile, fit, inPlace, [...renderedHtml(topics)].length);
     await writeAtomic(path.join(outDir, 'cheatsheet.pdf'), pdf);
     // The web version shows the size the PDF was printed at.
     if (layout.fontPt !== startPt) await writeAtomic(htmlFile, (await renderCheatsheetHtml(topics, settings(layout.fontPt), ctx.templates, fontSheets)).html);
@@ -669,7 +669,7 @@ async function fitWithCache(
   await writeAtomic(fitFile, renderFitPage(missing, options, templates));
   const page = await openLocalPage(browser, (url) => ctx.blocked.push(url));
   try {
-    const fresh = await fitInBrowser(page, fitFile, options);
+    const fresh = await fitInBrowser(page, fitFile, options, missing.length);
     ctx.overflowing.push(...fresh.overflowing);
     for (const slide of missing) {
       const sections = fresh.slides[slide.key] ?? [];

@@ -6,6 +6,7 @@ import { loadTemplate, readTemplateFile } from '../templates.js';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { browserTimeout } from '../browser.js';
 import { scriptHashSource } from '../safety.js';
 import { FONT_STACKS } from './fonts.js';
 import type { RenderedTopic } from './html.js';
@@ -157,6 +158,8 @@ export async function printCheatsheet(
   htmlFile: string,
   fit?: FitOptions,
   inPlace?: string,
+  /** Blocks in the sheet: the layout's time limit grows with them. */
+  blocks = 0,
 ): Promise<{ pdf: Uint8Array; layout: LayoutResult }> {
   type InPage = { studyguide: { update(html: string): Promise<unknown>; fitPages(o: FitOptions): unknown } };
   if (inPlace !== undefined) {
@@ -164,12 +167,12 @@ export async function printCheatsheet(
   } else {
     await page.emulateMediaType('print');
     await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load' });
-    await page.waitForSelector('html[data-layout="done"]', { timeout: 120_000 });
+    await page.waitForSelector('html[data-layout="done"]', { timeout: browserTimeout(blocks, 20) });
   }
   const layout = (await (fit
     ? page.evaluate((opts) => (window as unknown as InPage).studyguide.fitPages(opts), fit)
     : page.evaluate('window.studyguide.result'))) as LayoutResult;
-  const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout: 60_000 });
+  const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout: browserTimeout(layout.pages, 2000) });
   return { pdf, layout };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Page } from 'puppeteer';
 import { pathToFileURL } from 'node:url';
+import { browserTimeout } from '../browser.js';
 import { scriptHashSource } from '../safety.js';
 import type { TemplateSource } from '../templates.js';
 import { loadTemplate, readTemplateFile } from '../templates.js';
@@ -211,9 +212,14 @@ export function renderDeck(deck: Deck, options: SlidesOptions, templates: DeckTe
 }
 
 /** Lay out every slide in Chromium at the deck's size and split or scale what does not fit. */
-export async function fitInBrowser(page: Page, fitFile: string, options: SlidesOptions): Promise<{ slides: FittedSlides; overflowing: string[] }> {
+export async function fitInBrowser(
+  page: Page,
+  fitFile: string,
+  options: SlidesOptions,
+  slideCount: number,
+): Promise<{ slides: FittedSlides; overflowing: string[] }> {
   await page.setViewport({ width: options.width, height: options.height });
   await page.goto(pathToFileURL(fitFile).href, { waitUntil: 'load' });
-  await page.waitForSelector('html[data-fit="done"]', { timeout: 120_000 });
+  await page.waitForSelector('html[data-fit="done"]', { timeout: browserTimeout(slideCount, 100) });
   return (await page.evaluate('window.studyguideFit')) as { slides: FittedSlides; overflowing: string[] };
 }
