@@ -149,6 +149,8 @@ interface BuildCache {
   fitted: Map<string, string[]>;
   /** Rendered mermaid diagrams by theme and code (src/render/mermaid.ts). */
   diagrams: DiagramCache;
+  /** KaTeX's HTML by formula: a rebuild typesets only new formulas. */
+  math: Map<string, string>;
   /** Font stylesheets, once copied. */
   fonts?: string[];
   /** What flashcards.pdf was last printed from (printing is skipped when the cards did not change). */
@@ -167,7 +169,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
 }
 
 export function createBuilder(options: BuildOptions): Builder {
-  const cache: BuildCache = { parsed: new Map(), fitted: new Map(), diagrams: new Map() };
+  const cache: BuildCache = { parsed: new Map(), fitted: new Map(), diagrams: new Map(), math: new Map() };
   const reporter = options.reporter ?? silentReporter;
   const borrowed = options.browser !== undefined;
   // A borrowed browser is used as it is; an owned one (started by the CLI, or launched here) is closed and replaced when it crashes.
@@ -282,7 +284,7 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
   await copyImages(images, outDir);
   stage('images', `${images.size} images`);
 
-  const renderer = createHtmlRenderer({ allowHtml: options.allowHtml });
+  const renderer = createHtmlRenderer({ allowHtml: options.allowHtml, mathCache: cache.math });
   const templates: TemplateSource = { dirs: [path.join(notesDir, '.studyguide', 'templates'), BUNDLED_TEMPLATES] };
   const browser = await browserReady;
   stage('browser', 'ready');

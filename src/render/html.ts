@@ -73,7 +73,7 @@ export interface HtmlOptions {
  * outputs. Raw HTML is parsed and, unless `allowHtml`, sanitized (what is
  * removed was reported by the parser, at its position).
  */
-export function createHtmlRenderer(options: { allowHtml?: boolean } = {}) {
+export function createHtmlRenderer(options: { allowHtml?: boolean; /** KaTeX's HTML by formula, kept by a builder across rebuilds. */ mathCache?: Map<string, string> } = {}) {
   const processor = unified()
     .use(remarkRehype, { allowDangerousHtml: true, handlers: markdownHandlers })
     .use(rehypeRaw)
@@ -81,7 +81,7 @@ export function createHtmlRenderer(options: { allowHtml?: boolean } = {}) {
     .use(rehypeRawImages)
     .use(options.allowHtml ? [] : [[rehypeSanitize, SANITIZE_SCHEMA]])
     // Our own markup from here on (KaTeX, diagrams): added after sanitizing, never from the notes' HTML.
-    .use(rehypeMath, { cache: new Map() })
+    .use(rehypeMath, { cache: options.mathCache ?? new Map() })
     .use(rehypeDiagrams)
     .use(rehypeHighlight, { detect: false, plainText: ['text', 'txt', 'plain'] })
     .freeze();

@@ -7,6 +7,9 @@ import type { Element, Root as HastRoot } from 'hast';
 import katex from 'katex';
 import { visit } from 'unist-util-visit';
 
+/** Formulas kept at most (a few KB each). */
+const MAX_CACHED = 5000;
+
 export function rehypeMath(options: { cache: Map<string, string> }) {
   return (tree: HastRoot) => {
     visit(tree, 'element', (node: Element) => {
@@ -19,6 +22,8 @@ export function rehypeMath(options: { cache: Map<string, string> }) {
       if (html === undefined) {
         html = katex.renderToString(tex, { displayMode: display, throwOnError: false, strict: 'ignore', trust: false, output: 'htmlAndMathml' });
         if (display) html += wrappable(tex);
+        // A builder keeps the cache for a whole watch session: formulas edited away are not kept forever.
+        if (options.cache.size >= MAX_CACHED) options.cache.clear();
         options.cache.set(key, html);
       }
       node.children = [{ type: 'raw', value: html } as never];
