@@ -73,7 +73,9 @@ export async function launchBrowser(executablePath: string): Promise<Browser> {
   try {
     // Ctrl-C and SIGTERM are handled by the CLI (it closes watchers and servers first);
     // the browser is still killed on any process exit.
-    return await puppeteer.launch({ executablePath, headless: true, args, timeout: 30_000, handleSIGINT: false, handleSIGTERM: false });
+    // `pipe`: Chromium talks to us over fds it inherits, and exits when they close, so it dies
+    // with this process whatever kills it (SIGKILL, the OOM killer), not only on a clean exit.
+    return await puppeteer.launch({ executablePath, headless: true, pipe: true, args, timeout: 30_000, handleSIGINT: false, handleSIGTERM: false });
   } catch (error) {
     throw new UserError(`could not start the browser at ${executablePath}: ${(error as Error).message.split('\n')[0]}; ${FIX}`, 3);
   }

@@ -60,6 +60,8 @@ export async function launchTestBrowser(): Promise<Browser> {
   return puppeteer.launch({
     executablePath,
     headless: true,
+    // Dies with the test worker, however the worker ends (as the build's browser does).
+    pipe: true,
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu', '--disable-dev-shm-usage'],
   });
 }

@@ -1,7 +1,7 @@
 /** Bad input, hostile notes and faults: clear messages, no crash, no hang, nothing lost, nothing run. */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, symlink, writeFile, copyFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -315,7 +315,7 @@ describe('outputs are never lost', () => {
     expect(existsSync(path.join(out, 'flashcards.pdf'))).toBe(true);
   });
 
-  it('a build killed with SIGKILL in the PDF stage leaves the previous outputs intact', async () => {
+  it('a build killed with SIGKILL in the PDF stage leaves the previous outputs intact, and no Chromium of it running', async () => {
     const dir = await tempDir();
     const out = path.join(dir, 'out');
     await build({ notes: NOTES, out, offline: true, only: ['pdf'] });
@@ -338,9 +338,20 @@ describe('outputs are never lost', () => {
         }
       }, 20);
     });
+    const itsChromium = descendants(child.pid!).filter((p) => /chrom/i.test(p.name)).map((p) => p.pid);
+    expect(itsChromium.length).toBeGreaterThan(0);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     expect(stderr).not.toMatch(/cheatsheet\s+\d+ pages/); // it really died inside the PDF stage
+    // Its browser goes with it (it reads its commands from a pipe the dead build held), not on laying out orphaned.
+    const running = (pid: number) => {
+      try {
+        return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+      } catch {
+        return false;
+      }
+    };
+    await until(() => !itsChromium.some(running), 'the killed build\'s Chromium to exit', 30_000);
     const now = await readFile(path.join(out, 'cheatsheet.pdf'));
     expect(now.equals(previous)).toBe(true);
     expect((await readPdf(path.join(out, 'cheatsheet.pdf'))).pages).toBeGreaterThan(0);
