@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'puppeteer';
+import type { Browser, Page } from 'puppeteer-core';
 import { VFile } from 'vfile';
 import { VFileMessage } from 'vfile-message';
 import { ensureBrowser, launchBrowser, openLocalPage } from './browser.js';

@@ -8,7 +8,7 @@ import type { Root, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { visit } from 'unist-util-visit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'puppeteer';
+import type { Browser } from 'puppeteer-core';
 import { createHtmlRenderer, type HtmlOptions, type RenderedTopic } from '../src/render/html.js';
 import { markFootnoteReferences } from '../src/render/footnotes.js';
 import { renderCards } from '../src/render/study.js';

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { cp, mkdir, readFile, rm, stat, writeFile, appendFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'puppeteer';
+import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildResult } from '../src/build.js';
 import { formatMessage } from '../src/report.js';

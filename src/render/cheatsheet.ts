@@ -1,6 +1,6 @@
 /** Cheat sheet: rendered topics → HTML (templates/cheatsheet.hbs) → PDF printed by Chromium. */
 import { pathToFileURL } from 'node:url';
-import type { Page } from 'puppeteer';
+import type { Page } from 'puppeteer-core';
 import type { TemplateSource } from '../templates.js';
 import { loadTemplate, readTemplateFile } from '../templates.js';
 import { createHash } from 'node:crypto';

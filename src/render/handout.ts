@@ -1,7 +1,7 @@
 /** Handouts: a deck's fitted slides printed N to a page, optionally with speaker notes under each slide. */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser } from 'puppeteer';
+import type { Browser } from 'puppeteer-core';
 import { openLocalPage } from '../browser.js';
 import { discardTemporary, writeAtomic } from '../output.js';
 import { scriptHashSource } from '../safety.js';

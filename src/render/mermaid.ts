@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import type { Nodes as MdastNodes } from 'mdast';
 import type { Raw } from 'mdast-util-to-hast';
-import type { Browser } from 'puppeteer';
+import type { Browser } from 'puppeteer-core';
 import type { Position } from 'unist';
 import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';

@@ -3,7 +3,7 @@
  * one for everything. Slides are fitted at build time in Chromium
  * (templates/slides-fit.js), so the decks on disk never overflow.
  */
-import type { Page } from 'puppeteer';
+import type { Page } from 'puppeteer-core';
 import { pathToFileURL } from 'node:url';
 import { browserTimeout } from '../browser.js';
 import { scriptHashSource } from '../safety.js';

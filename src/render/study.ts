@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { slug } from 'github-slugger';
-import type { Browser } from 'puppeteer';
+import type { Browser } from 'puppeteer-core';
 import { openLocalPage } from '../browser.js';
 import { discardTemporary, writeAtomic } from '../output.js';
 import { scriptHashSource } from '../safety.js';
