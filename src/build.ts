@@ -42,7 +42,7 @@ import {
 } from './render/slides.js';
 import { renderIndex } from './render/index.js';
 import { DEFAULTS } from './defaults.js';
-import { formatMessage, silentReporter, type Reporter } from './report.js';
+import { formatMessage, infoMessage, silentReporter, type Reporter } from './report.js';
 import { BUNDLED_TEMPLATES, templatePath, type TemplateSource } from './templates.js';
 import { extractStudySet, shuffle, type StudySet } from './study.js';
 import { dataviewInfo } from './syntax/dataview.js';
@@ -346,7 +346,7 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
   if (links.missing.length > 0) {
     const names = links.missing.slice(0, 5).join(', ') + (links.missing.length > 5 ? ', …' : '');
     const count = links.missingLinks === 1 ? '1 wiki link points' : `${links.missingLinks} wiki links point`;
-    notices.push(info(`${count} at notes not in the build, shown as text: ${names}`, 'wiki-link'));
+    notices.push(infoMessage(`${count} at notes not in the build, shown as text: ${names}`, 'wiki-link'));
   }
   for (const url of new Set(blocked)) warnings.push(new VFileMessage(`the browser tried to load a non-local resource (blocked): ${url}`));
   for (const key of new Set(overflowing)) warnings.push(new VFileMessage(`slides: ${key} still overflows after fitting`));
@@ -701,9 +701,3 @@ async function copyUserCss(files: string[], slidesDir: string, cwd: string): Pro
   );
 }
 
-/** A message that only informs (`fatal: undefined`, like vfile's `file.info()`): printed, not a warning. */
-function info(reason: string, ruleId: string): VFileMessage {
-  const message = new VFileMessage(reason, { ruleId, source: 'studyguide' });
-  message.fatal = undefined;
-  return message;
-}

@@ -1,5 +1,5 @@
 /** What the user sees: progress per stage, warnings with positions, a one-line summary. */
-import type { VFileMessage } from 'vfile-message';
+import { VFileMessage } from 'vfile-message';
 
 export interface Reporter {
   /** A stage finished: name, what it did, how long it took. */
@@ -33,3 +33,10 @@ export function consoleReporter(stream: NodeJS.WriteStream = process.stderr, ver
 }
 
 export const silentReporter: Reporter = { stage() {}, warn() {}, info() {} };
+
+/** A message that only informs (`fatal: undefined`, like vfile's `file.info()`): printed, never a warning, never fails --strict. */
+export function infoMessage(reason: string, ruleId: string): VFileMessage {
+  const message = new VFileMessage(reason, { ruleId, source: 'studyguide' });
+  message.fatal = undefined;
+  return message;
+}

@@ -6,7 +6,8 @@
  */
 import type { Code, RootContent } from 'mdast';
 import { visit } from 'unist-util-visit';
-import { VFileMessage } from 'vfile-message';
+import type { VFileMessage } from 'vfile-message';
+import { infoMessage } from '../report.js';
 import type { Note } from '../types.js';
 
 const DATAVIEW = new Set(['dataview', 'dataviewjs']);
@@ -28,10 +29,5 @@ export function dataviewInfo(notes: Note[]): VFileMessage | null {
   const total = counts.reduce((sum, n) => sum + n.count, 0);
   if (total === 0) return null;
   const where = counts.length <= 3 ? counts.map((n) => n.path).join(', ') : `${counts.slice(0, 3).map((n) => n.path).join(', ')} and ${counts.length - 3} more`;
-  const info = new VFileMessage(
-    `${total} Dataview block${total === 1 ? '' : 's'} shown as code (${where}): Dataview queries run only inside Obsidian`,
-    { ruleId: 'dataview', source: 'studyguide' },
-  );
-  info.fatal = undefined;
-  return info;
+  return infoMessage(`${total} Dataview block${total === 1 ? '' : 's'} shown as code (${where}): Dataview queries run only inside Obsidian`, 'dataview');
 }
