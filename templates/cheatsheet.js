@@ -286,12 +286,7 @@
     var loads = specs.map(function (spec) {
       return document.fonts.load(spec, text).catch(function () {});
     });
-    // KaTeX's faces are asked for only by laid-out formulas: load them all first when there is math.
-    if (flow.querySelector('.katex')) {
-      document.fonts.forEach(function (face) {
-        if (/KaTeX/.test(face.family)) loads.push(face.load().catch(function () {}));
-      });
-    }
+    loads.push(window.StudySplit.loadKatexFaces(flow));
     return Promise.all(loads).then(function () {
       return document.fonts.ready;
     });

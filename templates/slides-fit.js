@@ -176,17 +176,8 @@
     document.documentElement.setAttribute('data-fit', 'done');
   }
 
-  /** Faces a slide asks for only once it is laid out (KaTeX's): loaded first, or slides would be measured with fallbacks. */
-  function loadLazyFaces() {
-    if (!document.fonts || !document.querySelector('.katex')) return Promise.resolve();
-    var loads = [];
-    document.fonts.forEach(function (face) {
-      if (/KaTeX/.test(face.family)) loads.push(face.load().catch(function () {}));
-    });
-    return Promise.all(loads);
-  }
   var go = function () {
-    loadLazyFaces()
+    window.StudySplit.loadKatexFaces(document)
       .then(function () {
         return document.fonts ? document.fonts.ready : null;
       })

@@ -266,5 +266,18 @@
     return changed;
   }
 
-  window.StudySplit = { split: split, shrinkToFit: shrinkToFit, tooBigToTry: tooBigToTry, wrapWideFormulas: wrapWideFormulas };
+  /**
+   * KaTeX's faces are asked for only once a formula is laid out: where `root`
+   * has math, load them all before measuring, or it is measured with fallbacks.
+   */
+  function loadKatexFaces(root) {
+    if (!document.fonts || !root.querySelector('.katex')) return Promise.resolve();
+    var loads = [];
+    document.fonts.forEach(function (face) {
+      if (/KaTeX/.test(face.family)) loads.push(face.load().catch(function () {}));
+    });
+    return Promise.all(loads);
+  }
+
+  window.StudySplit = { split: split, shrinkToFit: shrinkToFit, tooBigToTry: tooBigToTry, wrapWideFormulas: wrapWideFormulas, loadKatexFaces: loadKatexFaces };
 })();
