@@ -28,8 +28,8 @@ export interface LinkReport {
 
 interface Index {
   notes: Map<string, Note>;
+  byPath: Map<string, Note>;
   topics: Map<Note, Topic[]>;
-  notesDir: string;
 }
 
 export function resolveLinks(guide: Guide, notesDir: string): LinkReport {
@@ -74,7 +74,7 @@ function buildIndex(guide: Guide, notesDir: string): Index {
     list.push(topic);
     topics.set(topic.note, list);
   }
-  return { notes, topics, notesDir };
+  return { notes, byPath: new Map(guide.notes.map((note) => [note.absPath, note])), topics };
 }
 
 const relativeName = (note: Note, notesDir: string) => path.relative(notesDir, note.absPath).split(path.sep).join('/').replace(/\.md$/i, '');
@@ -83,7 +83,7 @@ const relativeName = (note: Note, notesDir: string) => path.relative(notesDir, n
 function noteOf(node: { data?: { noteAbsPath?: string } }, fallback: Note, index: Index): Note {
   const abs = node.data?.noteAbsPath;
   if (!abs || abs === fallback.absPath) return fallback;
-  return [...index.topics.keys()].find((n) => n.absPath === abs) ?? fallback;
+  return index.byPath.get(abs) ?? fallback;
 }
 
 function findNote(page: string, from: Note, index: Index): Note | undefined {
