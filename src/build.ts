@@ -14,6 +14,7 @@ import { ensureBrowser, launchBrowser, openLocalPage } from './browser.js';
 import { UserError } from './errors.js';
 import { resolveImages, type ImageMap } from './images.js';
 import { loadNotes, type LoadedNote } from './load.js';
+import { lockOutputs } from './lock.js';
 import { copyAtomic, discardTemporary, writeAtomic } from './output.js';
 import { createParser, parseNote } from './parse.js';
 import { copyImages, copyKatex, copyReveal, DARK_THEMES, listThemes } from './render/assets.js';
@@ -193,6 +194,10 @@ export function createBuilder(options: BuildOptions): Builder {
   return {
     async build() {
       if (closed) throw new Error('builder is closed');
+      // One build at a time writes to a folder (src/lock.ts); in watch mode, the lock is held per build, not for the session.
+      const lock = await lockOutputs(outputFolder(options), (line) => reporter.info(line)).catch((error) => {
+        throw asUserError(error, options);
+      });
       try {
         return await runBuild(options, cache, launch);
       } catch (error) {
@@ -209,6 +214,8 @@ export function createBuilder(options: BuildOptions): Builder {
           }
           throw asUserError(again, options);
         }
+      } finally {
+        await lock.release();
       }
     },
     async close() {
@@ -216,6 +223,17 @@ export function createBuilder(options: BuildOptions): Builder {
       await dropBrowser();
     },
   };
+}
+
+/** The output folder, resolved; never inside the notes folder, which is only read. */
+function outputFolder(options: BuildOptions): string {
+  const cwd = options.cwd ?? process.cwd();
+  const outDir = path.resolve(cwd, options.out);
+  const inside = path.relative(path.resolve(cwd, options.notes), outDir);
+  if (!inside.startsWith('..') && !path.isAbsolute(inside)) {
+    throw new UserError(`output folder ${options.out} is inside the notes folder; choose another --out (notes are never written to)`);
+  }
+  return outDir;
 }
 
 const describe = (error: unknown) => (error as Error)?.message?.split('\n')[0] ?? String(error);
@@ -244,7 +262,7 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
   const reporter = options.reporter ?? silentReporter;
   const cwd = options.cwd ?? process.cwd();
   const notesDir = path.resolve(cwd, options.notes);
-  const outDir = path.resolve(cwd, options.out);
+  const outDir = outputFolder(options);
   const only = new Set<OutputKind>(options.only ?? ['pdf', 'slides']);
   const timings: Record<string, number> = {};
   let mark = performance.now();
@@ -254,11 +272,6 @@ async function runBuild(options: BuildOptions, cache: BuildCache, launch: () => 
     reporter.stage(name, detail, now - mark);
     mark = now;
   };
-
-  const inside = path.relative(notesDir, outDir);
-  if (!inside.startsWith('..') && !path.isAbsolute(inside)) {
-    throw new UserError(`output folder ${options.out} is inside the notes folder; choose another --out (notes are never written to)`);
-  }
 
   await sweepTemporaries(outDir);
   const loaded = await loadNotes(options.notes, cwd);

@@ -1,5 +1,5 @@
 /** Shared test helpers: real builds into temp folders, the PDF read back with pdfjs-dist, a real browser. */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -184,4 +184,44 @@ export async function until(condition: () => boolean, what = 'condition', timeou
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The CLI as a child process, its stderr collected as it comes. */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  child.stdout.resume();
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    stderr: () => stderr,
+    exited,
+    /** Resolves when stderr matches; rejects if the process ends first. */
+    waitFor: (pattern: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (!pattern.test(stderr)) return false;
+          child.stderr.off('data', check);
+          resolve();
+          return true;
+        };
+        if (check()) return;
+        child.stderr.on('data', check);
+        exited.then(() => check() || reject(new Error(`the process ended before ${pattern}: ${stderr}`)));
+      }),
+    /** Its Chromium processes now. */
+    chromium: () => descendants(child.pid!).filter((p) => /chrom/i.test(p.name)).map((p) => p.pid),
+  };
+}
+
+/** Which of `pids` still run (zombies, dead and waiting to be reaped, do not). */
+export function stillRunning(pids: number[]): number[] {
+  return pids.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
+    } catch {
+      return false;
+    }
+  });
 }

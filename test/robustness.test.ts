@@ -1,7 +1,6 @@
 /** Bad input, hostile notes and faults: clear messages, no crash, no hang, nothing lost, nothing run. */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, symlink, writeFile, copyFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +10,7 @@ import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, createBuilder, type BuildResult } from '../src/build.js';
 import { formatMessage } from '../src/report.js';
-import { CLI, NOTES, ROOT, cli, descendants, launchTestBrowser, readPdf, tempDir, until } from './helpers.js';
+import { NOTES, cli, descendants, launchTestBrowser, readPdf, tempDir, until } from './helpers.js';
 
 const warningsOf = (r: BuildResult) => r.warnings.map(formatMessage);
 
@@ -314,51 +313,6 @@ describe('outputs are never lost', () => {
     expect(existsSync(path.join(out, 'handouts', 'all.pdf'))).toBe(true);
     expect(existsSync(path.join(out, 'flashcards.pdf'))).toBe(true);
   });
-
-  it('a build killed with SIGKILL in the PDF stage leaves the previous outputs intact, and no Chromium of it running', async () => {
-    const dir = await tempDir();
-    const out = path.join(dir, 'out');
-    await build({ notes: NOTES, out, offline: true, only: ['pdf'] });
-    const previous = await readFile(path.join(out, 'cheatsheet.pdf'));
-    // A corpus whose PDF stage takes seconds.
-    const notes = path.join(dir, 'notes');
-    await mkdir(notes);
-    await writeFile(path.join(notes, 'list.md'), `# Long\n\n${Array.from({ length: 6000 }, (_, i) => `- entry ${i}`).join('\n')}\n`);
-    const child = spawn(process.execPath, [CLI, 'build', '--notes', notes, '--out', out, '--offline', '--only', 'pdf'], {
-      cwd: ROOT,
-      env: { ...process.env, STUDYGUIDE_PROGRESS: '1' },
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        if (/browser/.test(stderr)) {
-          clearInterval(timer);
-          setTimeout(resolve, 600);
-        }
-      }, 20);
-    });
-    const itsChromium = descendants(child.pid!).filter((p) => /chrom/i.test(p.name)).map((p) => p.pid);
-    expect(itsChromium.length).toBeGreaterThan(0);
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
-    expect(stderr).not.toMatch(/cheatsheet\s+\d+ pages/); // it really died inside the PDF stage
-    // Its browser goes with it (it reads its commands from a pipe the dead build held), not on laying out orphaned.
-    const running = (pid: number) => {
-      try {
-        return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
-      } catch {
-        return false;
-      }
-    };
-    await until(() => !itsChromium.some(running), 'the killed build\'s Chromium to exit', 30_000);
-    const now = await readFile(path.join(out, 'cheatsheet.pdf'));
-    expect(now.equals(previous)).toBe(true);
-    expect((await readPdf(path.join(out, 'cheatsheet.pdf'))).pages).toBeGreaterThan(0);
-    // The next build cleans up what the killed one left.
-    await build({ notes: NOTES, out, offline: true, only: ['pdf'] });
-    expect((await readdir(out)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-  }, 60_000);
 });
 
 describe('browser faults', () => {
