@@ -6,7 +6,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser } from 'puppeteer-core';
+import type { Browser, Target } from 'puppeteer-core';
+import { findBrowser, launchBrowser } from '../src/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, createBuilder, type BuildResult } from '../src/build.js';
 import { formatMessage } from '../src/report.js';
@@ -281,12 +282,14 @@ describe('browser faults', () => {
   const ownChromium = () => descendants(process.pid).filter((p) => /chrom/i.test(p.name)).map((p) => p.pid);
 
   /** A builder whose browser is killed (SIGKILL) the first `kills` times it is ready. */
-  async function killingBuilder(kills: number) {
+  async function killingBuilder(kills: number, start?: () => Promise<Browser>) {
     const keep = new Set([browser.process()!.pid!, ...ownChromium()]); // the tests' own browser lives on
+    const startedBrowser = start?.();
     const builder = createBuilder({
       notes: NOTES,
       offline: true,
       out: await tempDir(),
+      startedBrowser,
       reporter: {
         stage: (name) => {
           if (name !== 'browser' || kills-- <= 0) return;
@@ -297,9 +300,9 @@ describe('browser faults', () => {
       },
     });
     const alive = () => ownChromium().filter((p) => !keep.has(p));
-    /** Chromium's helper processes leave right after the browser: give them a moment. */
+    /** Chromium's helper processes leave right after the browser (on a busy machine, some seconds after). */
     const leftOver = async () => {
-      await until(() => alive().length === 0, 'Chromium to exit', 3_000).catch(() => {});
+      await until(() => alive().length === 0, 'Chromium to exit', 30_000).catch(() => {});
       return alive();
     };
     return { builder, leftOver };
@@ -312,6 +315,28 @@ describe('browser faults', () => {
     } finally {
       await builder.close();
     }
+    expect(await leftOver()).toEqual([]);
+  });
+
+  it('Chromium killed mid-layout (the cheat sheet or the slides on their page): one retry, and the build succeeds', async () => {
+    let killed = '';
+    let first: Browser | undefined;
+    const { builder, leftOver } = await killingBuilder(0, async () => {
+      first = await launchBrowser(findBrowser()!);
+      first.on('targetchanged', (target: Target) => {
+        if (killed || !/cheatsheet\.html$|\.fit-[\d-]+\.html$/.test(target.url())) return;
+        killed = path.basename(target.url());
+        first!.process()!.kill('SIGKILL');
+      });
+      return first;
+    });
+    try {
+      expect((await builder.build()).pdfPages).toBeGreaterThan(0);
+    } finally {
+      await builder.close();
+    }
+    expect(killed).not.toBe('');
+    expect(first!.connected).toBe(false);
     expect(await leftOver()).toEqual([]);
   });
 
