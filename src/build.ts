@@ -570,8 +570,11 @@ async function buildCheatsheet(browser: Browser, topics: RenderedTopic[], ctx: S
   });
   const startPt = options.fontPt ?? DEFAULTS.fontPt;
   const htmlFile = path.join(outDir, 'cheatsheet.html');
+  // Laid out from a page of its own: cheatsheet.html is replaced right after the PDF, so a build
+  // killed mid-layout leaves the two as they were, matching.
+  const layoutFile = path.join(outDir, `.cheatsheet.${process.pid}.html`);
   const sheet = await renderCheatsheetHtml(topics, settings(startPt), ctx.templates, fontSheets);
-  await writeAtomic(htmlFile, sheet.html);
+  await writeAtomic(layoutFile, sheet.html);
   const minPt = options.minFontPt ?? DEFAULTS.minFontPt;
   const fit = options.pages ? { pages: options.pages, minPt, maxPt: Math.max(DEFAULTS.maxFontPt, minPt), startPt } : undefined;
 
@@ -581,10 +584,11 @@ async function buildCheatsheet(browser: Browser, topics: RenderedTopic[], ctx: S
   const inPlace = open && open.shellKey === sheet.shellKey ? sheet.html : undefined;
   cache.sheet = { page, shellKey: sheet.shellKey, blocked: ctx.blocked };
   try {
-    const { pdf, layout } = await printCheatsheet(page, htmlFile, fit, inPlace, [...renderedHtml(topics)].length);
+    const { pdf, layout } = await printCheatsheet(page, layoutFile, fit, inPlace, [...renderedHtml(topics)].length);
     await writeAtomic(path.join(outDir, 'cheatsheet.pdf'), pdf);
     // The web version shows the size the PDF was printed at.
-    if (layout.fontPt !== startPt) await writeAtomic(htmlFile, (await renderCheatsheetHtml(topics, settings(layout.fontPt), ctx.templates, fontSheets)).html);
+    const html = layout.fontPt === startPt ? sheet.html : (await renderCheatsheetHtml(topics, settings(layout.fontPt), ctx.templates, fontSheets)).html;
+    await writeAtomic(htmlFile, html);
     const pages = pdfPageCount(pdf);
     const warning =
       fit && !layout.fitted ? `cheat sheet needs ${pages} pages at ${minPt} pt; asked for ${fit.pages} (lower --min-font-size, add --columns, or choose --topics)` : null;
@@ -594,6 +598,8 @@ async function buildCheatsheet(browser: Browser, topics: RenderedTopic[], ctx: S
     cache.sheet = undefined;
     await page.close().catch(() => undefined);
     throw error;
+  } finally {
+    await discardTemporary(layoutFile);
   }
 }
 

@@ -42,7 +42,7 @@ async function freePort(): Promise<number> {
 }
 
 describe('killed builds leave nothing behind', () => {
-  it('a build killed with SIGKILL mid-layout leaves the previous PDF intact and no Chromium of it running', async () => {
+  it('a build killed with SIGKILL mid-layout leaves the previous sheet (PDF and HTML) intact and no Chromium of it running', async () => {
     const dir = await tempDir();
     const out = path.join(dir, 'out');
     await build({ notes: NOTES, out, offline: true, only: ['pdf'] });
@@ -54,8 +54,8 @@ describe('killed builds leave nothing behind', () => {
     await writeFile(path.join(notes, 'list.md'), `# Long\n\n${Array.from({ length: 6000 }, (_, i) => `- entry ${i}`).join('\n')}\n`);
     const run = spawnCli(['build', '--notes', notes, '--out', out, '--offline', '--only', 'pdf'], { STUDYGUIDE_PROGRESS: '1' });
     await run.waitFor(/browser/);
-    // The new sheet's page is written just before Chromium lays it out.
-    await until(() => readFileSync(path.join(out, 'cheatsheet.html'), 'utf8') !== previousHtml, 'the layout to start', 60_000);
+    // The page Chromium lays out is written just before it does.
+    await until(() => existsSync(path.join(out, `.cheatsheet.${run.child.pid}.html`)), 'the layout to start', 60_000);
     const itsChromium = run.chromium();
     expect(itsChromium.length).toBeGreaterThan(0);
     run.child.kill('SIGKILL');
@@ -64,6 +64,7 @@ describe('killed builds leave nothing behind', () => {
     // Its browser goes with it (it reads its commands from a pipe the dead build held), not on laying out orphaned.
     await gone(itsChromium);
     expect((await readFile(path.join(out, 'cheatsheet.pdf'))).equals(previous)).toBe(true);
+    expect(await readFile(path.join(out, 'cheatsheet.html'), 'utf8')).toBe(previousHtml); // the two still match
     // The next build takes over the dead build's lock at once and sweeps up its temporaries.
     const next = spawnCli(['build', '--notes', NOTES, '--out', out, '--offline', '--only', 'pdf']);
     expect(await next.exited).toBe(0);
