@@ -29,6 +29,14 @@ async function expectNoLeftovers(out: string) {
   expect(names.filter((n) => /\.tmp$|\.\d+\.html$|\.fit-/.test(n) || n === LOCK_FILE)).toEqual([]);
 }
 
+/** The build after a killed one takes over its lock at once (it names a dead process) and sweeps up its temporaries. */
+async function expectNextBuildClean(out: string, ...args: string[]) {
+  const next = spawnCli(['build', '--notes', NOTES, '--out', out, '--offline', ...args]);
+  expect(await next.exited).toBe(0);
+  expect(next.stderr()).not.toMatch(/waiting for/);
+  await expectNoLeftovers(out);
+}
+
 /** Wait until `pids` have all exited (Chromium's helpers follow the browser within moments). */
 const gone = (pids: number[]) => until(() => stillRunning(pids).length === 0, `Chromium (${pids.join(', ')}) to exit`, 30_000);
 
@@ -65,21 +73,20 @@ describe('killed builds leave nothing behind', () => {
     await gone(itsChromium);
     expect((await readFile(path.join(out, 'cheatsheet.pdf'))).equals(previous)).toBe(true);
     expect(await readFile(path.join(out, 'cheatsheet.html'), 'utf8')).toBe(previousHtml); // the two still match
-    // The next build takes over the dead build's lock at once and sweeps up its temporaries.
-    const next = spawnCli(['build', '--notes', NOTES, '--out', out, '--offline', '--only', 'pdf']);
-    expect(await next.exited).toBe(0);
-    expect(next.stderr()).not.toMatch(/waiting for/);
-    await expectNoLeftovers(out);
+    await expectNextBuildClean(out, '--only', 'pdf');
   }, 120_000);
 
-  it('`studyguide watch` killed with SIGKILL leaves no Chromium running', async () => {
+  it.each([
+    ['SIGKILL', null],
+    ['SIGINT', 0], // Ctrl-C: a clean exit
+  ] as const)('`studyguide watch` stopped with %s leaves no Chromium running and whole outputs', async (signal, code) => {
     const out = path.join(await tempDir(), 'out');
     const run = spawnCli(['watch', '--notes', NOTES, '--out', out, '--offline']);
     await run.waitFor(/watching/);
     const itsChromium = run.chromium();
     expect(itsChromium.length).toBeGreaterThan(0); // kept warm between builds
-    run.child.kill('SIGKILL');
-    await run.exited;
+    run.child.kill(signal);
+    expect(await run.exited).toBe(code);
     await gone(itsChromium);
     await expectWholeOutputs(out);
     await expectNoLeftovers(out);
@@ -101,23 +108,7 @@ describe('killed builds leave nothing behind', () => {
     await new Promise<void>((resolve, reject) => again.once('error', reject).listen(port, '127.0.0.1', resolve));
     await new Promise((resolve) => again.close(resolve));
     await expectWholeOutputs(out);
-    // Its lock names a dead process: the next build takes it over without waiting.
-    const next = spawnCli(['build', '--notes', NOTES, '--out', out, '--offline']);
-    expect(await next.exited).toBe(0);
-    expect(next.stderr()).not.toMatch(/waiting for/);
-    await expectNoLeftovers(out);
-  }, 120_000);
-
-  it('Ctrl-C stops `studyguide watch` cleanly, leaving no Chromium running and no lock', async () => {
-    const out = path.join(await tempDir(), 'out');
-    const run = spawnCli(['watch', '--notes', NOTES, '--out', out, '--offline']);
-    await run.waitFor(/watching/);
-    const itsChromium = run.chromium();
-    expect(itsChromium.length).toBeGreaterThan(0);
-    run.child.kill('SIGINT');
-    expect(await run.exited).toBe(0);
-    await gone(itsChromium);
-    await expectNoLeftovers(out);
+    await expectNextBuildClean(out);
   }, 120_000);
 });
 
