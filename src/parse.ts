@@ -17,6 +17,7 @@ import { latexDelimitersToDollars, remarkCheckMath, remarkDisplayMath, remarkMon
 import { remarkBlockIds, remarkHighlight, remarkObsidianComments } from './syntax/obsidian.js';
 import { takeFootnoteDefinitions } from './syntax/footnotes.js';
 import { remarkTags } from './syntax/tags.js';
+import { replaceAt } from './syntax/nodes.js';
 import { remarkWikiLinks } from './syntax/wiki.js';
 import type { FrontMatter, Note } from './types.js';
 
@@ -36,7 +37,7 @@ export function remarkDashLines() {
         if (i > 0) replacement.push({ type: 'break' });
         replacement.push({ type: 'text', value });
       });
-      parent.children.splice(index, 1, ...(replacement as never[]));
+      replaceAt(parent.children as (Text | Break)[], index, replacement);
       return [SKIP, index + replacement.length];
     });
   };

@@ -6,13 +6,15 @@
 import path from 'node:path';
 import { toString } from 'mdast-util-to-string';
 import { visit } from 'unist-util-visit';
+import { VFile } from 'vfile';
 import { describe, expect, it } from 'vitest';
 import { resolveLinks } from '../src/links.js';
+import { createParser, parseNote } from '../src/parse.js';
 import { createHtmlRenderer } from '../src/render/html.js';
 import { extractStudySet } from '../src/study.js';
 import { latexDelimitersToDollars } from '../src/syntax/math.js';
 import { buildGuide, walkTopics } from '../src/tree.js';
-import type { Callout, Details, WikiEmbed, WikiLink } from '../src/types.js';
+import type { Callout, Details, Tag, WikiEmbed, WikiLink } from '../src/types.js';
 import { noteFrom } from './helpers.js';
 
 const nodes = (markdown: string) => noteFrom(markdown).mdast.children;
@@ -216,3 +218,30 @@ describe('wiki links and embeds', () => {
   });
 });
 
+describe('huge notes', () => {
+  it('a one-line paragraph of 120,000 tags stays one paragraph, with all its text and every tag', () => {
+    // Spliced in as call arguments, the pieces of one such text node overflowed the stack.
+    const line = Array.from({ length: 120_000 }, (_, i) => `#t${i % 50}`).join(' ');
+    const [p, ...rest] = nodes(line);
+    expect(rest).toHaveLength(0);
+    expect(p!.type).toBe('paragraph');
+    expect(toString(p!)).toBe(line);
+    expect((p as { children: { type: string }[] }).children.filter((n) => n.type === 'tag')).toHaveLength(120_000);
+  });
+
+  it('reads the source for escaped tags once per note, not once per tagged paragraph', () => {
+    const reads = (paragraphs: number) => {
+      const text = Array.from({ length: paragraphs }, (_, i) => (i === 3 ? 'p \\#t #t #u' : `p${i} #t`)).join('\n\n');
+      const file = new VFile({ path: 'notes/test.md' });
+      let count = 0;
+      Object.defineProperty(file, 'value', { get: () => (count++, text), configurable: true });
+      const note = parseNote(createParser(), { absPath: path.resolve('notes/test.md'), path: 'notes/test.md', file, text });
+      const tags: string[] = [];
+      visit(note.mdast, 'tag', (t: Tag) => void tags.push(t.name));
+      // `\#t` hides `#t` in its own paragraph only.
+      expect(tags).toEqual(Array.from({ length: paragraphs }, (_, i) => (i === 3 ? 'u' : 't')));
+      return count;
+    };
+    expect(reads(1000)).toBe(reads(10));
+  });
+});

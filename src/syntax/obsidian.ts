@@ -100,7 +100,7 @@ function highlight(nodes: PhrasingContent[]): PhrasingContent[] {
     }
     const after = tokens[i + 1];
     const opens = after && !('marker' in after) && !(after.type === 'text' && /^\s/.test(after.value));
-    const close = opens ? tokens.findIndex((t, j) => j > i + 1 && 'marker' in t) : -1;
+    const close = opens ? nextMarker(tokens, i + 2) : -1;
     const before = close > 0 ? tokens[close - 1] : undefined;
     if (close < 0 || !before || 'marker' in before || (before.type === 'text' && /\s$/.test(before.value))) {
       out.push(token.text);
@@ -113,6 +113,12 @@ function highlight(nodes: PhrasingContent[]): PhrasingContent[] {
   const holder = { type: 'paragraph', children: out } as Parent;
   mergeTexts(holder);
   return holder.children as PhrasingContent[];
+}
+
+/** Index of the first marker at or after `from`, or -1 (a search from 0 for each marker is quadratic on a long line). */
+function nextMarker(tokens: (PhrasingContent | { marker: true })[], from: number): number {
+  for (let j = from; j < tokens.length; j++) if ('marker' in tokens[j]!) return j;
+  return -1;
 }
 
 const BLOCK_ID_END = /\s\^([A-Za-z0-9-]+)\s*$/;

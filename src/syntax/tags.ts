@@ -11,6 +11,7 @@ import type { Parent, PhrasingContent, Root, RootContent, Text } from 'mdast';
 import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import type { Tag } from '../types.js';
+import { replaceAt } from './nodes.js';
 
 /** `#` after whitespace (or at the start of the text), then the tag's characters. */
 const TAG = /(^|\s)#([\p{L}\p{M}\p{N}_\-/]+)/gu;
@@ -67,12 +68,42 @@ function startsClean(parent: Parent, index: number, parents: Map<Parent, { paren
   return up ? startsClean(up.parent, up.index, parents) : true;
 }
 
-/** Source lines of a node, to tell `\#tag` (escaped: text) from `#tag`. */
-function sourceLines(file: VFile | undefined, node: Text): string {
-  const start = node.position?.start.line;
-  const end = node.position?.end.line;
-  if (!file || start === undefined || end === undefined) return '';
-  return String(file.value).split('\n').slice(start - 1, end).join('\n');
+/** `\#` and the tag characters after it: an escaped `#`, text. */
+const ESCAPED = /\\#([\p{L}\p{M}\p{N}_\-/]*)/gu;
+
+/**
+ * The names written escaped (`\#tag`) on a text node's source lines. The
+ * source is read once per note, not once per text node (quadratic on long
+ * notes). A tag counts as escaped when a `\#` on those lines is followed by its
+ * name, as a substring search of the lines would find it.
+ */
+function escapedTags(file: VFile | undefined): (node: Text) => string[] {
+  let escapes: { line: number; run: string }[] | undefined;
+  return (node) => {
+    const start = node.position?.start.line;
+    const end = node.position?.end.line;
+    if (!file || start === undefined || end === undefined) return [];
+    if (!escapes) {
+      const source = String(file.value);
+      escapes = [];
+      let line = 1; // numbered by `\n` alone
+      let at = 0;
+      for (const m of source.matchAll(ESCAPED)) {
+        for (; at < m.index; at++) if (source.charCodeAt(at) === 10) line++;
+        escapes.push({ line, run: m[1]! });
+      }
+    }
+    let lo = 0; // the first escape at or after `start`
+    let hi = escapes.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (escapes[mid]!.line < start) lo = mid + 1;
+      else hi = mid;
+    }
+    const runs: string[] = [];
+    for (let i = lo; i < escapes.length && escapes[i]!.line <= end; i++) runs.push(escapes[i]!.run);
+    return runs;
+  };
 }
 
 export function remarkTags() {
@@ -85,11 +116,12 @@ export function remarkTags() {
       for (let at: Parent | undefined = node; at; at = parents.get(at)?.parent) if (types.has(at.type)) return true;
       return false;
     };
+    const escapedOn = escapedTags(file);
     visit(tree, 'text', (node: Text, index, parent) => {
       if (!parent || index === undefined || !node.value.includes('#') || inside(parent, OPAQUE)) return;
       const tags = findTags(node.value, startsClean(parent, index, parents));
-      const source = tags.length ? sourceLines(file, node) : '';
-      const kept = tags.filter(([, , name]) => !source.includes(`\\#${name}`));
+      const escaped = tags.length ? escapedOn(node) : [];
+      const kept = escaped.length ? tags.filter(([, , name]) => !escaped.some((run) => run.startsWith(name))) : tags;
       if (kept.length === 0) return;
       const pieces: PhrasingContent[] = [];
       let last = 0;
@@ -100,7 +132,7 @@ export function remarkTags() {
       }
       if (last < node.value.length) pieces.push({ type: 'text', value: node.value.slice(last) });
       for (const piece of pieces) piece.position = node.position;
-      parent.children.splice(index, 1, ...(pieces as never[]));
+      replaceAt(parent.children as PhrasingContent[], index, pieces);
       return [SKIP, index + pieces.length];
     });
   };

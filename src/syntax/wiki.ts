@@ -9,6 +9,7 @@
 import type { Image, Parent, PhrasingContent, Root, Text } from 'mdast';
 import { SKIP, visit } from 'unist-util-visit';
 import type { WikiEmbed, WikiLink, WikiTarget } from '../types.js';
+import { replaceAt } from './nodes.js';
 
 const WIKI = /(!?)\[\[([^[\]\n]+?)\]\]/g;
 const IMAGE_FILE = /\.(png|jpe?g|gif|webp|avif|svg|bmp)$/i;
@@ -49,16 +50,20 @@ export function remarkWikiLinks() {
       if (pieces.length === 0) return;
       if (last < node.value.length) pieces.push({ type: 'text', value: node.value.slice(last) });
       for (const piece of pieces) piece.position = node.position;
-      parent.children.splice(index, 1, ...(pieces as never[]));
+      replaceAt(parent.children as PhrasingContent[], index, pieces);
       return [SKIP, index + pieces.length];
     });
     // An embed of a note or section alone in its paragraph becomes a block of its own;
     // inside a sentence (or a heading, a table cell) it cannot be a block: it is a link.
+    // Counted once per parent, not per embed (quadratic on a line of embeds): turning
+    // an embed into a link keeps the count.
+    const meaningful = new Map<Parent, number>();
     visit(tree, (node, index, parent) => {
       if (node.type !== 'wikiEmbed' || !parent || index === undefined) return;
-      const meaningful = parent.children.filter((c) => !(c.type === 'text' && c.value.trim() === ''));
+      let count = meaningful.get(parent);
+      if (count === undefined) meaningful.set(parent, (count = parent.children.filter((c) => !(c.type === 'text' && c.value.trim() === '')).length));
       const grand = parents.get(parent);
-      if (parent.type === 'paragraph' && meaningful.length === 1 && grand) {
+      if (parent.type === 'paragraph' && count === 1 && grand) {
         node.position = parent.position;
         grand.children.splice(grand.children.indexOf(parent as never), 1, node as never);
         return;
