@@ -14,7 +14,7 @@ import { ensureBrowser, launchBrowser, openLocalPage } from './browser.js';
 import { UserError } from './errors.js';
 import { resolveImages, type ImageMap } from './images.js';
 import { loadNotes, type LoadedNote } from './load.js';
-import { lockOutputs } from './lock.js';
+import { lockOutputs, processRunning } from './lock.js';
 import { copyAtomic, discardTemporary, writeAtomic } from './output.js';
 import { createParser, parseNote } from './parse.js';
 import { copyImages, copyKatex, copyReveal, DARK_THEMES, listThemes } from './render/assets.js';
@@ -448,19 +448,10 @@ async function sweepTemporaries(outDir: string): Promise<void> {
       names.map(async (name) => {
         const m = pattern.exec(name);
         const pid = Number(m?.[1] ?? m?.[2] ?? m?.[3]);
-        if (!m || pid === process.pid || alive(pid)) return;
+        if (!m || pid === process.pid || processRunning(pid)) return;
         await rm(path.join(dir, name), { force: true });
       }),
     );
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -113,9 +113,13 @@ function parse(text: string): Holder | null {
 
 /** A holder on another host (a shared folder) cannot be checked here: it counts as alive. */
 function alive(holder: Holder): boolean {
-  if (holder.host !== os.hostname()) return true;
+  return holder.host !== os.hostname() || processRunning(holder.pid);
+}
+
+/** Whether process `pid` runs on this machine (EPERM: it does, as another user's). */
+export function processRunning(pid: number): boolean {
   try {
-    process.kill(holder.pid, 0);
+    process.kill(pid, 0);
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
