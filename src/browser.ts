@@ -1,11 +1,18 @@
 /**
  * The one browser of a build: found on this machine (puppeteer's own download
- * is skipped), launched headless, kept off the network, always closed.
+ * is skipped), launched headless, kept off the network, always closed. And the
+ * pages it runs our programs in (src/page/): their scripts, their lifecycle,
+ * the one ready protocol (src/page/protocol.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { UserError } from './errors.js';
+import { ExitCode, firstLine, UserError } from './errors.js';
+import { discardTemporary, writeAtomic } from './output.js';
+import type { PageName, PageResult, PageWindow } from './page/protocol.js';
 
 const CANDIDATES = [
   '/usr/bin/chromium',
@@ -35,7 +42,7 @@ function executable(file: string): boolean {
 export function findBrowser(env: NodeJS.ProcessEnv = process.env): string | null {
   const chosen = env.PUPPETEER_EXECUTABLE_PATH;
   if (chosen) {
-    if (!executable(chosen)) throw new UserError(`PUPPETEER_EXECUTABLE_PATH=${chosen} is not an executable file; ${FIX}`, 3);
+    if (!executable(chosen)) throw new UserError(`PUPPETEER_EXECUTABLE_PATH=${chosen} is not an executable file; ${FIX}`, ExitCode.BrowserMissing);
     return chosen;
   }
   return CANDIDATES.find(executable) ?? null;
@@ -50,7 +57,7 @@ export function ensureBrowser(log: (line: string) => void, env: NodeJS.ProcessEn
   if (found) return found;
   const canInstall =
     process.platform === 'linux' && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get') && env.STUDYGUIDE_NO_INSTALL !== '1';
-  if (!canInstall) throw new UserError(`no Chrome or Chromium found: ${FIX}`, 3);
+  if (!canInstall) throw new UserError(`no Chrome or Chromium found: ${FIX}`, ExitCode.BrowserMissing);
   log("no Chrome or Chromium found: installing Debian's chromium with apt-get (once; set PUPPETEER_EXECUTABLE_PATH to use another browser)");
   const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const update = spawnSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env: aptEnv });
@@ -61,7 +68,7 @@ export function ensureBrowser(log: (line: string) => void, env: NodeJS.ProcessEn
       env: aptEnv,
     });
   const installed = findBrowser(env);
-  if (!install || install.status !== 0 || !installed) throw new UserError(`installing chromium with apt-get failed: ${FIX}`, 3);
+  if (!install || install.status !== 0 || !installed) throw new UserError(`installing chromium with apt-get failed: ${FIX}`, ExitCode.BrowserMissing);
   log(`installed ${installed}`);
   return installed;
 }
@@ -77,7 +84,7 @@ export async function launchBrowser(executablePath: string): Promise<Browser> {
     // with this process whatever kills it (SIGKILL, the OOM killer), not only on a clean exit.
     return await puppeteer.launch({ executablePath, headless: true, pipe: true, args, timeout: 30_000, handleSIGINT: false, handleSIGTERM: false });
   } catch (error) {
-    throw new UserError(`could not start the browser at ${executablePath}: ${(error as Error).message.split('\n')[0]}; ${FIX}`, 3);
+    throw new UserError(`could not start the browser at ${executablePath}: ${firstLine(error)}; ${FIX}`, ExitCode.BrowserFailed, { cause: error });
   }
 }
 
@@ -111,4 +118,92 @@ export async function openLocalPage(browser: Browser, onBlocked?: (url: string) 
  */
 export function browserTimeout(units: number, perUnitMs: number): number {
   return 120_000 + Math.ceil(units * perUnitMs);
+}
+
+/**
+ * The bundled in-page programs: src/page/<name>.ts → dist/page/<name>.js (`npm run compile`).
+ * Found from src/ (vitest) and dist/ alike: both are one level under the package root.
+ */
+export const PAGE_SCRIPTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'page');
+
+/** The script of an in-page program, to inline into its page (not a template: notes folders cannot override it). */
+export async function pageScript(name: PageName): Promise<string> {
+  const file = path.join(PAGE_SCRIPTS, `${name}.js`);
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    // Exit code 1: the package itself is incomplete.
+    throw new UserError(`the page script ${file} is missing: run npm run compile (it bundles src/page/ into dist/page/)`, ExitCode.Internal, { cause: error });
+  }
+}
+
+/** What every page sets when its program is done (src/page/protocol.ts): `ready` or `error`. */
+const PAGE_DONE = 'html[data-studyguide]';
+
+/**
+ * Wait until the page's program is done and read its result: the one way Node
+ * reads a page (src/page/protocol.ts). A program that failed, or a page that
+ * runs another program, is an error.
+ */
+export async function waitForPage<N extends PageName>(page: Page, program: N, timeout?: number): Promise<PageResult<N>> {
+  await page.waitForSelector(PAGE_DONE, timeout === undefined ? {} : { timeout });
+  const seen = await page.evaluate(() => {
+    const sg = (window as unknown as Partial<PageWindow<PageName>>).studyguide;
+    return { state: document.documentElement.dataset.studyguide, program: sg?.program, result: sg?.result ?? null, error: sg?.error };
+  });
+  if (seen.state === 'error') throw new Error(`the ${program} page failed: ${seen.error ?? 'no reason given'}`);
+  if (seen.state !== 'ready' || seen.program !== program) {
+    throw new Error(`the page did not run ${program} (it says ${seen.program ?? 'nothing'}: ${seen.state})`);
+  }
+  return seen.result as PageResult<N>;
+}
+
+/** A page written to a temporary file and opened there, for one program. */
+export interface LocalPage<N extends PageName> {
+  /** Folder the page is written to: its relative links (stylesheets, fonts, images) resolve from there. */
+  dir: string;
+  /** The file is `<dir>/.<name>.<pid>.html`: a build killed meanwhile leaves it to the next build's sweep. */
+  name: string;
+  html: string;
+  /** The program the page runs (dist/page/<program>.js, inlined in `html`): its result is read by that name. */
+  program: N;
+  /** Called with each non-local URL the page tried to load (blocked); with `reuse`, that page's own is called. */
+  onBlocked?: (url: string) => void;
+  /** How long the program may take to be ready (ms; default: the page's 120 s, see `browserTimeout`). */
+  timeout?: number;
+  /** Viewport size in CSS px (default: puppeteer's 800×600). */
+  viewport?: { width: number; height: number };
+  /**
+   * A page of `openLocalPage` to load this one into, left open (its opener closes it): pages
+   * loaded one after the other into the same tab reuse the stylesheets and fonts it has loaded
+   * (a handout per deck: about 0.1 s a deck less than a new tab each).
+   */
+  reuse?: Page;
+}
+
+/**
+ * The lifecycle of a page that runs one of our programs: written to a temporary
+ * file, opened with `openLocalPage` (or loaded into `reuse`), its program waited
+ * for (the ready protocol); then `fn(page, result)`; then, whatever happened,
+ * the page is closed (unless reused) and the file removed.
+ */
+export async function withLocalPage<N extends PageName, T>(
+  browser: Browser,
+  options: LocalPage<N>,
+  fn: (page: Page, result: PageResult<N>) => Promise<T>,
+): Promise<T> {
+  const file = path.join(options.dir, `.${options.name}.${process.pid}.html`);
+  let opened: Page | null = null;
+  try {
+    await writeAtomic(file, options.html);
+    const page = options.reuse ?? (opened = await openLocalPage(browser, options.onBlocked));
+    if (options.viewport) await page.setViewport(options.viewport);
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const result = await waitForPage(page, options.program, options.timeout);
+    return await fn(page, result);
+  } finally {
+    await opened?.close().catch(() => undefined);
+    await discardTemporary(file);
+  }
 }

@@ -1,129 +1,57 @@
 /**
- * `studyguide.config.json`: every build option, so a guide's settings live
- * with its notes. CLI flags override it; a bad key is a clear error naming it.
+ * `studyguide.config.json` (or `.js`, whose default export is the options):
+ * the settings of a guide, kept with its notes. Only reading happens here;
+ * the checks are the settings table's (src/settings.ts).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { pathToFileURL } from 'node:url';
 import path from 'node:path';
-import type { BuildOptions } from './build.js';
-import { UserError } from './errors.js';
+import { pathToFileURL } from 'node:url';
+import { firstLine, UserError } from './errors.js';
+import { checkConfig } from './settings.js';
 
 export const CONFIG_FILE = 'studyguide.config.json';
 
-/** The options a config file may set, with the check each value must pass. */
-const KEYS: Record<string, [string, (v: unknown) => boolean]> = {
-  notes: ['a folder path', isString],
-  out: ['a folder path', isString],
-  only: ['a list of "pdf", "slides"', (v) => Array.isArray(v) && v.every((x) => x === 'pdf' || x === 'slides')],
-  title: ['text', isString],
-  paper: ['"A4" or "Letter"', (v) => v === 'A4' || v === 'Letter'],
-  landscape: ['true or false', isBoolean],
-  columns: ['a whole number from 1 to 12', (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 12],
-  fontSize: ['a size in points from 3 to 30', (v) => isNumber(v) && v >= 3 && v <= 30],
-  pages: ['a whole number from 1 to 100', (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 100],
-  minFontSize: ['a size in points from 3 to 30', (v) => isNumber(v) && v >= 3 && v <= 30],
-  topics: ['a list of slug or title patterns', (v) => Array.isArray(v) && v.every(isString)],
-  tags: ['a list of tags', (v) => Array.isArray(v) && v.every(isString)],
-  images: ['true or false', isBoolean],
-  theme: ['a reveal.js theme name', isString],
-  css: ['a list of stylesheet paths', (v) => Array.isArray(v) && v.every(isString)],
-  fragments: ['true or false', isBoolean],
-  handout: ['true or false', isBoolean],
-  handoutLayout: ['"COLUMNSxROWS", e.g. "2x3"', (v) => isString(v) && /^\d+x\d+$/.test(v)],
-  handoutNotes: ['true or false', isBoolean],
-  offline: ['true or false', isBoolean],
-  strict: ['true or false', isBoolean],
-  allowHtml: ['true or false', isBoolean],
-  glossary: ['true or false', isBoolean],
-  shuffle: ['true or false', isBoolean],
-  seed: ['a whole number', (v) => Number.isInteger(v) && (v as number) >= 0],
-};
-
-function isString(v: unknown): v is string {
-  return typeof v === 'string' && v.length > 0;
-}
-function isBoolean(v: unknown): v is boolean {
-  return typeof v === 'boolean';
-}
-function isNumber(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v);
-}
-
-export type ConfigFile = Partial<{
-  notes: string;
-  out: string;
-  only: ('pdf' | 'slides')[];
-  title: string;
-  paper: 'A4' | 'Letter';
-  landscape: boolean;
-  columns: number;
-  fontSize: number;
-  pages: number;
-  minFontSize: number;
-  topics: string[];
-  tags: string[];
-  images: boolean;
-  theme: string;
-  css: string[];
-  fragments: boolean;
-  handout: boolean;
-  handoutLayout: string;
-  handoutNotes: boolean;
-  offline: boolean;
-  strict: boolean;
-  allowHtml: boolean;
-  glossary: boolean;
-  shuffle: boolean;
-  seed: number;
-}>;
-
-/** Check a parsed config object; `where` names the file in messages. */
-export function validateConfig(data: unknown, where: string): ConfigFile {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new UserError(`${where}: expected an object of options`);
-  for (const [key, value] of Object.entries(data)) {
-    const rule = KEYS[key];
-    if (!rule) throw new UserError(`${where}: unknown key "${key}" (known: ${Object.keys(KEYS).join(', ')})`);
-    if (!rule[1](value)) throw new UserError(`${where}: "${key}" must be ${rule[0]}`);
-  }
-  return data as ConfigFile;
+export interface ConfigFile {
+  /** Absolute path of the file. */
+  file: string;
+  values: Record<string, unknown>;
 }
 
 /**
- * Read the config file: the given path (must exist), else `studyguide.config.json`
- * (or `studyguide.config.js`, whose default export is the options) in `cwd`.
+ * The config file: `file` when given (it must exist), else `studyguide.config.json`
+ * or `studyguide.config.js` in `cwd`, else null. Its values are checked here, so a
+ * bad file is reported before anything is built.
  */
-export async function loadConfig(file: string | undefined, cwd = process.cwd()): Promise<ConfigFile> {
-  const candidates = file ? [file] : [CONFIG_FILE, CONFIG_FILE.replace(/\.json$/, '.js')];
-  for (const candidate of candidates) {
-    const target = path.resolve(cwd, candidate);
-    const shown = path.relative(cwd, target) || target;
-    if (!(await stat(target).catch(() => null))) continue;
-    if (target.endsWith('.js') || target.endsWith('.mjs')) {
-      let module: { default?: unknown };
-      try {
-        module = (await import(pathToFileURL(target).href)) as { default?: unknown };
-      } catch (error) {
-        throw new UserError(`${shown}: cannot load: ${(error as Error).message.split('\n')[0]}`);
-      }
-      return validateConfig(module.default, shown);
-    }
-    let data: unknown;
+export async function loadConfig(file: string | undefined, cwd = process.cwd()): Promise<ConfigFile | null> {
+  const target = file ? path.resolve(cwd, file) : await findConfig(cwd);
+  if (!target) return null;
+  const shown = path.relative(cwd, target) || target;
+  if (!(await stat(target).catch(() => null))) throw new UserError(`config file not found: ${file}`);
+  let values: unknown;
+  if (/\.m?js$/.test(target)) {
     try {
-      data = JSON.parse(await readFile(target, 'utf8'));
+      // A changed file is imported afresh (watch re-reads it): the query defeats the module cache.
+      const module = (await import(`${pathToFileURL(target).href}?t=${Date.now()}`)) as { default?: unknown };
+      values = module.default;
     } catch (error) {
-      throw new UserError(`${shown}: invalid JSON: ${(error as Error).message}`);
+      throw new UserError(`${shown}: cannot load: ${firstLine(error)}`, undefined, { cause: error });
     }
-    return validateConfig(data, shown);
+  } else {
+    try {
+      values = JSON.parse(await readFile(target, 'utf8'));
+    } catch (error) {
+      throw new UserError(`${shown}: invalid JSON: ${firstLine(error)}`, undefined, { cause: error });
+    }
   }
-  if (file) throw new UserError(`config file not found: ${file}`);
-  return {};
+  checkConfig(values, shown);
+  return { file: target, values: values as Record<string, unknown> };
 }
 
-/** Config file keys → build options (the file uses the CLI's names). */
-export function configToOptions(config: ConfigFile): Partial<BuildOptions> {
-  const { fontSize, minFontSize, ...rest } = config;
-  const out: Partial<BuildOptions> = { ...rest };
-  if (fontSize !== undefined) out.fontPt = fontSize;
-  if (minFontSize !== undefined) out.minFontPt = minFontSize;
-  return out;
+/** The config file a folder has, if any. */
+export async function findConfig(cwd: string): Promise<string | null> {
+  for (const name of [CONFIG_FILE, CONFIG_FILE.replace(/\.json$/, '.js')]) {
+    const candidate = path.resolve(cwd, name);
+    if (await stat(candidate).catch(() => null)) return candidate;
+  }
+  return null;
 }

@@ -7,8 +7,11 @@ import remarkMath from 'remark-math';
 import remarkParse from 'remark-parse';
 import { unified, type Processor } from 'unified';
 import { visit, SKIP } from 'unist-util-visit';
-import type { VFile } from 'vfile';
+import { createHash } from 'node:crypto';
+import { VFile } from 'vfile';
+import type { VFileMessage } from 'vfile-message';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { firstLine } from './errors.js';
 import type { LoadedNote } from './load.js';
 import { remarkReportUnsafeHtml } from './safety.js';
 import { remarkCallouts } from './syntax/callouts.js';
@@ -141,7 +144,7 @@ function readFrontMatter(tree: Root, file: VFile): FrontMatter {
   } catch (error) {
     const line = error instanceof YAMLParseError && error.linePos ? error.linePos[0].line + 1 : 0;
     const at = place ? { line: place.line + line, column: 1 } : undefined;
-    file.message(`invalid front matter, ignored: ${(error as Error).message.split('\n')[0]}`, { place: at, ruleId: 'frontmatter', source: 'studyguide' });
+    file.message(`invalid front matter, ignored: ${firstLine(error)}`, { place: at, ruleId: 'frontmatter', source: 'studyguide', cause: error as Error });
     return {};
   }
   if (data === null || data === undefined) return {};
@@ -183,4 +186,37 @@ function readFrontMatter(tree: Root, file: VFile): FrontMatter {
 /** The texts of a YAML list (numbers too: `2024`), trimmed, empty ones dropped. */
 function names(list: unknown[]): string[] {
   return list.flatMap((x) => (typeof x === 'string' || typeof x === 'number' ? [String(x).trim()] : [])).filter(Boolean);
+}
+
+/** Parse results by absolute path, valid while the text's hash matches; `messages` are the parser's own. Kept by a builder across rebuilds. */
+export type ParseCache = Map<string, { hash: string; note: Note; messages: VFileMessage[] }>;
+
+/**
+ * Parse each note, reusing the last parse of a note whose text has not
+ * changed. Each build gets fresh VFiles (with the parse's messages), so
+ * messages of one build never leak into the next.
+ */
+export function parseWithCache(loaded: LoadedNote[], cache: ParseCache, allowHtml: boolean): Note[] {
+  const parser = createParser({ allowHtml });
+  const seen = new Set<string>();
+  const notes = loaded.flatMap((entry) => {
+    if (entry.text === null) return [];
+    seen.add(entry.absPath);
+    const loadMessages = [...entry.file.messages];
+    const hash = createHash('sha1').update(entry.text).digest('hex');
+    let hit = cache.get(entry.absPath);
+    if (!hit || hit.hash !== hash) {
+      const note = parseNote(parser, { ...entry, text: entry.text });
+      if (note.mdast.children.length === 0) {
+        note.file.message('empty note, skipped', { place: { line: 1, column: 1 }, ruleId: 'empty', source: 'studyguide' });
+      }
+      hit = { hash, note, messages: note.file.messages.slice(loadMessages.length) };
+      cache.set(entry.absPath, hit);
+    }
+    const file = new VFile({ path: entry.path, value: entry.text });
+    file.messages.push(...loadMessages, ...hit.messages);
+    return [{ ...hit.note, path: entry.path, file }];
+  });
+  for (const key of cache.keys()) if (!seen.has(key)) cache.delete(key);
+  return notes;
 }

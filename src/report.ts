@@ -40,3 +40,23 @@ export function infoMessage(reason: string, ruleId: string): VFileMessage {
   message.fatal = undefined;
   return message;
 }
+
+/** A warning about the build, not about one note: `ruleId` names the check, `source` is always `studyguide`. */
+export function buildWarning(reason: string, ruleId: string): VFileMessage {
+  const message = new VFileMessage(reason, { ruleId, source: 'studyguide' });
+  message.fatal = false;
+  return message;
+}
+
+/** Times the stages of a build: each call ends one stage, reports it and records its milliseconds. */
+export function stageTimer(reporter: Reporter) {
+  const timings: Record<string, number> = {};
+  let mark = performance.now();
+  const stage = (name: string, detail: string) => {
+    const now = performance.now();
+    timings[name] = now - mark;
+    reporter.stage(name, detail, now - mark);
+    mark = now;
+  };
+  return { stage, timings };
+}

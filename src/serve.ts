@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { UserError } from './errors.js';
+import { ExitCode, UserError } from './errors.js';
 import { scriptHashSource } from './safety.js';
 import { readTemplateFile, type TemplateSource } from './templates.js';
 
@@ -95,8 +95,8 @@ export async function serve(outDir: string, port: number, templates: TemplateSou
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new UserError(`port ${port} on 127.0.0.1 is already in use; pass another --port`, 3)
-          : new UserError(`cannot serve on 127.0.0.1:${port}: ${error.message}`, 3),
+          ? new UserError(`port ${port} on 127.0.0.1 is already in use; pass another --port`, ExitCode.PortInUse, { cause: error })
+          : new UserError(`cannot serve on 127.0.0.1:${port}: ${error.message}`, ExitCode.PortInUse, { cause: error }),
       );
     });
     server.listen(port, '127.0.0.1', () => resolve());

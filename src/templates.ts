@@ -2,10 +2,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import { UserError } from './errors.js';
+import { firstLine, UserError } from './errors.js';
 
-export { BUNDLED_TEMPLATES } from './defaults.js';
+/** The bundled templates folder (next to `dist/` in the package). */
+export const BUNDLED_TEMPLATES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'templates');
 
 export interface TemplateSource {
   /** Folders searched in order: the user's overrides first, then the bundled ones. */
@@ -36,14 +38,14 @@ export async function loadTemplate(source: TemplateSource, name: string): Promis
   try {
     template = hbs.compile(text, { strict: false, noEscape: false });
   } catch (error) {
-    throw new UserError(`${path.relative(process.cwd(), file)}: template error: ${(error as Error).message.split('\n')[0]}`);
+    throw new UserError(`${path.relative(process.cwd(), file)}: template error: ${firstLine(error)}`, undefined, { cause: error });
   }
   return (context) => {
     try {
       return template(context);
     } catch (error) {
       const message = (error as Error).message.replace(/\s+/g, ' ');
-      throw new UserError(`${path.relative(process.cwd(), file)}: template error: ${message}`);
+      throw new UserError(`${path.relative(process.cwd(), file)}: template error: ${message}`, undefined, { cause: error });
     }
   };
 }

@@ -2,18 +2,22 @@
  * `studyguide watch`: rebuild after every save. One builder (and so one warm
  * browser) for the whole session; bursts of saves are debounced; builds never
  * overlap and the last save always wins; a failing build is reported and
- * watching goes on.
+ * watching goes on. The config file is watched too, and re-read when it changes.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { watch as chokidarWatch } from 'chokidar';
-import { createBuilder, type BuildOptions, type BuildResult } from './build.js';
+import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
+import type { BuildResult } from './build.js';
+import { createBuilder, type BuildOptions } from './builder.js';
+import { loadConfig } from './config.js';
+import { resolveSettings, type ResolvedSettings } from './settings.js';
 import { BUNDLED_TEMPLATES } from './templates.js';
 
 export interface WatchOptions extends BuildOptions {
+  /** The config file to read, and re-read when it changes (it may not exist yet). */
+  config?: string;
   /** Quiet time after the last change before a build starts. */
   debounceMs?: number;
-  /** Also watch this config file. */
-  configFile?: string;
   /** A build starts (after the changes in `changed`). */
   onBuildStart?: (changed: string[]) => void;
   /** After each build: its result, or the error it failed with. */
@@ -28,14 +32,31 @@ export interface Watcher {
 }
 
 export function watch(options: WatchOptions): Watcher {
-  const cwd = options.cwd ?? process.cwd();
+  const cwd = path.resolve(options.cwd ?? process.cwd());
   const builder = createBuilder(options);
   const debounceMs = options.debounceMs ?? 80;
+  const configFile = options.config ? path.resolve(cwd, options.config) : null;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let dirty = false;
   let closed = false;
   let changed = new Set<string>();
+  let settings: ResolvedSettings | null = null;
+
+  /** The settings, resolved again after the config file changed (and until they resolve). */
+  const currentSettings = async (files: string[]) => {
+    const configChanged = configFile !== null && files.some((file) => path.resolve(cwd, file) === configFile);
+    if (settings && !configChanged) return settings;
+    // The config file may not exist (yet): then the defaults and the options given hold.
+    const config = configFile && existsSync(configFile) ? await loadConfig(configFile, cwd) : null;
+    const next = await resolveSettings({ given: options, config, cwd });
+    if (watcher && settings && next.notes !== settings.notes) {
+      watcher.unwatch(settings.notes);
+      watcher.add(next.notes);
+    }
+    settings = next;
+    return settings;
+  };
 
   /** Build until no change arrived during the last build: the last save wins. */
   const run = async () => {
@@ -45,7 +66,7 @@ export function watch(options: WatchOptions): Watcher {
       changed = new Set();
       options.onBuildStart?.(files);
       try {
-        const result = await builder.build();
+        const result = await builder.build(await currentSettings(files));
         options.onBuild?.({ result, changed: files });
       } catch (error) {
         options.onBuild?.({ error, changed: files });
@@ -71,17 +92,18 @@ export function watch(options: WatchOptions): Watcher {
     }, debounceMs);
   };
 
-  const targets = [path.resolve(cwd, options.notes), BUNDLED_TEMPLATES];
-  if (options.configFile) targets.push(path.resolve(cwd, options.configFile));
-  const watcher = chokidarWatch(targets, {
-    ignoreInitial: true,
-    // Outputs never live in the notes folder (refused), but editors' swap files do.
-    ignored: (file) => /(^|[/\\])(\.#|#.*#$|.*~$|.*\.sw[px]$)/.test(path.basename(file)) || /[/\\]node_modules[/\\]/.test(file),
-  });
-  watcher.on('all', (_event, file) => schedule(file));
-
+  let watcher: FSWatcher | null = null;
   const ready = (async () => {
-    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+    // The notes folder may come from the config file: resolve first (a failure is the first build's, reported by onBuild).
+    const first = await currentSettings([]).catch(() => null);
+    const notes = first?.notes ?? path.resolve(cwd, options.notes ?? 'notes');
+    watcher = chokidarWatch([notes, BUNDLED_TEMPLATES, ...(configFile ? [configFile] : [])], {
+      ignoreInitial: true,
+      // Outputs never live in the notes folder (refused), but editors' swap files do.
+      ignored: (file) => /(^|[/\\])(\.#|#.*#$|.*~$|.*\.sw[px]$)/.test(path.basename(file)) || /[/\\]node_modules[/\\]/.test(file),
+    });
+    watcher.on('all', (_event, file) => schedule(file));
+    await new Promise<void>((resolve) => watcher!.once('ready', () => resolve()));
     trigger();
     await running;
   })();
@@ -91,7 +113,8 @@ export function watch(options: WatchOptions): Watcher {
     async close() {
       closed = true;
       if (timer) clearTimeout(timer);
-      await watcher.close();
+      await ready.catch(() => undefined);
+      await watcher?.close();
       await running?.catch(() => undefined);
       await builder.close();
     },

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, type BuildOptions, type BuildResult } from '../src/build.js';
+import type { BuildResult } from '../src/build.js';
+import { build, type BuildOptions } from '../src/builder.js';
 import { formatMessage } from '../src/report.js';
 import { NOTES, launchTestBrowser, readPdf, tempDir, type PdfText } from './helpers.js';
 
@@ -72,7 +73,7 @@ describe('--pages N', () => {
 
   it('is the largest size that fits: half a point more would need another page', async () => {
     const two = fitted.get(2)!;
-    const bigger = await sheet({ fontPt: two.result.pdfFontPt! + 0.5 });
+    const bigger = await sheet({ fontSize: two.result.pdfFontPt! + 0.5 });
     expect(bigger.pdf.pages).toBeGreaterThan(2);
   });
 
@@ -90,7 +91,7 @@ describe('layout', () => {
       const page = await browser.newPage();
       await page.emulateMediaType('print');
       await page.goto(pathToFileURL(path.join(out, 'cheatsheet.html')).href);
-      await page.waitForSelector('html[data-layout="done"]');
+      await page.waitForSelector('html[data-studyguide="ready"]');
       const report = await page.evaluate(() => {
         const cols = [...document.querySelectorAll('#pages .col')] as HTMLElement[];
         const nonEmpty = cols.filter((c) => c.children.length > 0);

@@ -1,6 +1,7 @@
 /** The command line: help, version, and one-line errors with the right exit codes (no stack traces). */
 import { execFile } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -44,9 +45,34 @@ describe('studyguide CLI', () => {
   it('rejects bad option values with a clear message', async () => {
     const r = await cli(['build', '--only', 'pdf,video']);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('"video" is not an output (pdf, slides)');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`option '--only <outputs>' argument 'pdf,video' is invalid. expected a list of "pdf", "slides"`);
     const p = await cli(['build', '--paper', 'A3']);
-    expect(p.stderr).toMatch(/Allowed choices are A4, Letter/);
+    expect(p.code).toBe(2);
+    expect(p.stderr).toContain(`argument 'A3' is invalid. expected "A4" or "Letter"`);
+  });
+
+  it('a bad setting stops the build before Chromium starts: --theme nosuch exits 2', async () => {
+    const out = path.join(await tempDir(), 'out');
+    // With no browser to start, a build that got as far as Chromium would exit 3 (no browser) instead.
+    const r = await cli(['build', '--notes', NOTES, '--out', out, '--theme', 'nosuch'], { env: { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chrome' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^studyguide: unknown theme "nosuch" \(reveal\.js themes: .*\bwhite\b.*\)$/);
+    expect(existsSync(out)).toBe(false);
+    const layout = await cli(['build', '--notes', NOTES, '--out', out, '--handout-layout', '9x9'], { env: { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chrome' } });
+    expect(layout.code).toBe(2);
+    expect(layout.stderr).toContain('expected "COLUMNSxROWS", 1–4 columns by 1–6 rows');
+  });
+
+  it('paths in a config file resolve against the file, not the working directory', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'guide'));
+    await cp(NOTES, path.join(dir, 'guide', 'notes'), { recursive: true });
+    await writeFile(path.join(dir, 'guide', 'studyguide.config.json'), JSON.stringify({ notes: 'notes', out: 'out', only: ['pdf'], offline: true }));
+    const r = await cli(['build', '--config', 'guide/studyguide.config.json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('built guide/out/');
+    expect(existsSync(path.join(dir, 'guide', 'out', 'cheatsheet.pdf'))).toBe(true);
   });
 
   it('refuses an output folder inside the notes folder', async () => {

@@ -155,7 +155,7 @@ export function descendants(pid: number): { pid: number; name: string }[] {
   const procs = new Map<number, { ppid: number; name: string }>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    let stat = '';
+    let stat: string;
     try {
       stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
     } catch {

@@ -2,7 +2,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { build, type BuildResult } from '../src/build.js';
+import type { BuildResult } from '../src/build.js';
+import { build } from '../src/builder.js';
 import { formatMessage } from '../src/report.js';
 import { readPdf, tempDir } from './helpers.js';
 

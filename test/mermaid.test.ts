@@ -4,7 +4,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBuilder, type BuildResult } from '../src/build.js';
+import type { BuildResult } from '../src/build.js';
+import { createBuilder } from '../src/builder.js';
 import { collectDiagrams, diagramCode, errorSummary } from '../src/render/mermaid.js';
 import { formatMessage } from '../src/report.js';
 import { buildGuide } from '../src/tree.js';
@@ -229,7 +230,7 @@ describe('a build with mermaid diagrams (real CLI, real Chromium)', () => {
     const page = await browser.newPage();
     try {
       await page.goto(pathToFileURL(path.join(light.out, 'cheatsheet.html')).href, { waitUntil: 'load' });
-      await page.waitForSelector('html[data-layout="done"]');
+      await page.waitForSelector('html[data-studyguide="ready"]');
       const boxes = await page.evaluate(() =>
         [...document.querySelectorAll('#pages .sg-diagram')].map((figure) => {
           const svg = figure.querySelector('svg')!.getBoundingClientRect();

@@ -22,6 +22,8 @@ describe('the packed package', () => {
     const files = packed!.files.map((f) => f.path);
     expect(files).toContain('dist/cli.js');
     expect(files).toContain('templates/cheatsheet.hbs');
+    // The layout engine and the other in-page programs travel bundled (src/page/ → dist/page/).
+    expect(files).toContain('dist/page/cheatsheet.js');
     expect(files.filter((f) => /^(test|notes|src|bench)\//.test(f))).toEqual([]);
 
     const app = path.join(dir, 'app');

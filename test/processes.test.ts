@@ -10,7 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { build } from '../src/build.js';
+import { build } from '../src/builder.js';
 import { LOCK_FILE, lockOutputs } from '../src/lock.js';
 import { NOTES, readPdf, spawnCli, stillRunning, tempDir, until } from './helpers.js';
 

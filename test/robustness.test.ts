@@ -9,7 +9,8 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Target } from 'puppeteer-core';
 import { findBrowser, launchBrowser } from '../src/browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, createBuilder, type BuildResult } from '../src/build.js';
+import type { BuildResult } from '../src/build.js';
+import { build, createBuilder } from '../src/builder.js';
 import { formatMessage } from '../src/report.js';
 import { NOTES, cli, descendants, launchTestBrowser, readPdf, tempDir, until } from './helpers.js';
 
@@ -184,7 +185,7 @@ describe('hostile notes', () => {
     expect(html).toMatch(/<div class="sg-details"><div class="sg-summary">More<\/div><div class="sg-details-body">\s*<p>Hidden answer<\/p>/);
     const page = await browser.newPage();
     await page.goto(pathToFileURL(path.join(dir, 'out', 'cheatsheet.html')).href);
-    await page.waitForSelector('html[data-layout="done"]');
+    await page.waitForSelector('html[data-studyguide="ready"]');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await page.evaluate(() => ({ title: document.title, pwned: document.body.dataset.pwned ?? null }))).toEqual({
       title: 'Study Guide — cheat sheet',

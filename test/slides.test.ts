@@ -6,7 +6,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, type BuildResult } from '../src/build.js';
+import type { BuildResult } from '../src/build.js';
+import { build } from '../src/builder.js';
 import { NOTES, ROOT, launchTestBrowser, openDeck, overflowingSlides, readPdf, tempDir } from './helpers.js';
 
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'long-content');

@@ -497,7 +497,7 @@ describe('markup (the classes the outputs use)', () => {
     const page = await browser.newPage();
     try {
       await page.goto(pathToFileURL(path.join(out, 'cheatsheet.html')).href, { waitUntil: 'load' });
-      await page.waitForSelector('html[data-layout="done"]');
+      await page.waitForSelector('html[data-studyguide="ready"]');
       const boxes = await page.evaluate(() =>
         [...document.querySelectorAll('#pages .sg-math-display')].map((block) => {
           const wrapped = block.classList.contains('wrapped');

@@ -4,12 +4,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { build, type BuildResult } from '../src/build.js';
+import type { BuildResult } from '../src/build.js';
+import { build } from '../src/builder.js';
 import { formatMessage } from '../src/report.js';
 import { serve } from '../src/serve.js';
 import { BUNDLED_TEMPLATES } from '../src/templates.js';
 import { watch, type Watcher } from '../src/watch.js';
-import { NOTES, launchTestBrowser, tempDir, until } from './helpers.js';
+import { NOTES, launchTestBrowser, readPdf, tempDir, until } from './helpers.js';
 
 interface Outcome {
   result?: BuildResult;
@@ -80,6 +81,27 @@ describe('studyguide watch', () => {
       expect(await readFile(path.join(w.out, 'slides', 'vpc.html'), 'utf8')).toContain('a VPC stays in one region (edited)');
       expect(await readFile(path.join(w.out, 'slides', 'all.html'), 'utf8')).toContain('a VPC stays in one region (edited)');
       expect((await stat(untouched)).mtimeMs).toBe(before);
+    } finally {
+      await w.watcher.close();
+    }
+  });
+
+  it('re-reads studyguide.config.json when it changes: the next PDF has the new page count', async () => {
+    const dir = await tempDir();
+    const config = path.join(dir, 'studyguide.config.json');
+    await writeFile(config, JSON.stringify({ pages: 3, only: ['pdf'] }));
+    const w = await watched({ config, only: undefined });
+    try {
+      expect((await readPdf(path.join(w.out, 'cheatsheet.pdf'))).pages).toBe(3);
+      await writeFile(config, JSON.stringify({ pages: 2, only: ['pdf'] }));
+      const { result, error, changed } = await w.until((o) => o.error !== undefined || (o.result?.pdfPages ?? 0) <= 2);
+      expect(error).toBeUndefined();
+      expect(changed.some((file) => file.endsWith('studyguide.config.json'))).toBe(true);
+      expect(result!.pdfPages).toBe(2);
+      expect((await readPdf(path.join(w.out, 'cheatsheet.pdf'))).pages).toBe(2);
+      // A bad value is the build's error; watching goes on with the file as it was fixed.
+      await writeFile(config, JSON.stringify({ pages: 0 }));
+      expect(String((await w.until((o) => o.error !== undefined)).error)).toMatch(/"pages" must be a whole number from 1 to 100/);
     } finally {
       await w.watcher.close();
     }
@@ -193,7 +215,7 @@ describe('studyguide watch', () => {
       const sheetErrors: string[] = [];
       sheet.on('console', (m) => m.type() === 'error' && sheetErrors.push(m.text()));
       await sheet.goto(`${server.url}cheatsheet.html`, { waitUntil: 'load' });
-      await sheet.waitForSelector('html[data-layout="done"]');
+      await sheet.waitForSelector('html[data-studyguide="ready"]');
       await until(() => server.listeners() >= 2, 'both pages to listen for reloads');
       // A global set now is gone only if the page really reloaded (CDP's load event can arrive after the new DOM).
       const mark = () => ((window as any).__beforeReload = true);

@@ -1,12 +1,14 @@
-/** Cheat sheet: rendered topics → HTML (templates/cheatsheet.hbs) → PDF printed by Chromium. */
+/** Cheat sheet: rendered topics → HTML (templates/cheatsheet.hbs) → laid out by src/page/cheatsheet.ts → PDF printed by Chromium. */
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'puppeteer-core';
+import type { Paper } from '../settings.js';
 import type { TemplateSource } from '../templates.js';
 import { loadTemplate, readTemplateFile } from '../templates.js';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { browserTimeout } from '../browser.js';
+import { browserTimeout, pageScript, waitForPage } from '../browser.js';
+import type { CheatsheetConfig, FitOptions, LayoutResult, PageWindow } from '../page/protocol.js';
 import { scriptHashSource } from '../safety.js';
 import { FONT_STACKS } from './fonts.js';
 import type { RenderedTopic } from './html.js';
@@ -27,7 +29,6 @@ const FONT_SPECS = [
   '400 10px "Noto Emoji"',
 ];
 
-export type Paper = 'A4' | 'Letter';
 
 export interface CheatsheetOptions {
   title: string;
@@ -91,11 +92,19 @@ export async function renderCheatsheetHtml(
     loadTemplate(templates, 'cheatsheet.hbs'),
     readTemplateFile(templates, 'cheatsheet.hbs'),
     readTemplateFile(templates, 'cheatsheet.css'),
-    Promise.all([readTemplateFile(templates, 'split.js'), readTemplateFile(templates, 'cheatsheet.js')]).then((parts) => parts.join('\n')),
+    pageScript('cheatsheet'),
     readFile(require.resolve('highlight.js/styles/github.css'), 'utf8'),
   ]);
   const [w, h] = PAPER[options.paper];
   const page = options.landscape ? { width: h, height: w } : { width: w, height: h };
+  const config: CheatsheetConfig = {
+    title: options.title,
+    columns: options.columns,
+    fontPt: options.fontPt,
+    footer: 'studyguide',
+    fontSpecs: FONT_SPECS,
+    cssGlyphs: '🖼…»·✏📋📝ℹ☑💡❗✔❓⚠⛔⚡✖🐞💬📖📐🔍▸↪',
+  };
   const shell = {
     lang: 'en',
     title: options.title,
@@ -108,43 +117,14 @@ export async function renderCheatsheetHtml(
     fontSheets,
     script,
     scriptHash: scriptHashSource(script),
-    config: {
-      title: options.title,
-      columns: options.columns,
-      fontPt: options.fontPt,
-      footer: 'studyguide',
-      fontSpecs: FONT_SPECS,
-      cssGlyphs: '🖼…»·✏📋📝ℹ☑💡❗✔❓⚠⛔⚡✖🐞💬📖📐🔍▸↪',
-    },
+    config,
   };
   const shellKey = createHash('sha1').update(source).update(JSON.stringify(shell)).digest('hex');
   return { html: template({ ...shell, items: flowItems(topics) }), shellKey };
 }
 
-export interface LayoutResult {
-  pages: number;
-  /** Pages used, as a continuous number (2.4 = two pages and 40% of the third). */
-  fill: number;
-  /** Body size in points, read from the laid-out page. */
-  fontPt: number;
-  /** Blocks scaled down because they are taller than a column. */
-  shrunk: number;
-  /** Headings left at a column end (should be none). */
-  stranded: string[];
-  /** With `fit`: whether the sheet fits the asked pages at or above the floor. */
-  fitted?: boolean;
-  /** With `fit`: layouts tried. */
-  tries?: number;
-}
-
-export interface FitOptions {
-  pages: number;
-  /** Legibility floor: body text never smaller. */
-  minPt: number;
-  maxPt: number;
-  /** Size of the first layout (the one made on load). */
-  startPt: number;
-}
+/** What the layout reports (src/page/cheatsheet.ts), and how to fit N pages. */
+export type { FitOptions, LayoutResult };
 
 /**
  * Lay the cheat sheet out in `page` and print it once. The page loads the
@@ -161,17 +141,16 @@ export async function printCheatsheet(
   /** Blocks in the sheet: the layout's time limit grows with them. */
   blocks = 0,
 ): Promise<{ pdf: Uint8Array; layout: LayoutResult }> {
-  type InPage = { studyguide: { update(html: string): Promise<unknown>; fitPages(o: FitOptions): unknown } };
+  type InPage = PageWindow<'cheatsheet'>;
   if (inPlace !== undefined) {
     await page.evaluate((html) => (window as unknown as InPage).studyguide.update(html), inPlace);
   } else {
     await page.emulateMediaType('print');
     await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load' });
-    await page.waitForSelector('html[data-layout="done"]', { timeout: browserTimeout(blocks, 20) });
   }
-  const layout = (await (fit
-    ? page.evaluate((opts) => (window as unknown as InPage).studyguide.fitPages(opts), fit)
-    : page.evaluate('window.studyguide.result'))) as LayoutResult;
+  // Ready already after an update in place: the result is the new layout's.
+  const first = await waitForPage(page, 'cheatsheet', browserTimeout(blocks, 20));
+  const layout = fit ? await page.evaluate((opts) => (window as unknown as InPage).studyguide.fitPages(opts), fit) : first;
   const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout: browserTimeout(layout.pages, 2000) });
   return { pdf, layout };
 }

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { copyAtomic } from '../output.js';
+import type { OutputFile } from '../output.js';
 
 const require = createRequire(import.meta.url);
 
@@ -32,21 +32,22 @@ export const FONT_STACKS = {
   mono: '"Noto Sans Mono", "Noto Sans SC", "Noto Sans KR", "Noto Emoji", monospace',
 };
 
-/** Copy the font CSS and the woff2 files it names; returns the stylesheets' paths relative to `outDir`. */
-export async function copyFonts(outDir: string): Promise<string[]> {
+/** The font CSS and the woff2 files it names, for `<out>/fonts/`; `sheets` are the stylesheets' paths relative to the output folder. */
+export async function fontFiles(): Promise<{ sheets: string[]; files: OutputFile[] }> {
   const sheets: string[] = [];
+  const files: OutputFile[] = [];
   await Promise.all(
-    FONTS.flatMap(([name, files]) => {
+    FONTS.flatMap(([name, cssFiles]) => {
       const root = path.dirname(require.resolve(`@fontsource/${name}/package.json`));
-      return files.map(async (file) => {
+      return cssFiles.map(async (file) => {
         const css = await readFile(path.join(root, file), 'utf8');
         // Only the woff2 files: Chromium takes the first format it supports and never asks for the woff.
         const woff2 = [...new Set([...css.matchAll(/url\(\.\/(files\/[^)]+\.woff2)\)/g)].map((m) => m[1]!))];
-        await Promise.all(woff2.map((f) => copyAtomic(path.join(root, f), path.join(outDir, 'fonts', name, f))));
-        await copyAtomic(path.join(root, file), path.join(outDir, 'fonts', name, file));
+        files.push(...woff2.map((f) => ({ path: `fonts/${name}/${f}`, copyFrom: path.join(root, f) })));
+        files.push({ path: `fonts/${name}/${file}`, copyFrom: path.join(root, file) });
         sheets.push(`fonts/${name}/${file}`);
       });
     }),
   );
-  return sheets.sort();
+  return { sheets: sheets.sort(), files };
 }

@@ -1,27 +1,14 @@
 /** Handouts: a deck's fitted slides printed N to a page, optionally with speaker notes under each slide. */
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser } from 'puppeteer-core';
-import { openLocalPage } from '../browser.js';
-import { discardTemporary, writeAtomic } from '../output.js';
+import { openLocalPage, pageScript, withLocalPage } from '../browser.js';
 import { scriptHashSource } from '../safety.js';
 import { loadTemplate, readTemplateFile, type TemplateSource } from '../templates.js';
+import type { HandoutLayout as SettingsLayout } from '../settings.js';
 import type { Deck, SlidesOptions } from './slides.js';
 
-export interface HandoutLayout {
-  cols: number;
-  rows: number;
-  notes: boolean;
-}
-
-/** "2x3" → 2 columns × 3 rows. */
-export function parseLayout(text: string): { cols: number; rows: number } | null {
-  const m = /^(\d)x(\d)$/.exec(text.trim());
-  if (!m) return null;
-  const cols = Number(m[1]);
-  const rows = Number(m[2]);
-  return cols >= 1 && rows >= 1 && cols <= 4 && rows <= 6 ? { cols, rows } : null;
-}
+/** Slides per page (the setting, checked in src/settings.ts), and whether speaker notes go under them. */
+export type HandoutLayout = SettingsLayout & { notes: boolean };
 
 const MM_PER_PX = 25.4 / 96;
 
@@ -46,6 +33,18 @@ export function handoutGeometry(layout: HandoutLayout, slide: { width: number; h
 
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 
+/** One deck's handout: the PDF for `handouts/<name>.pdf`, and its page count. */
+export interface HandoutPdf {
+  name: string;
+  pdf: Uint8Array;
+  pages: number;
+}
+
+/**
+ * Print each deck's handout: one after the other in one tab, each from a page
+ * written under `<outDir>/handouts/` (where its links to the decks' styles
+ * resolve). The caller writes the PDFs.
+ */
 export async function printHandouts(
   browser: Browser,
   decks: Deck[],
@@ -54,19 +53,19 @@ export async function printHandouts(
   outDir: string,
   templates: TemplateSource,
   onBlocked: (url: string) => void,
-): Promise<{ name: string; pages: number }[]> {
+): Promise<HandoutPdf[]> {
   const [render, css, script] = await Promise.all([
     loadTemplate(templates, 'handout.hbs'),
     readTemplateFile(templates, 'handout.css'),
-    readTemplateFile(templates, 'handout.js'),
+    pageScript('handout'),
   ]);
   // Only the handout's own script runs while printing, whatever the slides hold.
   const scriptHash = scriptHashSource(script);
   const dir = path.join(outDir, 'handouts');
   const perPage = layout.cols * layout.rows;
   const geometry = handoutGeometry(layout, options);
-  const results: { name: string; pages: number }[] = [];
-  const page = await openLocalPage(browser, onBlocked);
+  const results: HandoutPdf[] = [];
+  const tab = await openLocalPage(browser, onBlocked);
   try {
     for (const deck of decks) {
       const slides = deck.stacks.flat();
@@ -88,21 +87,14 @@ export async function printHandouts(
         pages,
         pageCount: pages.length,
       });
-      const temp = path.join(dir, `.${deck.name}.${process.pid}.html`);
-      await writeAtomic(temp, html);
-      try {
-        await page.goto(pathToFileURL(temp).href, { waitUntil: 'load' });
-        await page.waitForSelector('html[data-ready="done"]');
+      const pdf = await withLocalPage(browser, { dir, name: deck.name, html, program: 'handout', reuse: tab }, async (page) => {
         await page.evaluate(() => document.fonts.ready);
-        const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, timeout: 60_000 });
-        await writeAtomic(path.join(dir, `${deck.name}.pdf`), pdf);
-      } finally {
-        await discardTemporary(temp);
-      }
-      results.push({ name: deck.name, pages: pages.length });
+        return page.pdf({ preferCSSPageSize: true, printBackground: true, timeout: 60_000 });
+      });
+      results.push({ name: deck.name, pdf, pages: pages.length });
     }
   } finally {
-    await page.close().catch(() => undefined);
+    await tab.close().catch(() => undefined);
   }
   return results;
 }

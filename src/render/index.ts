@@ -1,13 +1,23 @@
 /** `index.html`: links to the PDF, every deck and the study outputs; the glossary, the review list, the warnings. */
-import type { DeckSummary } from '../build.js';
 import type { StudySet } from '../study.js';
 import { loadTemplate, type TemplateSource } from '../templates.js';
 import type { Guide } from '../types.js';
 import type { HtmlOptions, HtmlRenderer } from './html.js';
 
+/** A deck as the index links it. */
+export interface DeckLink {
+  name: string;
+  title: string;
+  slides: number;
+  /** Where its topic starts, `notes/x.md:3`. */
+  source?: string;
+  /** Pages of `handouts/<name>.pdf`, when handouts were printed. */
+  handoutPages?: number;
+}
+
 export interface IndexData {
   pdfPages: number | null;
-  decks: DeckSummary[] | null;
+  decks: DeckLink[] | null;
   warnings: string[];
   /** Messages that only inform (Dataview blocks shown as code, links to notes not in the build). */
   notices: string[];

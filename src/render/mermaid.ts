@@ -9,7 +9,6 @@
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
 import type { Nodes as MdastNodes } from 'mdast';
@@ -18,15 +17,14 @@ import type { Browser } from 'puppeteer-core';
 import type { Position } from 'unist';
 import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { openLocalPage } from '../browser.js';
-import { discardTemporary, writeAtomic } from '../output.js';
-import { loadTemplate, readTemplateFile, type TemplateSource } from '../templates.js';
+import { pageScript, withLocalPage } from '../browser.js';
+import type { DiagramResult, DiagramTheme, MermaidJob, PageWindow } from '../page/protocol.js';
+import { loadTemplate, type TemplateSource } from '../templates.js';
 import { walkTopics } from '../tree.js';
 import type { Guide, Note } from '../types.js';
 
-export type DiagramTheme = 'light' | 'dark';
-/** A rendered diagram (its natural size in CSS px, from its viewBox) or why it could not be rendered. */
-export type DiagramResult = { svg: string; width: number; height: number } | { error: string };
+/** A diagram's theme, and a rendered diagram (its natural size in CSS px, from its viewBox) or why it could not be rendered. */
+export type { DiagramResult, DiagramTheme };
 /** The diagrams of one theme, as an output shows them: keyed by `diagramCode(code)`. */
 export type DiagramMap = Map<string, DiagramResult>;
 /** What a builder keeps between builds: results keyed by `diagramKey(theme, code)`. */
@@ -110,7 +108,7 @@ export function diagramMap(cache: DiagramCache, theme: DiagramTheme, codes: Iter
   return map;
 }
 
-/** Where the render page is written (the output folder) and where its template and script come from. */
+/** Where the render page is written (the output folder) and where its template (mermaid.hbs) comes from. */
 export interface RenderOptions {
   dir: string;
   templates: TemplateSource;
@@ -187,36 +185,30 @@ export function mermaidConfig(theme: DiagramTheme) {
 
 const require = createRequire(import.meta.url);
 
-/** Render each job in one page of `browser`; a failure of one diagram is its `{ error }`. */
+/** Render each job in one page of `browser` (src/page/mermaid.ts); a failure of one diagram is its `{ error }`. */
 export async function renderDiagrams(
   browser: Browser,
   jobs: DiagramJob[],
   options: RenderOptions,
 ): Promise<DiagramResult[]> {
   if (jobs.length === 0) return [];
-  const temp = path.join(options.dir, `.mermaid.${process.pid}.html`);
-  const [pageHtml, script] = await Promise.all([loadTemplate(options.templates, 'mermaid.hbs'), readTemplateFile(options.templates, 'mermaid.js')]);
-  await writeAtomic(temp, pageHtml({ mermaidUrl: pathToFileURL(require.resolve('mermaid/dist/mermaid.min.js')).href, script, width: VIEWPORT.width }));
-  const page = await openLocalPage(browser, options.onBlocked);
-  try {
-    await page.setViewport(VIEWPORT);
-    await page.goto(pathToFileURL(temp).href, { waitUntil: 'load' });
-    const configs = { light: mermaidConfig('light'), dark: mermaidConfig('dark') };
-    const inPage = jobs.map((job) => {
-      const id = diagramId(job.theme, job.code);
-      return { ...job, id, seed: parseInt(id.slice(-8), 16) };
-    });
-    const results = (await page.evaluate(
-      (list, settings) => (window as unknown as { studyguideMermaid: { render(j: unknown, c: unknown): Promise<unknown> } }).studyguideMermaid.render(list, settings),
+  const [pageHtml, script] = await Promise.all([loadTemplate(options.templates, 'mermaid.hbs'), pageScript('mermaid')]);
+  const html = pageHtml({ mermaidUrl: pathToFileURL(require.resolve('mermaid/dist/mermaid.min.js')).href, script, width: VIEWPORT.width });
+  const configs = { light: mermaidConfig('light'), dark: mermaidConfig('dark') };
+  const inPage: MermaidJob[] = jobs.map((job) => {
+    const id = diagramId(job.theme, job.code);
+    return { ...job, id, seed: parseInt(id.slice(-8), 16) };
+  });
+  const page = { dir: options.dir, name: 'mermaid', html, program: 'mermaid' as const, onBlocked: options.onBlocked, viewport: VIEWPORT };
+  return withLocalPage(browser, page, async (tab) => {
+    const results = await tab.evaluate(
+      (list, settings) => (window as unknown as PageWindow<'mermaid'>).studyguide.render(list, settings),
       inPage,
       configs,
-    )) as DiagramResult[];
+    );
     // No newline inside: the flashcards TSV turns newlines into <br>, which has no place in an SVG.
     return results.map((result) => ('svg' in result ? { ...result, svg: result.svg.replace(/\r?\n/g, ' ') } : result));
-  } finally {
-    await page.close().catch(() => undefined);
-    await discardTemporary(temp);
-  }
+  });
 }
 
 /** Post-sanitize rehype plugin: `pre > code.language-mermaid` → the diagram's SVG (when rendered). */

@@ -1,14 +1,14 @@
 /**
  * Slide decks: rendered topics → reveal.js decks, one per top-level topic and
  * one for everything. Slides are fitted at build time in Chromium
- * (templates/slides-fit.js), so the decks on disk never overflow.
+ * (src/page/slides-fit.ts), so the decks on disk never overflow.
  */
-import type { Page } from 'puppeteer-core';
-import { pathToFileURL } from 'node:url';
-import { browserTimeout } from '../browser.js';
+import type { Browser } from 'puppeteer-core';
+import { browserTimeout, pageScript, withLocalPage } from '../browser.js';
+import type { FittedSlides, SlidesFitConfig, SlidesFitResult } from '../page/protocol.js';
 import { scriptHashSource } from '../safety.js';
 import type { TemplateSource } from '../templates.js';
-import { loadTemplate, readTemplateFile } from '../templates.js';
+import { loadTemplate } from '../templates.js';
 import { escapeHtml, type RenderedTopic } from './html.js';
 
 export interface SlidesOptions {
@@ -33,7 +33,7 @@ export interface FitSlide {
 }
 
 /** Fitted slides by key: each entry is one or more `<section>`s (continuations). */
-export type FittedSlides = Record<string, string[]>;
+export type { FittedSlides };
 
 export interface Deck {
   /** File name without `.html`: a topic slug, or `all`. */
@@ -158,16 +158,14 @@ export function linkAcrossDecks(deck: Deck, deckOf: Map<string, string>): Deck {
 
 export interface DeckTemplates {
   render: (context: unknown) => string;
+  /** The fitter (dist/page/slides-fit.js): part of the fit cache's key, so new layout code fits again. */
   fitScript: string;
 }
 
+/** `slides.hbs` (a notes folder may override it) and the fitter's script (it may not). */
 export async function loadDeckTemplates(templates: TemplateSource): Promise<DeckTemplates> {
-  const [render, split, fit] = await Promise.all([
-    loadTemplate(templates, 'slides.hbs'),
-    readTemplateFile(templates, 'split.js'),
-    readTemplateFile(templates, 'slides-fit.js'),
-  ]);
-  return { render, fitScript: `${split}\n${fit}` };
+  const [render, fitScript] = await Promise.all([loadTemplate(templates, 'slides.hbs'), pageScript('slides-fit')]);
+  return { render, fitScript };
 }
 
 function common(options: SlidesOptions) {
@@ -183,7 +181,7 @@ export function renderFitPage(slides: FitSlide[], options: SlidesOptions, templa
     fitScript: templates.fitScript,
     // The fitting pass runs only its own script, whatever the notes hold (even with --allow-html).
     fitScriptHash: scriptHashSource(templates.fitScript),
-    config: { width: options.width, height: options.height, safety: 8, fragments: options.fragments },
+    config: { width: options.width, height: options.height, safety: 8, fragments: options.fragments } satisfies SlidesFitConfig,
   });
 }
 
@@ -211,15 +209,35 @@ export function renderDeck(deck: Deck, options: SlidesOptions, templates: DeckTe
   });
 }
 
-/** Lay out every slide in Chromium at the deck's size and split or scale what does not fit. */
-export async function fitInBrowser(
-  page: Page,
-  fitFile: string,
-  options: SlidesOptions,
-  slideCount: number,
-): Promise<{ slides: FittedSlides; overflowing: string[] }> {
-  await page.setViewport({ width: options.width, height: options.height });
-  await page.goto(pathToFileURL(fitFile).href, { waitUntil: 'load' });
-  await page.waitForSelector('html[data-fit="done"]', { timeout: browserTimeout(slideCount, 100) });
-  return (await page.evaluate('window.studyguideFit')) as { slides: FittedSlides; overflowing: string[] };
+/** What to fit, and where the fitting page is written. */
+export interface FitRequest {
+  /** The slides folder: the fitting page links the decks' stylesheets from there. */
+  dir: string;
+  slides: FitSlide[];
+  options: SlidesOptions;
+  templates: DeckTemplates;
+  /** Called with each non-local URL the page tried to load (blocked). */
+  onBlocked?: (url: string) => void;
+}
+
+/**
+ * Lay out every slide in Chromium at the deck's size and split or scale what
+ * does not fit: the fitting page is written to `<dir>/.fit.<pid>.html`, opened,
+ * read and removed.
+ */
+export async function fitInBrowser(browser: Browser, request: FitRequest): Promise<SlidesFitResult> {
+  const { options } = request;
+  return withLocalPage(
+    browser,
+    {
+      dir: request.dir,
+      name: 'fit',
+      html: renderFitPage(request.slides, options, request.templates),
+      program: 'slides-fit',
+      onBlocked: request.onBlocked,
+      timeout: browserTimeout(request.slides.length, 100),
+      viewport: { width: options.width, height: options.height },
+    },
+    async (_page, fitted) => fitted,
+  );
 }

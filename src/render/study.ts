@@ -5,11 +5,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { slug } from 'github-slugger';
 import type { Browser } from 'puppeteer-core';
-import { openLocalPage } from '../browser.js';
-import { discardTemporary, writeAtomic } from '../output.js';
+import { pageScript, withLocalPage } from '../browser.js';
 import { scriptHashSource } from '../safety.js';
 import type { Card, StudySet } from '../study.js';
 import { loadTemplate, readTemplateFile, type TemplateSource } from '../templates.js';
@@ -88,6 +86,8 @@ const cell = (i: number, mirrored: boolean) => {
  * `flashcards.pdf`: a page of fronts, then the page of their backs, each back
  * in the mirrored column so that, printed double-sided (flipped on the long
  * edge), it lands behind its front. Cut marks at every card's corners.
+ * Returns the PDF (the caller writes it), or `pdf: null` when the cards are
+ * those of `previousKey` and `<outDir>/flashcards.pdf` is there: nothing to print.
  */
 export async function printFlashcards(
   browser: Browser,
@@ -99,11 +99,11 @@ export async function printFlashcards(
   onBlocked: (url: string) => void,
   /** The key of the PDF already on disk: when the new one has the same, it is not printed again. */
   previousKey?: string,
-): Promise<{ sheets: number; key: string }> {
+): Promise<{ pdf: Uint8Array | null; sheets: number; key: string }> {
   const [render, css, script] = await Promise.all([
     loadTemplate(templates, 'flashcards.hbs'),
     readTemplateFile(templates, 'flashcards.css'),
-    readTemplateFile(templates, 'flashcards.js'),
+    pageScript('flashcards'),
   ]);
   const perSheet = COLS * ROWS;
   const sheets = [];
@@ -124,19 +124,10 @@ export async function printFlashcards(
     sheetCount: sheets.length / 2,
   });
   const key = createHash('sha1').update(html).digest('hex');
-  const target = path.join(outDir, 'flashcards.pdf');
-  if (key === previousKey && existsSync(target)) return { sheets: sheets.length, key }; // watch mode: cards unchanged
-  const temp = path.join(outDir, `.flashcards.${process.pid}.html`);
-  await writeAtomic(temp, html);
-  const page = await openLocalPage(browser, onBlocked);
-  try {
-    await page.goto(pathToFileURL(temp).href, { waitUntil: 'load' });
-    await page.waitForSelector('html[data-ready="done"]');
-    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, timeout: 120_000 });
-    await writeAtomic(target, pdf);
-    return { sheets: sheets.length, key };
-  } finally {
-    await page.close().catch(() => undefined);
-    await discardTemporary(temp);
-  }
+  // Watch mode: the cards did not change.
+  if (key === previousKey && existsSync(path.join(outDir, 'flashcards.pdf'))) return { pdf: null, sheets: sheets.length, key };
+  const pdf = await withLocalPage(browser, { dir: outDir, name: 'flashcards', html, program: 'flashcards', onBlocked }, (page) =>
+    page.pdf({ preferCSSPageSize: true, printBackground: true, timeout: 120_000 }),
+  );
+  return { pdf, sheets: sheets.length, key };
 }

@@ -1,0 +1,351 @@
+/*
+ * Cheat sheet layout: flows the blocks of #flow into explicit page boxes with
+ * N columns each. Chromium cannot paginate a multi-column body (the columns
+ * run off sideways and the PDF gets shrunk), so pages are built here, block by
+ * block, measuring the real layout:
+ *  - a heading is never the last thing in a column (it moves with what follows);
+ *  - lists split between items, tables between rows, code between lines
+ *    (with a visible continuation mark), paragraphs between words;
+ *  - a block too tall for an empty column is scaled down, never clipped.
+ * window.studyguide.layout({ fontPt }) lays out again, fitPages({ pages, … })
+ * fits N pages (src/page/protocol.ts).
+ */
+import type { FitOptions, LayoutOptions, LayoutResult, PageGlobal } from './protocol.js';
+import { fail, install, readConfig, ready } from './ready.js';
+import { loadKatexFaces, shrinkToFit, split as splitBlock, tooBigToTry, wrapWideFormulas } from './split.js';
+
+/** A layout result with the size it was made at (while fitting). */
+type Sized = LayoutResult & { size: number };
+
+const config = readConfig<'cheatsheet'>();
+const flow = document.getElementById('flow')!;
+const pagesRoot = document.getElementById('pages')!;
+// Laid out from a detached copy: the hidden flow's ids (topic anchors, footnotes) would come
+// first in the document, and a link (in the page and in the PDF) goes to the first element with its id.
+flow.remove();
+
+/** The top-level topics each page shows, for its header. */
+const pageTopics = new WeakMap<Element, string[]>();
+const topicsOf = (page: Element) => pageTopics.get(page)!;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function makePage(): HTMLElement {
+  const page = el('section', 'page');
+  const head = el('header', 'page-head');
+  head.append(el('span', 'doc-title', config.title), el('span', 'where'));
+  const cols = el('div', 'cols');
+  for (let i = 0; i < config.columns; i++) cols.append(el('div', 'col'));
+  const foot = el('footer', 'page-foot');
+  foot.append(el('span', 'made', config.footer || ''), el('span', 'num'));
+  page.append(head, cols, foot);
+  pageTopics.set(page, []);
+  pagesRoot.append(page);
+  return page;
+}
+
+function fits(col: HTMLElement): boolean {
+  return col.scrollHeight <= col.clientHeight + 0.5;
+}
+function isHeading(node: Node): node is HTMLElement {
+  return node.nodeType === 1 && (node as Element).classList.contains('t');
+}
+function fitsWith(col: HTMLElement, node: HTMLElement): boolean {
+  col.append(node);
+  const ok = fits(col);
+  node.remove();
+  return ok;
+}
+
+function split(item: HTMLElement, col: HTMLElement) {
+  return splitBlock(item, (node) => fitsWith(col, node));
+}
+function shrinkToColumn(item: HTMLElement, col: HTMLElement): void {
+  shrinkToFit(item, col.clientHeight - item.offsetTop, col.clientWidth);
+}
+
+/* --- flow ------------------------------------------------------------- */
+
+/** Blocks kept whole when they fit in a column: moved on rather than split. */
+function keepWhole(item: HTMLElement): boolean {
+  if (item.tagName === 'PRE' || item.tagName === 'TABLE' || item.tagName === 'FIGURE' || item.querySelector('img')) return true;
+  if (item.tagName === 'UL' || item.tagName === 'OL') return item.children.length <= 4;
+  return false;
+}
+
+/** A small running head at the top of a column that continues a topic. */
+function runningHead(path: string): HTMLElement {
+  const head = el('div', 'col-head', path + ' (cont.)');
+  head.setAttribute('aria-hidden', 'true');
+  return head;
+}
+
+function layout(options?: LayoutOptions): LayoutResult {
+  if (options && options.fontPt) document.documentElement.style.setProperty('--fs', options.fontPt + 'pt');
+  pagesRoot.textContent = '';
+  const queue = Array.from(flow.children, (n) => n.cloneNode(true) as HTMLElement);
+  let page = makePage();
+  let cols = page.querySelectorAll<HTMLElement>('.col');
+  let ci = 0;
+  let current: string | null = null; // top-level topic being laid out, for the page header
+  let path: string | null = null; // topic path of the last heading placed, for running heads
+  let shrunk = 0;
+
+  function nextColumn(nextItem: HTMLElement): HTMLElement {
+    ci++;
+    if (ci >= cols.length) {
+      page = makePage();
+      cols = page.querySelectorAll<HTMLElement>('.col');
+      ci = 0;
+      if (current) topicsOf(page).push(current);
+    }
+    const col = cols[ci]!;
+    if (path && !(isHeading(nextItem) && /\bt[01]\b/.test(nextItem.className))) col.append(runningHead(path));
+    return col;
+  }
+  function contentless(col: HTMLElement): boolean {
+    return Array.from(col.children).every((c) => isHeading(c) || c.classList.contains('col-head'));
+  }
+
+  while (queue.length > 0) {
+    const item = queue.shift()!;
+    let col = cols[ci]!;
+    if (isHeading(item)) {
+      path = item.getAttribute('data-path');
+      if (/\bt[01]\b/.test(item.className)) {
+        current = item.textContent!;
+        if (topicsOf(page).indexOf(current) < 0) topicsOf(page).push(current);
+      }
+    }
+    let fitsAColumn = false;
+    if (!tooBigToTry(item)) {
+      col.append(item);
+      // A display formula wider than the column is set so that it wraps; what still does not fit
+      // (a formula with no place to break, a diagram) is scaled to the column's width.
+      if (item.scrollWidth > col.clientWidth + 1 && (item.matches('.sg-diagram') || item.querySelector('.katex, .sg-diagram'))) {
+        wrapWideFormulas(item);
+        if (item.scrollWidth > col.clientWidth + 1) shrinkToFit(item, Infinity, col.clientWidth);
+      }
+      if (fits(col)) continue;
+      // Would it fit a whole column? Then code, tables, images and short lists move on whole.
+      fitsAColumn = item.getBoundingClientRect().height <= col.clientHeight * 0.92;
+      item.remove();
+    }
+    const empty = contentless(col);
+    const parts = fitsAColumn && keepWhole(item) && !empty ? null : split(item, col);
+    if (parts) {
+      col.append(parts[0]);
+      queue.unshift(parts[1]);
+      continue;
+    }
+    if (empty) {
+      // Nothing else in this column yet: moving on would not help. Place it and shrink it.
+      col.append(item);
+      shrinkToColumn(item, col);
+      shrunk++;
+      continue;
+    }
+    const carried: HTMLElement[] = [];
+    while (col.lastElementChild && isHeading(col.lastElementChild)) carried.unshift(col.removeChild(col.lastElementChild));
+    col = nextColumn(carried[0] || item);
+    carried.forEach((h) => {
+      col.append(h);
+    });
+    queue.unshift(item);
+  }
+
+  const pages = pagesRoot.querySelectorAll<HTMLElement>('.page');
+  pages.forEach((p, i) => {
+    p.querySelector('.num')!.textContent = 'page ' + (i + 1) + ' / ' + pages.length;
+    p.querySelector('.where')!.textContent = topicsOf(p).join(' · ');
+  });
+  flow.classList.add('done');
+  return {
+    pages: pages.length,
+    fill: fill(pages[pages.length - 1]!, pages.length),
+    fontPt: Math.round(parseFloat(getComputedStyle(document.body).fontSize) * 0.75 * 100) / 100,
+    shrunk: shrunk,
+    stranded: stranded(),
+  };
+}
+
+/** Pages used as a continuous number: full pages plus the used share of the last one. */
+function fill(lastPage: HTMLElement, count: number): number {
+  const cols = lastPage.querySelectorAll<HTMLElement>('.col');
+  let used = 0;
+  cols.forEach((col) => {
+    const last = col.lastElementChild as HTMLElement | null;
+    // .col is the offset parent of its blocks (position: relative).
+    if (last) used += Math.min(1, (last.offsetTop + last.offsetHeight) / col.clientHeight);
+  });
+  return count - 1 + used / cols.length;
+}
+
+/**
+ * The largest body size (to 0.05 pt) at which the sheet takes at most
+ * `pages` pages, not below `minPt`. Text area grows with the square of the
+ * size, so each step interpolates in size² between the closest sizes known
+ * to fit and not to fit; the real layout decides every step.
+ */
+function fitPages(opts: FitOptions): LayoutResult {
+  const target = opts.pages;
+  const step = 0.05;
+  const round = (f: number) => parseFloat((Math.round(f / step) * step).toFixed(2));
+  let lo = null as Sized | null; // largest tried size that fits
+  let hi = null as Sized | null; // smallest tried size that does not
+  let tries = 0;
+  let last: Sized;
+  function attempt(f: number): Sized {
+    if (!isFinite(f)) f = opts.startPt;
+    f = Math.min(opts.maxPt, Math.max(opts.minPt, round(f)));
+    const r = layout({ fontPt: f }) as Sized;
+    r.size = f;
+    last = r;
+    tries++;
+    if (r.pages <= target) {
+      if (!lo || f > lo.size) lo = r;
+    } else if (!hi || f < hi.size) hi = r;
+    return r;
+  }
+  const first = sg.result as Sized;
+  first.size = opts.startPt;
+  last = first;
+  if (first.pages <= target) lo = first;
+  else hi = first;
+  const goal = target - 0.04; // aim a little under the limit: the last column then has room to spare
+  const guess = (r: Sized) => r.size * Math.sqrt(goal / r.fill);
+  let next = guess(first);
+  for (let i = 0; i < 8; i++) {
+    if (lo && hi && hi.size - lo.size <= step * 1.5) break;
+    // The last page is (nearly) full at a size that fits: within a percent of the best.
+    if (lo && lo.fill >= target - 0.05) break;
+    if (lo && lo.size >= opts.maxPt) break;
+    if (hi && hi.size <= opts.minPt) break;
+    const r = attempt(next);
+    if (lo && hi) {
+      const a = lo.size * lo.size;
+      const b = hi.size * hi.size;
+      const t = (goal - lo.fill) / (hi.fill - lo.fill);
+      next = Math.sqrt(a + (b - a) * Math.min(0.9, Math.max(0.1, t)));
+      if (round(next) <= lo.size) next = lo.size + step;
+      if (round(next) >= hi.size) next = hi.size - step;
+    } else if (lo) next = Math.max(guess(r), lo.size + step);
+    else next = Math.min(guess(r), hi!.size - step);
+  }
+  if (!lo && !(hi && hi.size <= opts.minPt)) attempt(opts.minPt);
+  // Nothing fits even at the floor: print at the floor, on the pages it needs.
+  let chosen = (lo || hi) as Sized;
+  if (last !== chosen) {
+    const size = chosen.size;
+    chosen = layout({ fontPt: size }) as Sized;
+    chosen.size = size;
+  }
+  chosen.fitted = chosen.pages <= target;
+  chosen.tries = tries;
+  return (sg.result = chosen);
+}
+
+/** Headings that end a column (should be none): for tests and checks. */
+function stranded(): string[] {
+  const out: string[] = [];
+  pagesRoot.querySelectorAll('.col').forEach((col) => {
+    const last = col.lastElementChild;
+    const next = col.nextElementSibling || nextPageFirstCol(col);
+    if (last && isHeading(last) && next && next.firstElementChild) out.push(last.textContent!);
+  });
+  return out;
+}
+function nextPageFirstCol(col: Element): Element | null {
+  const page = col.closest('.page')!.nextElementSibling;
+  return page ? page.querySelector('.col') : null;
+}
+
+/*
+ * The flow is hidden, so nothing asks for the fonts before the first layout:
+ * load the faces (and unicode ranges) the text needs first, or the layout
+ * would be measured with fallback fonts and printed with others.
+ */
+function loadFonts(): Promise<unknown> {
+  if (!document.fonts) return Promise.resolve();
+  // The characters of the notes plus the glyphs the stylesheet adds (::before/::after
+  // content), each once: that is all the faces' unicode ranges need to know.
+  const seen: Record<string, boolean> = {};
+  let text = '';
+  const all = (flow.textContent || 'a') + (config.cssGlyphs || '');
+  for (let i = 0; i < all.length; i++) {
+    const c = all.charCodeAt(i);
+    const ch = c >= 0xd800 && c <= 0xdbff ? all.slice(i, ++i + 1) : all[i]!;
+    if (!seen[ch]) {
+      seen[ch] = true;
+      text += ch;
+    }
+  }
+  const specs = config.fontSpecs || [];
+  const loads: Promise<unknown>[] = specs.map((spec) => document.fonts.load(spec, text).catch(() => {}));
+  loads.push(loadKatexFaces(flow));
+  return Promise.all(loads).then(() => document.fonts.ready);
+}
+
+function loadedFaces(): number {
+  if (!document.fonts) return 0;
+  let n = 0;
+  document.fonts.forEach((face) => {
+    if (face.status === 'loaded') n++;
+  });
+  return n;
+}
+
+function whenReady(fn: () => Promise<void>): void {
+  const go = () => {
+    loadFonts().then(fn).catch(fail);
+  };
+  if (document.readyState === 'complete') go();
+  else window.addEventListener('load', go);
+}
+
+/** Images of the flow, loaded (or failed): their size is needed before measuring. */
+function imagesSettled(): Promise<unknown> {
+  return Promise.all(
+    Array.from(flow.querySelectorAll('img'), (img) =>
+      img.complete
+        ? null
+        : new Promise((resolve) => {
+            img.addEventListener('load', resolve);
+            img.addEventListener('error', resolve);
+          }),
+    ),
+  );
+}
+
+/**
+ * Watch mode: take the flow of a newly built sheet (same template and
+ * settings) and lay it out again, without reloading the page and its fonts.
+ */
+function update(html: string): Promise<LayoutResult> {
+  const next = new DOMParser().parseFromString(html, 'text/html').getElementById('flow');
+  flow.innerHTML = next ? next.innerHTML : '';
+  return imagesSettled()
+    .then(loadFonts)
+    .then(() => (sg.result = layout({ fontPt: config.fontPt })));
+}
+
+const sg: PageGlobal<'cheatsheet'> = install('cheatsheet', {
+  update: update,
+  layout: (options) => (sg.result = layout(options)),
+  fitPages: fitPages,
+  stranded: stranded,
+});
+whenReady(() => {
+  sg.result = layout({ fontPt: config.fontPt });
+  // Laid-out text may still pull in a face (a bold run in another script): lay out again if so.
+  const faces = loadedFaces();
+  return (document.fonts ? document.fonts.ready : Promise.resolve()).then(() => {
+    if (loadedFaces() !== faces) sg.result = layout({ fontPt: config.fontPt });
+    ready(sg, sg.result!);
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * What Node and the programs it runs inside pages exchange: types only, shared
+ * by the in-page programs (src/page/*.ts, bundled into dist/page/) and the
+ * renderers that load them (`import type`).
+ *
+ * The ready protocol, the same for every page:
+ *  - a program takes its input from the page: the JSON of `<script type="application/json" id="sg-config">`
+ *    (cheat sheet, slide fitter) or the page's own markup (handouts, flashcards);
+ *  - it puts one global, `window.studyguide` (`PageGlobal<name>`), at once: its name, its API, `result: null`;
+ *  - when its work is done it sets `result` and then `<html data-studyguide="ready">`;
+ *    when it fails it sets `error` and `<html data-studyguide="error">`.
+ * Node waits for `html[data-studyguide]` and reads the global (src/browser.ts `waitForPage`).
+ */
+
+/** `document.documentElement.dataset.studyguide` once the program is done. */
+export type PageState = 'ready' | 'error';
+
+/* --- cheat sheet (src/page/cheatsheet.ts) --------------------------------- */
+
+/** The cheat sheet's `#sg-config`. */
+export interface CheatsheetConfig {
+  title: string;
+  columns: number;
+  /** Body size of the first layout, in points. */
+  fontPt: number;
+  /** Text at the foot of every page. */
+  footer: string;
+  /** CSS font shorthands loaded before the first layout (`document.fonts.load`). */
+  fontSpecs: string[];
+  /** Characters the stylesheet adds (`::before` content): their faces are loaded too. */
+  cssGlyphs: string;
+}
+
+export interface LayoutOptions {
+  /** Body size in points (unset or 0: the size the page has). */
+  fontPt?: number;
+}
+
+export interface LayoutResult {
+  pages: number;
+  /** Pages used, as a continuous number (2.4 = two pages and 40% of the third). */
+  fill: number;
+  /** Body size in points, read from the laid-out page. */
+  fontPt: number;
+  /** Blocks scaled down because they are taller than a column. */
+  shrunk: number;
+  /** Headings left at a column end (should be none). */
+  stranded: string[];
+  /** With `fit`: the size (points) this layout was made at. */
+  size?: number;
+  /** With `fit`: whether the sheet fits the asked pages at or above the floor. */
+  fitted?: boolean;
+  /** With `fit`: layouts tried. */
+  tries?: number;
+}
+
+export interface FitOptions {
+  pages: number;
+  /** Legibility floor: body text never smaller. */
+  minPt: number;
+  maxPt: number;
+  /** Size of the first layout (the one made on load). */
+  startPt: number;
+}
+
+export interface CheatsheetApi {
+  /** Watch mode: lay out the flow of a newly built sheet (same template and settings) without reloading. */
+  update(html: string): Promise<LayoutResult>;
+  /** Lay out again (at `fontPt`); the result becomes `result`. */
+  layout(options?: LayoutOptions): LayoutResult;
+  /** The largest size (to 0.05 pt) at which the sheet takes at most `pages` pages; the result becomes `result`. */
+  fitPages(options: FitOptions): LayoutResult;
+  /** Headings that end a column (should be none). */
+  stranded(): string[];
+}
+
+/* --- slide fitter (src/page/slides-fit.ts) -------------------------------- */
+
+/** The fitting page's `#sg-config`. */
+export interface SlidesFitConfig {
+  /** The deck's slide size in CSS px. */
+  width: number;
+  height: number;
+  /** Pixels kept free at the bottom of every slide. */
+  safety: number;
+  /** Show list items one by one. */
+  fragments: boolean;
+}
+
+/** Fitted slides by key: each entry is one or more `<section>`s (continuations). */
+export type FittedSlides = Record<string, string[]>;
+
+export interface SlidesFitResult {
+  slides: FittedSlides;
+  /** Keys of slides that still overflow after fitting (should be none). */
+  overflowing: string[];
+}
+
+/* --- handouts and flashcards (src/page/handout.ts, flashcards.ts) --------- */
+
+export interface HandoutResult {
+  /** Slides on the handout's pages. */
+  cells: number;
+}
+
+export interface FlashcardsResult {
+  /** Cards whose text was set smaller to fit the card. */
+  shrunk: number;
+}
+
+/* --- mermaid (src/page/mermaid.ts) ---------------------------------------- */
+
+export type DiagramTheme = 'light' | 'dark';
+
+/** One diagram to render; `seed` seeds Math.random while it renders. */
+export interface MermaidJob {
+  theme: DiagramTheme;
+  code: string;
+  /** The SVG's id (see src/render/mermaid.ts `diagramId`). */
+  id: string;
+  seed: number;
+}
+
+/** mermaid's settings (`mermaid.initialize`), see src/render/mermaid.ts `mermaidConfig`. */
+export type MermaidConfig = Record<string, unknown>;
+
+/** A rendered diagram (its natural size in CSS px, from its viewBox) or why it could not be rendered. */
+export type DiagramResult = { svg: string; width: number; height: number } | { error: string };
+
+export interface MermaidApi {
+  /** Render the jobs one after the other; a failure of one is its `{ error }`. */
+  render(jobs: MermaidJob[], configs: Record<DiagramTheme, MermaidConfig>): Promise<DiagramResult[]>;
+}
+
+/* --- all programs ----------------------------------------------------------- */
+
+/** Each program (`dist/page/<name>.js`): its input, the result it reports when ready, and the API it offers. */
+export interface PagePrograms {
+  cheatsheet: { input: CheatsheetConfig; result: LayoutResult; api: CheatsheetApi };
+  'slides-fit': { input: SlidesFitConfig; result: SlidesFitResult; api: object };
+  handout: { input: null; result: HandoutResult; api: object };
+  flashcards: { input: null; result: FlashcardsResult; api: object };
+  /** Ready as soon as its API is there: the diagrams are rendered by calling it. */
+  mermaid: { input: null; result: null; api: MermaidApi };
+}
+
+export type PageName = keyof PagePrograms;
+export type PageInput<N extends PageName> = PagePrograms[N]['input'];
+export type PageResult<N extends PageName> = PagePrograms[N]['result'];
+
+/** `window.studyguide` in a page running program `N`. */
+export type PageGlobal<N extends PageName> = PagePrograms[N]['api'] & {
+  program: N;
+  /** Null until the page is ready. */
+  result: PageResult<N> | null;
+  /** Why the program failed, with `data-studyguide="error"`. */
+  error?: string;
+};
+
+/** The window of a page running program `N`, as Node's `page.evaluate` callbacks see it. */
+export interface PageWindow<N extends PageName> {
+  studyguide: PageGlobal<N>;
+}

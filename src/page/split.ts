@@ -1,0 +1,303 @@
+/*
+ * Splitting blocks that do not fit, shared by the cheat sheet layout and the
+ * slide fitter. `split(item, fitsWith)` returns [head, rest] where `head` is
+ * the largest part that `fitsWith(head)` accepts, or null when the block
+ * cannot be split there:
+ *   lists between items (nesting kept, numbering continued), tables between
+ *   rows (header repeated), code between lines, paragraphs between sentences,
+ *   else words.
+ * Split parts are marked: the head `.continues`, the rest `.cont`.
+ * `item` must be detached; it may be reused as the rest. The search gallops
+ * from small heads up, so a split costs about the size of the head, not of
+ * the block: a 10,000-item list or a 1 MB paragraph splits as fast as a short one.
+ */
+
+/** Does the page accept this part where it would go? (It is added, measured, removed.) */
+export type FitsWith = (node: HTMLElement) => boolean;
+/** Head and rest of a split block. */
+export type Parts = [HTMLElement, HTMLElement];
+
+/** Text offsets further than this cannot fit one column or slide at any legible size. */
+const MAX_HEAD_CHARS = 40000;
+
+/**
+ * The answer of the previous split of a block (set on the rest, which is split next):
+ * see `largestFitting`.
+ */
+const splitHints = new WeakMap<Element, number>();
+
+/**
+ * Largest i in [lo, hi] with ok(i), for ok true up to some i and false after; -1 if none.
+ * `hint` (the answer of the previous split of the same block) is tried first: the pieces
+ * of a long uniform list are alike, so most splits then cost two layouts, not six.
+ */
+function largestFitting(ok: (i: number) => boolean, lo: number, hi: number, hint: number | undefined): number {
+  if (lo > hi) return -1;
+  let known: number | undefined;
+  if (hint !== undefined && hint > lo && hint <= hi) {
+    if (ok(hint)) known = hint;
+    else hi = hint - 1;
+  }
+  if (known === undefined) {
+    if (!ok(lo)) return -1;
+    known = lo;
+  }
+  let good = known;
+  let step = 1;
+  for (;;) {
+    const probe = Math.min(hi, good + step);
+    if (probe === good) break;
+    if (ok(probe)) {
+      good = probe;
+      step *= 2;
+    } else {
+      hi = probe - 1;
+      break;
+    }
+  }
+  while (good < hi) {
+    const mid = (good + hi + 1) >> 1;
+    if (ok(mid)) good = mid;
+    else hi = mid - 1;
+  }
+  return good;
+}
+
+interface Point {
+  node: Node;
+  offset: number;
+}
+
+function locate(root: Node, offset: number): Point {
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const text = walker.currentNode as Text;
+    const len = text.data.length;
+    if (offset <= len) return { node: text, offset: offset };
+    offset -= len;
+  }
+  return { node: root, offset: root.childNodes.length };
+}
+
+/** A copy of `item` holding only the text range [from, to) of its part `selector` (or of itself). */
+function slice(item: HTMLElement, selector: string | null, from: number, to: number | null): HTMLElement {
+  const source: Element = selector ? item.querySelector(selector)! : item;
+  const range = document.createRange();
+  const start: Point = from === 0 ? { node: source, offset: 0 } : locate(source, from);
+  const end: Point = to === null ? { node: source, offset: source.childNodes.length } : locate(source, to);
+  range.setStart(start.node, start.offset);
+  range.setEnd(end.node, end.offset);
+  const copy = item.cloneNode(false) as HTMLElement;
+  const inner = selector ? (source.cloneNode(false) as Element) : copy;
+  if (selector) copy.append(inner);
+  inner.append(range.cloneContents());
+  return copy;
+}
+
+/** Split at the last text boundary where the head fits; `headClass` is set while measuring (it may add a mark). */
+function splitText(
+  item: HTMLElement,
+  fitsWith: FitsWith,
+  selector: string | null,
+  boundaries: number[],
+  minHead: number,
+  headClass?: string,
+): Parts | null {
+  const head = (j: number) => {
+    const h = slice(item, selector, 0, boundaries[j]!);
+    if (headClass) h.classList.add(headClass);
+    return h;
+  };
+  const i = largestFitting((j) => fitsWith(head(j)), 0, boundaries.length - 1, splitHints.get(item));
+  if (i < 0 || boundaries[i]! < minHead) return null;
+  const rest = slice(item, selector, boundaries[i]!, null);
+  splitHints.set(rest, i);
+  return [head(i), rest];
+}
+
+/** Offsets in `text` (up to MAX_HEAD_CHARS) where `at(text, i)` says a piece may start. */
+function offsets(text: string, at: (text: string, i: number) => boolean): number[] {
+  const out: number[] = [];
+  const end = Math.min(text.length, MAX_HEAD_CHARS);
+  for (let i = 1; i < end; i++) if (at(text, i)) out.push(i);
+  return out;
+}
+
+/** A text range [start, end) of a block and the element that must stay whole around it. */
+type AtomicRange = [number, number, Element];
+
+/** Text ranges [start, end) of `item` inside elements that must stay whole (KaTeX formulas, SVG, tags). */
+function atomicRanges(item: HTMLElement): AtomicRange[] {
+  const out: AtomicRange[] = [];
+  if (!item.querySelector('.katex, svg, .sg-tag')) return out;
+  const walker = document.createTreeWalker(item, NodeFilter.SHOW_TEXT);
+  let pos = 0;
+  while (walker.nextNode()) {
+    const node = walker.currentNode as Text;
+    const atom = node.parentElement && node.parentElement.closest('.katex, svg, .sg-tag');
+    if (atom) {
+      const last = out[out.length - 1];
+      if (last && last[2] === atom) last[1] = pos + node.data.length;
+      else out.push([pos, pos + node.data.length, atom]);
+    }
+    pos += node.data.length;
+  }
+  return out;
+}
+
+/** Between sentences when one fits, else between words. */
+function splitParagraph(item: HTMLElement, fitsWith: FitsWith): Parts | null {
+  const text = item.textContent!;
+  let word = (t: string, i: number): boolean => /\s/.test(t[i - 1]!) && !/\s/.test(t[i]!);
+  // Reads `word` when called: with formulas, the word boundaries below that skip them.
+  const sentence = (t: string, i: number): boolean => word(t, i) && /[.!?;:]\s+$/.test(t.slice(Math.max(0, i - 4), i));
+  // A formula (or a chip) is never cut: no piece starts inside one.
+  const atoms = atomicRanges(item);
+  if (atoms.length) {
+    const plain = word;
+    word = (t, i) => plain(t, i) && !atoms.some((r) => r[0] < i && i < r[1]);
+  }
+  const parts = splitText(item, fitsWith, null, offsets(text, sentence), 12) || splitText(item, fitsWith, null, offsets(text, word), 12);
+  if (parts) parts[1].classList.add('cont-p');
+  return parts;
+}
+
+/** Between lines, keeping at least two together. */
+function splitCode(item: HTMLElement, fitsWith: FitsWith): Parts | null {
+  const selector = item.querySelector('code') ? 'code' : null;
+  const text = (selector ? item.querySelector(selector)! : item).textContent!;
+  let lines = 0;
+  const bounds = offsets(text, (t, i) => t[i - 1] === '\n' && ++lines >= 2 && i < t.length);
+  const parts = splitText(item, fitsWith, selector, bounds, 0, 'continues');
+  if (parts) mark(parts);
+  return parts;
+}
+
+function childrenMatching(node: Element, selector: string): HTMLElement[] {
+  return (Array.from(node.children) as HTMLElement[]).filter((c) => c.matches(selector));
+}
+
+/** Between children (list items, table rows): the head is built from the first k, the rest is `item` without them. */
+function splitChildren(
+  item: HTMLElement,
+  fitsWith: FitsWith,
+  container: (item: HTMLElement) => Element,
+  childSelector: string,
+  adjustRest?: (rest: HTMLElement, k: number) => void,
+): Parts | null {
+  const box = container(item);
+  const children = childrenMatching(box, childSelector);
+  if (children.length < 2) return null;
+  // The frame: the block without the children being split (a table keeps its header). Built once.
+  const split = new Set<Node>(children);
+  const frame = item.cloneNode(false) as HTMLElement;
+  let frameBox: Element = frame;
+  for (const child of Array.from(item.childNodes)) {
+    if (box !== item && child === box) frame.append((frameBox = child.cloneNode(false) as Element));
+    else if (!split.has(child) && (box !== item || child.nodeType === 1)) frame.append(child.cloneNode(true));
+  }
+  const boxPath = frameBox === frame ? null : Array.from(frame.childNodes).indexOf(frameBox);
+  const head = (k: number) => {
+    const copy = frame.cloneNode(true) as HTMLElement;
+    const target = (boxPath === null ? copy : copy.childNodes[boxPath]) as Element;
+    for (let i = 0; i < k; i++) target.append(children[i]!.cloneNode(true));
+    copy.classList.add('continues'); // measured with its continuation mark
+    return copy;
+  };
+  const k = largestFitting((n) => fitsWith(head(n)), 1, children.length - 1, splitHints.get(item));
+  if (k < 1) return null;
+  splitHints.set(item, k); // `item` goes on as the rest
+  const first = head(k);
+  const done = document.createRange(); // one removal, not k (a 10,000-item list splits many times)
+  done.setStartBefore(children[0]!);
+  done.setEndAfter(children[k - 1]!);
+  done.deleteContents();
+  if (adjustRest) adjustRest(item, k);
+  mark([first, item]);
+  return [first, item];
+}
+
+function mark(parts: Parts): void {
+  parts[0].classList.add('continues');
+  parts[1].classList.add('cont');
+}
+function self(node: HTMLElement): Element {
+  return node;
+}
+function tbody(node: HTMLElement): Element {
+  return (node as HTMLTableElement).tBodies[0] || node;
+}
+
+export function split(item: HTMLElement, fitsWith: FitsWith): Parts | null {
+  switch (item.tagName) {
+    case 'UL':
+      return splitChildren(item, fitsWith, self, 'li');
+    case 'OL': {
+      const start = parseInt(item.getAttribute('start') || '1', 10) || 1;
+      return splitChildren(item, fitsWith, self, 'li', (rest, k) => {
+        rest.setAttribute('start', String(start + k));
+      });
+    }
+    case 'TABLE':
+      return splitChildren(item, fitsWith, tbody, 'tr');
+    case 'PRE':
+      return splitCode(item, fitsWith);
+    case 'BLOCKQUOTE':
+      return splitChildren(item, fitsWith, self, '*');
+    case 'P':
+      return item.querySelector('img') ? null : splitParagraph(item, fitsWith);
+    default:
+      return null;
+  }
+}
+
+/** Last resort for a block taller (or wider) than the room it has: scale it down, never clip it. */
+export function shrinkToFit(item: HTMLElement, availableHeight: number, availableWidth?: number): number {
+  let scale = 1;
+  if (item.scrollHeight > availableHeight && availableHeight > 0) scale = Math.min(scale, availableHeight / item.scrollHeight);
+  if (availableWidth && item.scrollWidth > availableWidth) scale = Math.min(scale, availableWidth / item.scrollWidth);
+  if (scale >= 1) return 1;
+  scale = Math.max(0.25, scale * 0.98);
+  item.style.zoom = String(scale);
+  item.classList.add('scaled');
+  return scale;
+}
+
+/**
+ * A block far larger than any column or slide (a 10,000-item list, a 1 MB
+ * line): callers split it straight away instead of laying it out whole first.
+ */
+export function tooBigToTry(item: HTMLElement): boolean {
+  return item.childElementCount > 400 || (item.textContent || '').length > MAX_HEAD_CHARS;
+}
+
+/**
+ * Display formulas in `item` wider than the room they have are shown in their
+ * wrappable form (set inline, breaking after = and +; see src/render/math.ts).
+ * Returns whether any was changed.
+ */
+export function wrapWideFormulas(item: HTMLElement): boolean {
+  let changed = false;
+  const formulas = item.matches('.sg-math-display') ? [item] : Array.from(item.querySelectorAll<HTMLElement>('.sg-math-display'));
+  formulas.forEach((formula) => {
+    if (formula.classList.contains('wrapped') || !formula.querySelector(':scope > .sg-math-wrap')) return;
+    if (formula.scrollWidth > formula.clientWidth + 1) {
+      formula.classList.add('wrapped');
+      changed = true;
+    }
+  });
+  return changed;
+}
+
+/**
+ * KaTeX's faces are asked for only once a formula is laid out: where `root`
+ * has math, load them all before measuring, or it is measured with fallbacks.
+ */
+export function loadKatexFaces(root: ParentNode): Promise<unknown> {
+  if (!document.fonts || !root.querySelector('.katex')) return Promise.resolve();
+  const loads: Promise<unknown>[] = [];
+  document.fonts.forEach((face) => {
+    if (/KaTeX/.test(face.family)) loads.push(face.load().catch(() => {}));
+  });
+  return Promise.all(loads);
+}

@@ -1,0 +1,28 @@
+/** The glossary as the cheat sheet's last section (`--glossary`). */
+import type { StudySet } from '../study.js';
+import { escapeHtml, type HtmlOptions, type HtmlRenderer, type RenderedTopic } from './html.js';
+
+/** One list, terms in alphabetical order, each with its definition. */
+export function glossaryTopic(study: StudySet, renderer: HtmlRenderer, html: HtmlOptions): RenderedTopic {
+  const collator = new Intl.Collator('en', { sensitivity: 'base' });
+  const items = [...study.glossary]
+    .sort((a, b) => collator.compare(a.term, b.term))
+    .map((entry) => {
+      const definition = renderer
+        .renderBlocks(entry.definition, html, entry.topic.note.absPath)
+        .map((b) => b.html.replace(/^<p>|<\/p>$/g, ''))
+        .join(' ');
+      return `<li><strong class="lead">${escapeHtml(entry.term)}</strong> — ${definition}</li>`;
+    });
+  return {
+    slug: 'glossary',
+    title: 'Glossary',
+    titleHtml: 'Glossary',
+    depth: 1,
+    path: ['Glossary'],
+    source: { file: '', line: 0, column: 0 },
+    blocks: [{ kind: 'ul', html: `<ul class="glossary">${items.join('')}</ul>` }],
+    notes: [],
+    children: [],
+  };
+}

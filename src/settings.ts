@@ -1,0 +1,249 @@
+/**
+ * Every setting in one table: its name (the config-file key, the flag in
+ * kebab-case), what a valid value is, its default and its help. The command
+ * line's flags and --help, the config file's checks and the API's options all
+ * come from here, and `resolveSettings` turns them, once and before any
+ * browser work, into the `ResolvedSettings` the pipeline takes.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ExitCode, UserError } from './errors.js';
+import { listThemes } from './render/assets.js';
+
+/** How one setting is given and checked. `T` is the resolved value. */
+export interface Setting<T> {
+  /** Placeholder of the flag's value (`--columns <n>`); none for on/off flags. */
+  arg?: string;
+  help: string;
+  /** What a valid value is, for messages: "a whole number from 1 to 12". */
+  expects: string;
+  default: T;
+  /** A value as given (config file, API, or a flag's text after `fromText`) → the setting, or `undefined` when invalid. */
+  check(value: unknown): T | undefined;
+  /** The text of a flag → a value for `check`; lists add up over repeated flags. */
+  fromText?(text: string, previous: unknown): unknown;
+  /** A path, or paths: resolved against the config file's folder when given there, else the working directory. */
+  path?: boolean;
+  /** The default as --help shows it, when the value itself does not read well. */
+  shownDefault?: string;
+  /** Only these commands take the flag (default: every command that builds). */
+  commands?: Command[];
+}
+
+export type Command = 'build' | 'watch' | 'serve';
+
+const onOff = (help: string, defaultValue = false): Setting<boolean> => ({
+  help,
+  expects: 'true or false',
+  default: defaultValue,
+  check: (v) => (typeof v === 'boolean' ? v : undefined),
+});
+
+const whole = <D extends number | undefined>(min: number, max: number, defaultValue: D, arg: string, help: string, commands?: Command[]): Setting<number | D> => ({
+  arg,
+  help,
+  expects: `a whole number from ${min} to ${max}`,
+  default: defaultValue,
+  check: (v) => (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : undefined),
+  fromText: Number,
+  ...(commands ? { commands } : {}),
+});
+
+const points = (defaultValue: number, help: string): Setting<number> => ({
+  arg: 'pt',
+  help,
+  expects: 'a size in points from 3 to 30',
+  default: defaultValue,
+  check: (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 3 && v <= 30 ? v : undefined),
+  fromText: Number,
+});
+
+const text = <D extends string | undefined>(arg: string, help: string, defaultValue: D, more: Partial<Setting<string>> = {}): Setting<string | D> => ({
+  arg,
+  help,
+  expects: 'text',
+  default: defaultValue,
+  check: (v) => (typeof v === 'string' && v.length > 0 ? v : undefined),
+  fromText: String,
+  ...more,
+});
+
+const oneOf = <C extends string>(choices: readonly C[], defaultValue: C, arg: string, help: string): Setting<C> => ({
+  arg,
+  help,
+  expects: choices.map((c) => `"${c}"`).join(' or '),
+  default: defaultValue,
+  check: (v) => (choices.includes(v as C) ? (v as C) : undefined),
+  fromText: String,
+});
+
+/** Comma separated on the command line, repeatable; a JSON list in a config file. */
+const list = <C extends string = string>(arg: string, help: string, more: { choices?: readonly C[]; default?: C[]; path?: boolean; expects?: string } = {}): Setting<C[]> => ({
+  arg,
+  help,
+  expects: more.expects ?? (more.choices ? `a list of ${more.choices.map((c) => `"${c}"`).join(', ')}` : 'a list of text'),
+  default: more.default ?? [],
+  check: (v) =>
+    Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0 && (!more.choices || more.choices.includes(x as C))) ? (v as C[]) : undefined,
+  fromText: (value, previous) => [...((previous as string[] | undefined) ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)],
+  ...(more.path ? { path: true } : {}),
+});
+
+export const OUTPUTS = ['pdf', 'slides'] as const;
+export type OutputKind = (typeof OUTPUTS)[number];
+export const PAPERS = ['A4', 'Letter'] as const;
+export type Paper = (typeof PAPERS)[number];
+
+/** Slides per handout page. */
+export interface HandoutLayout {
+  cols: number;
+  rows: number;
+}
+
+const handoutLayout: Setting<HandoutLayout> = {
+  arg: 'CxR',
+  help: 'slides per handout page: columns x rows, e.g. 2x3',
+  expects: '"COLUMNSxROWS", 1–4 columns by 1–6 rows, e.g. "2x3"',
+  default: { cols: 1, rows: 1 },
+  shownDefault: '1x1',
+  check(v) {
+    if (typeof v === 'object' && v !== null && 'cols' in v && 'rows' in v) return v as HandoutLayout;
+    const m = typeof v === 'string' ? /^(\d)x(\d)$/.exec(v.trim()) : null;
+    const [cols, rows] = [Number(m?.[1]), Number(m?.[2])];
+    return m && cols >= 1 && rows >= 1 && cols <= 4 && rows <= 6 ? { cols, rows } : undefined;
+  },
+  fromText: String,
+};
+
+export const SETTINGS = {
+  notes: text('dir', 'folder of markdown notes', 'notes', { expects: 'a folder path', path: true }),
+  out: text('dir', 'output folder', 'output', { expects: 'a folder path', path: true }),
+  only: list<OutputKind>('outputs', 'build only these outputs: pdf, slides (comma separated)', { choices: OUTPUTS, default: [...OUTPUTS] }),
+  title: text('text', 'title of the guide (default: the notes folder name)', undefined),
+  offline: onOff('do not fetch remote images (they become placeholders)'),
+  strict: onOff('treat warnings as errors (exit code 4)'),
+  allowHtml: onOff("trust the notes' raw HTML: do not sanitize it"),
+  paper: oneOf(PAPERS, 'A4', 'size', 'cheat sheet paper size'),
+  landscape: onOff('cheat sheet in landscape orientation'),
+  columns: whole(1, 12, 3, 'n', 'cheat sheet columns'),
+  pages: whole(1, 100, undefined, 'n', 'fit the cheat sheet to at most N pages, at the largest type that fits'),
+  fontSize: points(7.5, 'cheat sheet body size in points (the start size with --pages)'),
+  minFontSize: points(6, 'legibility floor when fitting to --pages'),
+  topics: list('pattern', 'cheat sheet only topics whose slug or title matches (glob, repeatable)', { expects: 'a list of slug or title patterns' }),
+  tags: list('tags', 'cheat sheet only topics with one of these tags (comma separated, repeatable; with --topics, both must hold)', { expects: 'a list of tags' }),
+  images: onOff('leave images out of the cheat sheet', true),
+  theme: text('name', 'reveal.js theme for the decks', 'white', { expects: 'a reveal.js theme name' }),
+  css: list('file', 'your own stylesheet for the decks (repeatable)', { path: true, expects: 'a list of stylesheet paths' }),
+  fragments: onOff('show list items one by one'),
+  handout: onOff('also print each deck to handouts/<deck>.pdf'),
+  handoutLayout,
+  handoutNotes: onOff('print speaker notes under each slide in handouts'),
+  glossary: onOff('add the glossary as the last section of the cheat sheet'),
+  shuffle: onOff('shuffle the quiz deck'),
+  seed: whole(0, 2 ** 31 - 1, undefined, 'n', 'seed for --shuffle: the same order every time'),
+  port: whole(1, 65535, 8077, 'n', 'port to serve on (127.0.0.1)', ['watch', 'serve']),
+} satisfies Record<string, Setting<unknown>>;
+
+export type SettingName = keyof typeof SETTINGS;
+type ValueOf<S> = S extends Setting<infer T> ? T : never;
+
+/** Settings after defaults, the config file and the options given were merged and checked; paths are absolute. */
+export type ResolvedSettings = { readonly [K in SettingName]: ValueOf<(typeof SETTINGS)[K]> } & {
+  /** `title`, or the default made from the notes folder's name. */
+  readonly title: string;
+  /** The working directory: messages show paths relative to it. */
+  readonly cwd: string;
+};
+
+/** Settings as a caller gives them: the config file's form (`handoutLayout: "2x3"`), every one optional. */
+export type SettingsInput = { [K in SettingName]?: K extends 'handoutLayout' ? string | HandoutLayout : ValueOf<(typeof SETTINGS)[K]> };
+
+/** `fontSize` → `--font-size`; an on/off setting that is on by default is turned off with `--no-…`. */
+export function flagOf(name: SettingName): string {
+  const setting: Setting<unknown> = SETTINGS[name];
+  const kebab = name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  if (!setting.arg) return setting.default === true ? `--no-${kebab}` : `--${kebab}`;
+  return `--${kebab} <${setting.arg}>`;
+}
+
+export interface SettingsSources {
+  /** Options given explicitly (command-line flags, or the API's options): they win. */
+  given: SettingsInput;
+  /** The config file's values, and the file (paths in it resolve against its folder). */
+  config?: { file: string; values: Record<string, unknown> } | null;
+  cwd?: string;
+}
+
+/**
+ * Check a config file's object: every key known, every value valid. `where`
+ * names the file in messages.
+ */
+export function checkConfig(values: unknown, where: string): SettingsInput {
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new UserError(`${where}: expected an object of options`);
+  for (const [key, value] of Object.entries(values)) {
+    if (!(key in SETTINGS)) throw new UserError(`${where}: unknown key "${key}" (known: ${Object.keys(SETTINGS).join(', ')})`);
+    const setting: Setting<unknown> = SETTINGS[key as SettingName];
+    if (setting.check(value) === undefined) throw new UserError(`${where}: "${key}" must be ${setting.expects}`);
+  }
+  return values as SettingsInput;
+}
+
+/**
+ * Defaults, then the config file, then the options given; every value checked,
+ * paths made absolute, and what can be checked without a browser checked now
+ * (the notes folder, the theme, the stylesheets), so a bad setting stops the
+ * build before anything is printed.
+ */
+export async function resolveSettings(sources: SettingsSources): Promise<ResolvedSettings> {
+  const cwd = path.resolve(sources.cwd ?? process.cwd());
+  const values: Record<string, unknown> = {};
+  const layers: [SettingsInput, string, (key: string) => string][] = [];
+  if (sources.config) {
+    const shown = path.relative(cwd, sources.config.file) || sources.config.file;
+    layers.push([checkConfig(sources.config.values, shown), path.dirname(sources.config.file), (key) => `${shown}: "${key}"`]);
+  }
+  layers.push([sources.given, cwd, (key) => flagOf(key as SettingName).split(' ')[0]!]);
+  for (const name of Object.keys(SETTINGS) as SettingName[]) {
+    const setting: Setting<unknown> = SETTINGS[name];
+    values[name] = setting.default;
+    for (const [given, base, label] of layers) {
+      const raw = given[name];
+      if (raw === undefined) continue;
+      const value = setting.check(raw);
+      if (value === undefined) throw new UserError(`${label(name)} must be ${setting.expects}`);
+      values[name] = setting.path ? resolvePaths(value, base) : value;
+    }
+  }
+  const settings = { ...values, cwd, title: (values.title as string | undefined) ?? defaultTitle(values.notes as string) } as ResolvedSettings;
+  await checkSettings(settings);
+  return Object.freeze(settings);
+}
+
+const resolvePaths = (value: unknown, base: string) => (Array.isArray(value) ? value.map((p: string) => path.resolve(base, p)) : path.resolve(base, value as string));
+
+/** Title of the guide when none is given: the notes folder's name, unless it is just "notes". */
+export function defaultTitle(notesDir: string): string {
+  const base = path.basename(notesDir);
+  return base && base.toLowerCase() !== 'notes' ? base.replace(/[-_]+/g, ' ') : 'Study Guide';
+}
+
+/** A path as the user wrote it relative to the working directory: `notes`, `../x/out`. */
+export const shown = (settings: Pick<ResolvedSettings, 'cwd'>, file: string) => path.relative(settings.cwd, file) || '.';
+
+/** The checks that need the file system: they run before any browser work. */
+async function checkSettings(settings: ResolvedSettings): Promise<void> {
+  const notes = await stat(settings.notes).catch(() => null);
+  if (!notes) throw new UserError(`notes folder not found: ${shown(settings, settings.notes)} (pass --notes DIR)`);
+  if (!notes.isDirectory()) throw new UserError(`notes path is not a folder: ${shown(settings, settings.notes)}`);
+  const inside = path.relative(settings.notes, settings.out);
+  if (!inside.startsWith('..') && !path.isAbsolute(inside)) {
+    throw new UserError(`output folder ${shown(settings, settings.out)} is inside the notes folder; choose another --out (notes are never written to)`);
+  }
+  if (!settings.only.includes('slides')) return;
+  const themes = await listThemes();
+  if (!themes.includes(settings.theme)) throw new UserError(`unknown theme "${settings.theme}" (reveal.js themes: ${themes.join(', ')})`, ExitCode.BadInput);
+  for (const file of settings.css) {
+    const info = await stat(file).catch(() => null);
+    if (!info?.isFile()) throw new UserError(`--css ${shown(settings, file)}: cannot read that file`);
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * `slides/*.html`: one reveal.js deck per top-level topic, one for
+ * everything, one quiz. Every slide is fitted in Chromium; a rebuild fits only
+ * the slides whose content or layout environment changed.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { ImageMap } from '../images.js';
+import type { OutputFile } from '../output.js';
+import { revealFiles } from '../render/assets.js';
+import {
+  allDeck,
+  deckHomes,
+  fitInBrowser,
+  fitSlides,
+  linkAcrossDecks,
+  loadDeckTemplates,
+  renderDeck,
+  topicDeck,
+  type Deck,
+  type DeckTemplates,
+  type FitSlide,
+  type FittedSlides,
+  type SlidesOptions,
+} from '../render/slides.js';
+import { quizSlides } from '../render/study.js';
+import { buildWarning } from '../report.js';
+import { shuffle } from '../study.js';
+import { templatePath } from '../templates.js';
+import type { Target, TargetContext, TargetInput } from './target.js';
+
+/** Slide size in CSS pixels (reveal.js scales it to the screen). */
+export const SLIDE = { width: 1280, height: 720 };
+
+/** Fitted slides by a hash of the slide and everything that shapes its layout. */
+type FitCache = Map<string, string[]>;
+
+export interface DeckSummary {
+  name: string;
+  title: string;
+  slides: number;
+  source?: string;
+}
+
+export interface DecksResult {
+  decks: DeckSummary[];
+  /** The decks as built, for the handouts. */
+  built: Deck[];
+  options: SlidesOptions;
+}
+
+/** `slides/user-1-mine.css`: the user's stylesheets, copied next to the decks. */
+const userCssName = (file: string, i: number) => `user-${i + 1}-${path.basename(file).replace(/[^\w.-]+/g, '_')}`;
+
+/** Stylesheets the decks' content needs, relative to the output folder. */
+const deckStyles = (input: TargetInput) => [...(input.styles.math ? [input.styles.math] : []), ...(input.styles.emoji ? [input.styles.emoji] : [])];
+
+export function slidesOptions(input: TargetInput): SlidesOptions {
+  const { settings } = input;
+  return {
+    title: input.guide.title,
+    theme: settings.theme,
+    ...SLIDE,
+    fragments: settings.fragments,
+    userCss: settings.css.map(userCssName),
+    styles: deckStyles(input),
+  };
+}
+
+export const decks: Target<DecksResult, FitCache> = {
+  name: 'decks',
+  enabled: (settings) => settings.only.includes('slides'),
+  createCache: () => new Map(),
+  async assets(input) {
+    const { settings } = input;
+    return [
+      ...(await revealFiles(settings.theme)),
+      { path: 'slides/studyguide.css', copyFrom: templatePath(input.templates, 'slides.css') },
+      ...settings.css.map((file, i) => ({ path: `slides/${userCssName(file, i)}`, copyFrom: file })),
+      ...input.shared.images,
+      ...(input.styles.math ? input.shared.math : []),
+      ...(input.styles.emoji ? input.shared.fonts : []),
+    ];
+  },
+  describe: (result) => `${result.decks.length} decks`,
+  async build(input, ctx) {
+    const { guide, settings } = input;
+    const options = slidesOptions(input);
+    const templates = await loadDeckTemplates(input.templates);
+    const quizCards = settings.shuffle ? shuffle(input.deckCards, settings.seed ?? Date.now()) : input.deckCards;
+    const quiz = quizSlides(quizCards, guide.title);
+    const { fitted, overflowing } = await fitWithCache([...fitSlides(guide.title, input.deckTopics), ...quiz], options, templates, input, ctx);
+    const built: Deck[] = [allDeck(guide.title, input.deckTopics, fitted), ...input.deckTopics.map((t) => topicDeck(guide.title, t, fitted))];
+    if (quizCards.length > 0) built.push({ name: 'quiz', title: `Quiz — ${guide.title}`, stacks: quiz.map((slide) => fitted[slide.key] ?? []) });
+    const deckOf = deckHomes(input.deckTopics);
+    const files: OutputFile[] = [
+      ...built.map((deck) => ({ path: `slides/${deck.name}.html`, data: renderDeck(linkAcrossDecks(deck, deckOf), options, templates) })),
+    ];
+    const sources = new Map(guide.topics.map((t) => [t.slug, `${t.source.file}:${t.source.line}`]));
+    const summaries = built.map((deck) => ({
+      name: deck.name,
+      title: deck.name === 'all' ? 'All topics' : deck.name === 'quiz' ? 'Quiz' : deck.title.split(' — ')[0]!,
+      slides: deck.stacks.reduce((sum, stack) => sum + stack.length, 0),
+      source: sources.get(deck.name),
+    }));
+    const messages = [...new Set(overflowing)].map((key) => buildWarning(`slides: ${key} still overflows after fitting`, 'slide-overflow'));
+    return { files, messages, summary: { decks: summaries, built, options } };
+  },
+};
+
+/** Size and time of every image file shown: a changed image re-fits the slides. */
+async function imageStamp(images: ImageMap): Promise<string> {
+  const files = [...new Set([...images.values()].flatMap((i) => (i.kind === 'file' ? [i.source] : [])))].sort();
+  const stats = await Promise.all(files.map((f) => stat(f).then((s) => `${f}:${s.size}:${s.mtimeMs}`, () => f)));
+  return stats.join('|');
+}
+
+/**
+ * Fit only the slides whose content (or whose layout environment: templates,
+ * theme, stylesheets, images) changed since the last build; the rest come
+ * from the cache. An edit to one note fits that note's slides only.
+ */
+async function fitWithCache(
+  slides: FitSlide[],
+  options: SlidesOptions,
+  templates: DeckTemplates,
+  input: TargetInput,
+  ctx: TargetContext<FitCache>,
+): Promise<{ fitted: FittedSlides; overflowing: string[] }> {
+  const env = createHash('sha1');
+  env.update(JSON.stringify(options)).update(templates.fitScript).update(await imageStamp(input.images));
+  for (const file of ['slides.hbs', 'slides.css']) env.update(await readFile(templatePath(input.templates, file)));
+  for (const css of input.settings.css) env.update(await readFile(css));
+  const envHash = env.digest('hex');
+  const keyOf = (slide: FitSlide) => createHash('sha1').update(envHash).update(JSON.stringify(slide)).digest('hex');
+
+  const fitted: FittedSlides = {};
+  const missing = slides.filter((slide) => {
+    const hit = ctx.cache.get(keyOf(slide));
+    if (hit) fitted[slide.key] = hit;
+    return !hit;
+  });
+  if (missing.length === 0) return { fitted, overflowing: [] };
+  const dir = path.join(input.settings.out, 'slides');
+  const fresh = await fitInBrowser(await ctx.browser(), { dir, slides: missing, options, templates, onBlocked: ctx.onBlocked });
+  for (const slide of missing) {
+    const sections = fresh.slides[slide.key] ?? [];
+    fitted[slide.key] = sections;
+    ctx.cache.set(keyOf(slide), sections);
+  }
+  return { fitted, overflowing: fresh.overflowing };
+}

@@ -1,0 +1,24 @@
+/** `handouts/<deck>.pdf`: every deck printed, several slides a page (`--handout-layout`), with speaker notes if asked. */
+import { printHandouts } from '../render/handout.js';
+import type { DecksResult } from './decks.js';
+import type { Target } from './target.js';
+
+/** Pages of each deck's handout. */
+export type HandoutSummary = Map<string, number>;
+
+export const handouts: Target<HandoutSummary> = {
+  name: 'handouts',
+  enabled: (settings) => settings.only.includes('slides') && settings.handout,
+  async build(input, ctx) {
+    // The handouts print the decks as the decks target built them.
+    const decks = await ctx.resultOf<DecksResult>('decks');
+    if (!decks) return { files: [], messages: [], summary: new Map() };
+    const layout = { ...input.settings.handoutLayout, notes: input.settings.handoutNotes };
+    const printed = await printHandouts(await ctx.browser(), decks.summary.built, decks.summary.options, layout, input.settings.out, input.templates, ctx.onBlocked);
+    return {
+      files: printed.map((h) => ({ path: `handouts/${h.name}.pdf`, data: h.pdf })),
+      messages: [],
+      summary: new Map(printed.map((h) => [h.name, h.pages])),
+    };
+  },
+};

@@ -1,0 +1,37 @@
+/** Running the targets of a build: all at once, each with its cache, each able to wait for another's result. */
+import type { Browser } from 'puppeteer-core';
+import { buildWarning } from '../report.js';
+import type { Target, TargetInput, TargetResult } from './target.js';
+
+/**
+ * Start every target at once; a target can wait for another's result
+ * (`resultOf`). Requests a target's pages tried to make outside the output
+ * folder become its warnings.
+ */
+export function runTargets(
+  targets: Target[],
+  input: TargetInput,
+  caches: Map<string, unknown>,
+  browser: () => Promise<Browser>,
+  /** A target finished: its name, and what it made in a few words. */
+  done: (name: string, detail: string) => void,
+): Promise<TargetResult[]> {
+  const running = new Map<string, Promise<TargetResult>>();
+  const resultOf = <S>(name: string) => (running.get(name) ?? Promise.resolve(null)) as Promise<TargetResult<S> | null>;
+  for (const target of targets) {
+    if (target.createCache && !caches.has(target.name)) caches.set(target.name, target.createCache());
+    const blocked = new Set<string>();
+    const ctx = { browser, cache: caches.get(target.name), onBlocked: (url: string) => blocked.add(url), resultOf };
+    const result = Promise.resolve()
+      .then(() => target.build(input, ctx))
+      .then((r) => {
+        const warnings = [...blocked].map((url) => buildWarning(`the browser tried to load a non-local resource (blocked): ${url}`, 'blocked-request'));
+        const withBlocked = { ...r, messages: [...r.messages, ...warnings] };
+        done(target.name, target.describe?.(r.summary) ?? `${r.files.length} files`);
+        return withBlocked;
+      });
+    result.catch(() => undefined); // awaited below; a target waiting for this one sees the same rejection
+    running.set(target.name, result);
+  }
+  return Promise.all(targets.map((target) => running.get(target.name)!));
+}

@@ -1,0 +1,109 @@
+/**
+ * The in-page programs (src/page/, bundled into dist/page/ by `npm run compile`)
+ * and the one ready protocol Node reads them by (src/page/protocol.ts,
+ * src/browser.ts): small hand-made pages, one browser.
+ */
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageScript, waitForPage, withLocalPage } from '../src/browser.js';
+import type { CheatsheetConfig, PageName, PageWindow } from '../src/page/protocol.js';
+import { scriptHashSource } from '../src/safety.js';
+import { launchTestBrowser, tempDir } from './helpers.js';
+
+const PROGRAMS: PageName[] = ['cheatsheet', 'slides-fit', 'handout', 'flashcards', 'mermaid'];
+/** What a build sweeps up after a killed build (src/build.ts): the pages' temporary files must match it. */
+const SWEPT = /^\.(?:.+\.(\d+)\.[0-9a-f]{8}\.tmp|fit-(\d+)-\d+\.html|.+\.(\d+)\.html)$/;
+
+const CONFIG: CheatsheetConfig = { title: 'Probe', columns: 2, fontPt: 8, footer: 'studyguide', fontSpecs: [], cssGlyphs: '' };
+
+/** A cheat sheet page as templates/cheatsheet.hbs makes it, with none of its styles but the body size; `pages: false` leaves out `#pages`. */
+async function sheetPage(options: { pages?: boolean } = {}): Promise<string> {
+  const script = await pageScript('cheatsheet');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="script-src '${scriptHashSource(script)}'"><title>probe</title>
+<style>body { font-size: var(--fs); }</style></head><body>
+<script type="application/json" id="sg-config">${JSON.stringify(CONFIG)}</script>
+<main id="flow"><h1 class="t t1" id="probe" data-path="Probe">Probe</h1><p>One paragraph.</p><ul><li>a</li><li>b</li></ul></main>
+${options.pages === false ? '' : '<div id="pages"></div>'}
+<script>${script}</script></body></html>`;
+}
+
+let browser: Browser;
+let dir: string;
+
+beforeAll(async () => {
+  browser = await launchTestBrowser();
+  dir = await tempDir();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the bundled page programs', () => {
+  it('are one strict, self-contained script each (no module syntax), in dist/page/', async () => {
+    for (const name of PROGRAMS) {
+      const script = await pageScript(name);
+      expect(script.startsWith('"use strict";\n(() => {')).toBe(true);
+      expect(script).not.toMatch(/^\s*(import|export)\s/m);
+      expect(script).toContain('document.documentElement.dataset.studyguide = state');
+    }
+  });
+});
+
+describe('the ready protocol', () => {
+  it('a page is written to .<name>.<pid>.html (swept after a killed build), read when ready, then closed and removed', async () => {
+    const file = path.join(dir, `.probe.${process.pid}.html`);
+    const seen = await withLocalPage(
+      browser,
+      { dir, name: 'probe', html: await sheetPage(), program: 'cheatsheet' },
+      async (page, result) => {
+        const inPage = await page.evaluate(() => {
+          const sg = (window as unknown as PageWindow<'cheatsheet'>).studyguide;
+          return {
+            state: document.documentElement.dataset.studyguide,
+            program: sg.program,
+            pages: document.querySelectorAll('#pages .page').length,
+            fit: typeof sg.fitPages,
+          };
+        });
+        return { result, inPage, existed: existsSync(file), open: (await browser.pages()).includes(page) };
+      },
+    );
+    expect(SWEPT.test(path.basename(file))).toBe(true);
+    expect(seen.existed).toBe(true);
+    expect(seen.open).toBe(true);
+    expect(seen.inPage).toEqual({ state: 'ready', program: 'cheatsheet', pages: 1, fit: 'function' });
+    expect(seen.result).toMatchObject({ pages: 1, fontPt: 8, shrunk: 0, stranded: [] });
+    expect(existsSync(file)).toBe(false);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('a program that fails says so at once (html[data-studyguide="error"]), with its error, instead of timing out', async () => {
+    const started = Date.now();
+    const failing = withLocalPage(
+      browser,
+      { dir, name: 'broken', html: await sheetPage({ pages: false }), program: 'cheatsheet', timeout: 60_000 },
+      async () => 'read',
+    );
+    await expect(failing).rejects.toThrow(/^the cheatsheet page failed: TypeError/);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('a page that runs another program than the one expected is an error', async () => {
+    const page = await browser.newPage();
+    try {
+      const script = await pageScript('handout');
+      await page.setContent(
+        `<div class="hd-cell"><aside class="notes"><p>note</p></aside><div class="hd-notes"></div></div><script>${script}</script>`,
+      );
+      expect(await waitForPage(page, 'handout', 10_000)).toEqual({ cells: 1 });
+      await expect(waitForPage(page, 'cheatsheet', 10_000)).rejects.toThrow('the page did not run cheatsheet (it says handout: ready)');
+    } finally {
+      await page.close();
+    }
+  });
+});

@@ -1,0 +1,140 @@
+/** Fast unit tests of the pure parts between parsing and the browser: settings, deck assembly, handout geometry, TSV, the emit step. */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { emit, MANIFEST, pruneStale } from '../src/output.js';
+import { handoutGeometry } from '../src/render/handout.js';
+import type { RenderedTopic } from '../src/render/html.js';
+import { allDeck, deckHomes, fitSlides, linkAcrossDecks, topicDeck, type FittedSlides } from '../src/render/slides.js';
+import { flashcardsTsv, tsvField } from '../src/render/study.js';
+import { checkConfig, defaultTitle, flagOf, resolveSettings, SETTINGS } from '../src/settings.js';
+import { NOTES, tempDir } from './helpers.js';
+
+describe('settings', () => {
+  it('one name per setting: the config key, and the flag in kebab-case', () => {
+    expect(flagOf('fontSize')).toBe('--font-size <pt>');
+    expect(flagOf('images')).toBe('--no-images');
+    expect(flagOf('landscape')).toBe('--landscape');
+    expect(flagOf('handoutLayout')).toBe('--handout-layout <CxR>');
+    for (const name of Object.keys(SETTINGS) as (keyof typeof SETTINGS)[]) expect(SETTINGS[name].help.length).toBeGreaterThan(5);
+  });
+
+  it('defaults, then the config file, then what is given; paths against their own base', async () => {
+    const dir = await tempDir();
+    const config = { file: path.join(dir, 'cfg', 'studyguide.config.json'), values: { notes: NOTES, out: 'built', columns: 4, pages: 2 } };
+    const s = await resolveSettings({ given: { pages: 3, handoutLayout: '2x3' }, config, cwd: dir });
+    expect(s.columns).toBe(4); // config over default
+    expect(s.pages).toBe(3); // given over config
+    expect(s.paper).toBe('A4'); // default
+    expect(s.out).toBe(path.join(dir, 'cfg', 'built')); // against the config file's folder
+    expect(s.handoutLayout).toEqual({ cols: 2, rows: 3 });
+    expect(s.only).toEqual(['pdf', 'slides']);
+    expect(s.title).toBe('Study Guide');
+    expect(Object.isFrozen(s)).toBe(true);
+    const given = await resolveSettings({ given: { notes: NOTES, out: 'o' }, cwd: dir });
+    expect(given.out).toBe(path.join(dir, 'o')); // against the working directory
+  });
+
+  it('every value is checked, with the range in the message', async () => {
+    const cwd = path.dirname(NOTES);
+    await expect(resolveSettings({ given: { columns: 13 }, cwd })).rejects.toThrow('--columns must be a whole number from 1 to 12');
+    await expect(resolveSettings({ given: { fontSize: 2 }, cwd })).rejects.toThrow('--font-size must be a size in points from 3 to 30');
+    await expect(resolveSettings({ given: { handoutLayout: '5x1' }, cwd })).rejects.toThrow('--handout-layout must be "COLUMNSxROWS"');
+    await expect(resolveSettings({ given: { theme: 'nosuch' }, cwd })).rejects.toThrow(/unknown theme "nosuch"/);
+    // The theme is only checked when decks are built.
+    await expect(resolveSettings({ given: { theme: 'nosuch', only: ['pdf'] }, cwd })).resolves.toBeTruthy();
+    await expect(resolveSettings({ given: { notes: 'nowhere' }, cwd })).rejects.toThrow('notes folder not found: nowhere');
+    await expect(resolveSettings({ given: { out: path.join(NOTES, 'x') }, cwd })).rejects.toThrow(/inside the notes folder/);
+    expect(() => checkConfig({ colums: 3 }, 'x.json')).toThrow('x.json: unknown key "colums"');
+    expect(() => checkConfig({ paper: 'A3' }, 'x.json')).toThrow('x.json: "paper" must be "A4" or "Letter"');
+    expect(() => checkConfig([], 'x.json')).toThrow('expected an object of options');
+  });
+
+  it('the title defaults to the notes folder name, unless it is just "notes"', () => {
+    expect(defaultTitle('/a/aws-exam_prep')).toBe('aws exam prep');
+    expect(defaultTitle('/a/Notes')).toBe('Study Guide');
+  });
+});
+
+/** A rendered topic with the given children (blocks: one paragraph unless `empty`). */
+function topic(slug: string, depth: number, children: RenderedTopic[] = [], empty = false): RenderedTopic {
+  return {
+    slug,
+    title: slug,
+    titleHtml: slug,
+    depth,
+    path: [slug],
+    source: { file: 'n.md', line: 1, column: 1 },
+    blocks: empty ? [] : [{ kind: 'p', html: `<p>about ${slug} and <a href="#/other">other</a></p>` }],
+    notes: [],
+    children,
+  } as RenderedTopic;
+}
+
+describe('deck assembly', () => {
+  const topics = [topic('a', 1, [topic('a1', 2), topic('a2', 2)]), topic('other', 1, [], false)];
+  const fitted: FittedSlides = Object.fromEntries(fitSlides('Guide', topics).map((s) => [s.key, [`<section>${s.key}</section>`]]));
+
+  it('all.html: the title slide, then one vertical stack per top-level topic', () => {
+    const deck = allDeck('Guide', topics, fitted);
+    expect(deck.stacks.map((s) => s.length)).toEqual([1, 3, 1]);
+    expect(deck.stacks[1]![0]).toContain('content:a');
+  });
+
+  it("a topic deck: its outline, its own content, a stack per section; links to another deck's topics go there", () => {
+    const deck = topicDeck('Guide', topics[0]!, fitted);
+    expect(deck.name).toBe('a');
+    expect(deck.title).toBe('a — Guide');
+    expect(deck.stacks.map((s) => s.join(''))).toEqual(['<section>outline:a</section>', '<section>content:a</section>', '<section>content:a1</section>', '<section>content:a2</section>']);
+    const homes = deckHomes(topics);
+    expect(homes.get('a2')).toBe('a');
+    const linked = linkAcrossDecks({ name: 'a', title: 'a', stacks: [['<a href="#/other">x</a> <a href="#/a1">y</a>']] }, homes);
+    expect(linked.stacks[0]![0]).toBe('<a href="other.html#/other">x</a> <a href="#/a1">y</a>');
+  });
+});
+
+describe('handout geometry', () => {
+  it('one slide alone goes landscape and fills the page width; a grid goes portrait', () => {
+    const single = handoutGeometry({ cols: 1, rows: 1, notes: false }, { width: 1280, height: 720 });
+    expect(single.page).toEqual({ width: 297, height: 210 });
+    expect(single.cell.slideHeight / single.cell.width).toBeCloseTo(720 / 1280, 2);
+    const grid = handoutGeometry({ cols: 2, rows: 3, notes: false }, { width: 1280, height: 720 });
+    expect(grid.page).toEqual({ width: 210, height: 297 });
+    expect(grid.cell.width * 2 + 6).toBeLessThanOrEqual(190);
+    const notes = handoutGeometry({ cols: 1, rows: 2, notes: true }, { width: 1280, height: 720 });
+    expect(notes.cell.slideHeight).toBeLessThanOrEqual(notes.cell.height * 0.55 + 0.01);
+  });
+});
+
+describe('flashcards.tsv', () => {
+  it("Anki's header, then front, back and tags; tabs and line breaks escaped", () => {
+    expect(tsvField('a\tb\nc\r\nd ')).toBe('a&#9;b<br>c<br>d');
+    const tsv = flashcardsTsv([{ front: 'Q\t1', back: 'A\n2', tags: ['aws', 'aws/s3'] } as never]);
+    expect(tsv).toBe('#separator:tab\n#html:true\n#tags column:3\nQ&#9;1\tA<br>2\taws aws/s3\n');
+  });
+});
+
+describe('emit', () => {
+  it('writes atomically, leaves unchanged bytes alone, and prunes only what a target that ran no longer makes', async () => {
+    const out = await tempDir();
+    await mkdir(path.join(out, 'slides'), { recursive: true });
+    expect(await emit(out, [{ path: 'slides/a.html', data: 'A' }, { path: 'slides/b.html', data: 'B' }, { path: 'cheatsheet.pdf', data: 'P' }])).toHaveLength(3);
+    await pruneStale(out, new Map([['slides/a.html', 'decks'], ['slides/b.html', 'decks'], ['cheatsheet.pdf', 'cheatsheet']]), new Set(['decks', 'cheatsheet']));
+    // Same bytes: nothing written.
+    expect(await emit(out, [{ path: 'slides/a.html', data: 'A' }])).toEqual([]);
+    // The decks ran and no longer make b.html; the cheat sheet did not run: its PDF stays.
+    const stale = await pruneStale(out, new Map([['slides/a.html', 'decks']]), new Set(['decks']));
+    expect(stale).toEqual(['slides/b.html']);
+    expect(existsSync(path.join(out, 'slides', 'b.html'))).toBe(false);
+    expect(existsSync(path.join(out, 'cheatsheet.pdf'))).toBe(true);
+    expect(JSON.parse(await readFile(path.join(out, MANIFEST), 'utf8'))).toEqual({ 'cheatsheet.pdf': 'cheatsheet', 'slides/a.html': 'decks' });
+  });
+
+  it('reads the manifest of older builds (a list of files)', async () => {
+    const out = await tempDir();
+    await writeFile(path.join(out, 'flashcards.pdf'), 'x');
+    await writeFile(path.join(out, MANIFEST), JSON.stringify(['flashcards.pdf']));
+    expect(await pruneStale(out, new Map(), new Set(['flashcards']))).toEqual(['flashcards.pdf']);
+  });
+});
