@@ -113,7 +113,15 @@ async function coldBuilds(name, notes, runs) {
     const memoryRun = i === runs;
     const r = await runTimed([CLI, 'build', '--notes', notes, '--out', out, '--offline', '--json'], memoryRun);
     const json = JSON.parse(r.stdout.trim().split('\n').pop());
-    samples.push({ ms: r.ms, timings: json.timings, nodeRssKb: json.maxRssKb, treeRssKb: r.peakTreeKb, pages: json.pdfPages, slides: json.slides, memoryRun });
+    samples.push({
+      ms: r.ms,
+      timings: json.timings,
+      nodeRssKb: json.maxRssKb,
+      treeRssKb: r.peakTreeKb,
+      pages: json.pdfPages,
+      slides: json.slides,
+      memoryRun,
+    });
     await rm(out, { recursive: true, force: true });
   }
   const timed = samples.filter((s) => !s.memoryRun);
@@ -189,7 +197,11 @@ try {
     ['500 files', 0, 3, true],
   ]) {
     const { notes, bytes } = await corpus(path.join(work, name.replace(/\W+/g, '')), copies, flat);
-    corpora.push({ ...(await coldBuilds(name, notes, runs)), bytes, files: (await readdir(notes, { recursive: true })).filter((f) => f.endsWith('.md')).length });
+    corpora.push({
+      ...(await coldBuilds(name, notes, runs)),
+      bytes,
+      files: (await readdir(notes, { recursive: true })).filter((f) => f.endsWith('.md')).length,
+    });
   }
   log('warm rebuild after a one-line edit (watch mode)');
   const warm = await warmRebuild(path.join(work, 'warm'), 9);
@@ -224,10 +236,21 @@ try {
       ratio(c.totalMs, base.coldMs),
       `parse+tree ${r(c.stages.load + c.stages.parse + c.stages.tree)}, PDF+decks ${r(c.stages.cheatsheet ?? 0)}; peak memory ${c.peakNodeRssMb.toFixed(0)} MB node (RSS), ${c.peakTreeRssMb.toFixed(0)} MB with Chromium (PSS)`,
     ]),
-    ['warm rebuild after a one-line edit, notes ×1 (save → all outputs)', r(warm.medianMs), ratio(warm.medianMs, base.coldMs), `${ratio(warm.medianMs, base.warmPrintMs)} a warm trivial print`],
+    [
+      'warm rebuild after a one-line edit, notes ×1 (save → all outputs)',
+      r(warm.medianMs),
+      ratio(warm.medianMs, base.coldMs),
+      `${ratio(warm.medianMs, base.warmPrintMs)} a warm trivial print`,
+    ],
   ];
-  const table = ['| measure | median | vs cold floor | notes |', '| --- | --- | --- | --- |', ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
-  process.stdout.write(`${table}\n\nparse + tree per MB: ${parseMsPerMb.map((p) => `${p.name} ${Math.round(p.msPerMb)} ms/MB`).join(', ')}\n`);
+  const table = [
+    '| measure | median | vs cold floor | notes |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+  process.stdout.write(
+    `${table}\n\nparse + tree per MB: ${parseMsPerMb.map((p) => `${p.name} ${Math.round(p.msPerMb)} ms/MB`).join(', ')}\n`,
+  );
   process.stdout.write(`targets: ${JSON.stringify(results.targets)}\n`);
 } finally {
   await rm(work, { recursive: true, force: true });

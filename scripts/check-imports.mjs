@@ -29,7 +29,11 @@ const graph = new Map(
 
 const PIPELINE = /^(build|builder|cli|watch|serve|index)\.ts$|^targets\//;
 const rules = [
-  { from: /^(render|syntax|page)\/|^(config|parse|load|tree|links|study|images|settings|output|report|errors|safety|templates|browser|lock|types)\.ts$/, to: PIPELINE, why: 'a stage or renderer imports the pipeline' },
+  {
+    from: /^(render|syntax|page)\/|^(config|parse|load|tree|links|study|images|settings|output|report|errors|safety|templates|browser|lock|types)\.ts$/,
+    to: PIPELINE,
+    why: 'a stage or renderer imports the pipeline',
+  },
   { from: /^targets\//, to: /^(build|builder|cli|watch|serve|index)\.ts$/, why: 'a target imports the pipeline' },
   { from: /^page\//, to: /^(?!page\/)/, why: 'in-page code imports Node code' },
 ];
@@ -58,7 +62,9 @@ const visit = (file) => {
 for (const file of graph.keys()) if (!state.has(file)) visit(file);
 
 if (problems.length > 0) {
-  console.error(`check-imports: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  console.error(
+    `check-imports: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${problems.map((p) => `  ${p}`).join('\n')}`,
+  );
   process.exit(1);
 }
 console.log(`check-imports: ${graph.size} modules, no cycle, layers respected`);

@@ -42,7 +42,8 @@ function executable(file: string): boolean {
 export function findBrowser(env: NodeJS.ProcessEnv = process.env): string | null {
   const chosen = env.PUPPETEER_EXECUTABLE_PATH;
   if (chosen) {
-    if (!executable(chosen)) throw new UserError(`PUPPETEER_EXECUTABLE_PATH=${chosen} is not an executable file; ${FIX}`, ExitCode.BrowserMissing);
+    if (!executable(chosen))
+      throw new UserError(`PUPPETEER_EXECUTABLE_PATH=${chosen} is not an executable file; ${FIX}`, ExitCode.BrowserMissing);
     return chosen;
   }
   return CANDIDATES.find(executable) ?? null;
@@ -58,7 +59,9 @@ export function ensureBrowser(log: (line: string) => void, env: NodeJS.ProcessEn
   const canInstall =
     process.platform === 'linux' && process.getuid?.() === 0 && existsSync('/usr/bin/apt-get') && env.STUDYGUIDE_NO_INSTALL !== '1';
   if (!canInstall) throw new UserError(`no Chrome or Chromium found: ${FIX}`, ExitCode.BrowserMissing);
-  log("no Chrome or Chromium found: installing Debian's chromium with apt-get (once; set PUPPETEER_EXECUTABLE_PATH to use another browser)");
+  log(
+    "no Chrome or Chromium found: installing Debian's chromium with apt-get (once; set PUPPETEER_EXECUTABLE_PATH to use another browser)",
+  );
   const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const update = spawnSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'], env: aptEnv });
   const install =
@@ -68,13 +71,21 @@ export function ensureBrowser(log: (line: string) => void, env: NodeJS.ProcessEn
       env: aptEnv,
     });
   const installed = findBrowser(env);
-  if (!install || install.status !== 0 || !installed) throw new UserError(`installing chromium with apt-get failed: ${FIX}`, ExitCode.BrowserMissing);
+  if (!install || install.status !== 0 || !installed)
+    throw new UserError(`installing chromium with apt-get failed: ${FIX}`, ExitCode.BrowserMissing);
   log(`installed ${installed}`);
   return installed;
 }
 
 export async function launchBrowser(executablePath: string): Promise<Browser> {
-  const args = ['--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu', '--disable-dev-shm-usage', '--font-render-hinting=none'];
+  const args = [
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--no-first-run',
+    '--disable-gpu',
+    '--disable-dev-shm-usage',
+    '--font-render-hinting=none',
+  ];
   // The sandbox needs an unprivileged user; as root (CI, containers) Chromium refuses to start with it.
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   try {
@@ -82,9 +93,19 @@ export async function launchBrowser(executablePath: string): Promise<Browser> {
     // the browser is still killed on any process exit.
     // `pipe`: Chromium talks to us over fds it inherits, and exits when they close, so it dies
     // with this process whatever kills it (SIGKILL, the OOM killer), not only on a clean exit.
-    return await puppeteer.launch({ executablePath, headless: true, pipe: true, args, timeout: 30_000, handleSIGINT: false, handleSIGTERM: false });
+    return await puppeteer.launch({
+      executablePath,
+      headless: true,
+      pipe: true,
+      args,
+      timeout: 30_000,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+    });
   } catch (error) {
-    throw new UserError(`could not start the browser at ${executablePath}: ${firstLine(error)}; ${FIX}`, ExitCode.BrowserFailed, { cause: error });
+    throw new UserError(`could not start the browser at ${executablePath}: ${firstLine(error)}; ${FIX}`, ExitCode.BrowserFailed, {
+      cause: error,
+    });
   }
 }
 
@@ -134,7 +155,11 @@ export async function pageScript(name: PageName): Promise<string> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     // Exit code 1: the package itself is incomplete.
-    throw new UserError(`the page script ${file} is missing: run npm run compile (it bundles src/page/ into dist/page/)`, ExitCode.Internal, { cause: error });
+    throw new UserError(
+      `the page script ${file} is missing: run npm run compile (it bundles src/page/ into dist/page/)`,
+      ExitCode.Internal,
+      { cause: error },
+    );
   }
 }
 

@@ -70,7 +70,12 @@ export interface PipelineCache {
 
 export const createPipelineCache = (): PipelineCache => ({ parsed: new Map(), math: new Map(), diagrams: new Map(), targets: new Map() });
 
-export async function runBuild(settings: ResolvedSettings, cache: PipelineCache, browser: () => Promise<Browser>, reporter: Reporter): Promise<BuildResult> {
+export async function runBuild(
+  settings: ResolvedSettings,
+  cache: PipelineCache,
+  browser: () => Promise<Browser>,
+  reporter: Reporter,
+): Promise<BuildResult> {
   const started = performance.now();
   const { stage, timings } = stageTimer(reporter);
   const { out } = settings;
@@ -92,23 +97,41 @@ export async function runBuild(settings: ResolvedSettings, cache: PipelineCache,
   const study = extractStudySet(guide);
   stage('tree', `${guide.topics.length} topics, ${study.cards.length} cards`);
 
-  const images = await resolveImages(guide, { notesDir: settings.notes, cacheDir: path.join(out, '.cache', 'images'), offline: settings.offline });
+  const images = await resolveImages(guide, {
+    notesDir: settings.notes,
+    cacheDir: path.join(out, '.cache', 'images'),
+    offline: settings.offline,
+  });
   stage('images', `${images.size} images`);
   const templates: TemplateSource = { dirs: [path.join(settings.notes, '.studyguide', 'templates'), BUNDLED_TEMPLATES] };
   const blocked = new Set<string>();
   // Mermaid diagrams, in the build's browser: light for the sheet, index and flashcards, the deck theme's for the decks.
   const deckTheme = wants('slides') && DARK_THEMES.has(settings.theme) ? 'dark' : 'light';
-  const diagrams = await buildDiagrams(await browser(), guide, { deckTheme, cache: cache.diagrams, dir: out, templates, onBlocked: (url) => blocked.add(url) });
+  const diagrams = await buildDiagrams(await browser(), guide, {
+    deckTheme,
+    cache: cache.diagrams,
+    dir: out,
+    templates,
+    onBlocked: (url) => blocked.add(url),
+  });
   if (diagrams) stage('diagrams', `${diagrams.blocks} blocks, ${diagrams.rendered} rendered`);
 
   const sheetTopics = selectTopics(cheatsheetTopics(guide), settings.topics, settings.tags);
   if (wants('pdf') && sheetTopics.length === 0) {
-    const asked = [settings.topics.length ? `--topics ${settings.topics.join(', ')}` : '', settings.tags.length ? `--tags ${settings.tags.join(', ')}` : ''];
+    const asked = [
+      settings.topics.length ? `--topics ${settings.topics.join(', ')}` : '',
+      settings.tags.length ? `--tags ${settings.tags.join(', ')}` : '',
+    ];
     throw new UserError(`${asked.filter(Boolean).join(' with ')} matched no topic of the cheat sheet`);
   }
   const inSheet = new Set([...walkTopics(sheetTopics)].map((t) => t.slug));
   const renderer = createHtmlRenderer({ allowHtml: settings.allowHtml, mathCache: cache.math });
-  const rootHtml: HtmlOptions = { images, assetPrefix: '', diagrams: diagrams?.light, topicHref: (slug) => (inSheet.has(slug) ? `#${slug}` : null) };
+  const rootHtml: HtmlOptions = {
+    images,
+    assetPrefix: '',
+    diagrams: diagrams?.light,
+    topicHref: (slug) => (inSheet.has(slug) ? `#${slug}` : null),
+  };
   // Decks link within all.html; a topic deck's links to other decks are pointed there when it is written.
   const slidesHtml: HtmlOptions = { images, assetPrefix: '../', diagrams: diagrams?.deck, topicHref: (slug) => `#/${slug}` };
   const cards = renderCards(study, renderer, rootHtml);
@@ -151,7 +174,10 @@ export async function runBuild(settings: ResolvedSettings, cache: PipelineCache,
   stage('assets', `${made.size} files`);
 
   const built = await runTargets(targets, input, cache.targets, browser, stage);
-  await emit(out, targets.flatMap((t, i) => owned(t, built[i]!.files)));
+  await emit(
+    out,
+    targets.flatMap((t, i) => owned(t, built[i]!.files)),
+  );
   await pruneStale(out, made, new Set(targets.map((t) => t.name)));
   stage('emit', `${made.size} files`);
 

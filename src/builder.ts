@@ -105,7 +105,9 @@ function isBrowserFailure(error: unknown): boolean {
   if (!e || e instanceof UserError) return false;
   return (
     ['TargetCloseError', 'ProtocolError', 'TimeoutError', 'ConnectionClosedError'].includes(e.name) ||
-    /Target closed|Session closed|Connection closed|browser has disconnected|detached|Navigation failed because browser|crashed|Page crashed/i.test(e.message ?? '')
+    /Target closed|Session closed|Connection closed|browser has disconnected|detached|Navigation failed because browser|crashed|Page crashed/i.test(
+      e.message ?? '',
+    )
   );
 }
 
@@ -114,7 +116,9 @@ function asUserError(error: unknown, settings: ResolvedSettings): unknown {
   const e = error as NodeJS.ErrnoException;
   if (e && ['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOSPC', 'EISDIR', 'EEXIST', 'EDQUOT'].includes(e.code ?? '')) {
     const where = e.path ? ` (${e.path})` : '';
-    return new UserError(`cannot write the outputs to ${shown(settings, settings.out)}: ${e.code}${where}`, ExitCode.CannotWrite, { cause: error });
+    return new UserError(`cannot write the outputs to ${shown(settings, settings.out)}: ${e.code}${where}`, ExitCode.CannotWrite, {
+      cause: error,
+    });
   }
   return error;
 }

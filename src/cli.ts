@@ -8,7 +8,17 @@ import { CONFIG_FILE, loadConfig } from './config.js';
 import { ExitCode, UserError } from './errors.js';
 import { consoleReporter, formatMessage, type Reporter } from './report.js';
 import type { Server } from './serve.js';
-import { flagOf, resolveSettings, SETTINGS, shown, type Command as CommandName, type ResolvedSettings, type Setting, type SettingName, type SettingsInput } from './settings.js';
+import {
+  flagOf,
+  resolveSettings,
+  SETTINGS,
+  shown,
+  type Command as CommandName,
+  type ResolvedSettings,
+  type Setting,
+  type SettingName,
+  type SettingsInput,
+} from './settings.js';
 import { BUNDLED_TEMPLATES } from './templates.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -27,7 +37,8 @@ function withSettings(command: Command, name: CommandName): Command {
         return value;
       });
       const noDefault = setting.default === undefined || (Array.isArray(setting.default) && setting.default.length === 0);
-      if (!noDefault) option.default(setting.default, setting.shownDefault ?? (Array.isArray(setting.default) ? setting.default.join(',') : undefined));
+      if (!noDefault)
+        option.default(setting.default, setting.shownDefault ?? (Array.isArray(setting.default) ? setting.default.join(',') : undefined));
     }
     command.addOption(option);
   }
@@ -80,7 +91,9 @@ export function createProgram(cleanups: Cleanups = []): Command {
       const reporter = consoleReporter();
       // Every setting is checked before Chromium starts; then it boots while the pipeline's modules load and the notes are parsed.
       const settings = await settingsOf(command);
-      const browser = import('./browser.js').then(({ ensureBrowser, launchBrowser }) => launchBrowser(ensureBrowser((line) => reporter.info(line))));
+      const browser = import('./browser.js').then(({ ensureBrowser, launchBrowser }) =>
+        launchBrowser(ensureBrowser((line) => reporter.info(line))),
+      );
       browser.catch(() => undefined);
       const { createBuilder } = await import('./builder.js');
       const builder = createBuilder({ reporter, startedBrowser: browser });
@@ -99,7 +112,12 @@ export function createProgram(cleanups: Cleanups = []): Command {
       }
       if (opts.json) {
         const { guide: _guide, warnings, notices, ...rest } = result;
-        const json = { ...rest, warnings: warnings.map(formatMessage), notices: notices.map(formatMessage), maxRssKb: process.resourceUsage().maxRSS };
+        const json = {
+          ...rest,
+          warnings: warnings.map(formatMessage),
+          notices: notices.map(formatMessage),
+          maxRssKb: process.resourceUsage().maxRSS,
+        };
         process.stdout.write(`${JSON.stringify(json)}\n`);
       }
     });
@@ -139,12 +157,15 @@ export function createProgram(cleanups: Cleanups = []): Command {
     await new Promise(() => undefined); // runs until Ctrl-C
   };
 
-  withSettings(program.command('watch').description('build, then rebuild after every change to the notes, the templates or the config file'), 'watch')
+  withSettings(
+    program.command('watch').description('build, then rebuild after every change to the notes, the templates or the config file'),
+    'watch',
+  )
     .option('--serve', 'also serve the output folder with live reload', false)
     .action((opts, command: Command) => watching(command, opts.serve));
 
-  withSettings(program.command('serve').description('watch, and serve the output folder on 127.0.0.1 with live reload'), 'serve').action((_opts, command: Command) =>
-    watching(command, true),
+  withSettings(program.command('serve').description('watch, and serve the output folder on 127.0.0.1 with live reload'), 'serve').action(
+    (_opts, command: Command) => watching(command, true),
   );
 
   return program;

@@ -202,7 +202,10 @@ function placeholderLabel(altText: string, url: string): string {
 /** Output file name under `assets/`: stable per source, readable. */
 function assetName(identity: string, file: string): string {
   const hash = createHash('sha1').update(identity).digest('hex').slice(0, 10);
-  const base = path.basename(file).replace(/[^\w.-]+/g, '_').slice(-60);
+  const base = path
+    .basename(file)
+    .replace(/[^\w.-]+/g, '_')
+    .slice(-60);
   return `assets/${hash}-${base}`;
 }
 
@@ -343,7 +346,11 @@ async function fetchCached(url: string, options: ImageOptions): Promise<RemoteRe
   try {
     const { bytes, type } = await fetchImage(url, options.timeoutMs ?? 3000, options.maxBytes ?? 10 * 1024 * 1024);
     const ext = type === 'jpeg' ? 'jpg' : type;
-    const name = `${hash}-${path.basename(new URL(url).pathname).replace(/\.[^.]*$/, '').replace(/[^\w.-]+/g, '_').slice(0, 40)}.${ext}`;
+    const name = `${hash}-${path
+      .basename(new URL(url).pathname)
+      .replace(/\.[^.]*$/, '')
+      .replace(/[^\w.-]+/g, '_')
+      .slice(0, 40)}.${ext}`;
     await writeFile(path.join(options.cacheDir, name), bytes);
     await writeFile(metaPath, JSON.stringify({ url, file: name, at: Date.now() }));
     return { file: path.join(options.cacheDir, name) };

@@ -77,7 +77,8 @@ function buildIndex(guide: Guide, notesDir: string): Index {
   return { notes, byPath: new Map(guide.notes.map((note) => [note.absPath, note])), topics };
 }
 
-const relativeName = (note: Note, notesDir: string) => path.relative(notesDir, note.absPath).split(path.sep).join('/').replace(/\.md$/i, '');
+const relativeName = (note: Note, notesDir: string) =>
+  path.relative(notesDir, note.absPath).split(path.sep).join('/').replace(/\.md$/i, '');
 
 /** The note a link is written in: copies carry their own (`data.noteAbsPath`). */
 function noteOf(node: { data?: { noteAbsPath?: string } }, fallback: Note, index: Index): Note {
@@ -118,7 +119,9 @@ function fillEmbeds(root: RootContent, note: Note, index: Index, stack: string[]
   visit(root, 'wikiEmbed', (embed: WikiEmbed) => {
     const from = noteOf(embed, note, index);
     const content = embedContent(embed.target, from, index);
-    const key = content ? `${content.note.absPath}#${embed.target.blockId ? `^${embed.target.blockId}` : (embed.target.heading ?? '').toLowerCase()}` : '';
+    const key = content
+      ? `${content.note.absPath}#${embed.target.blockId ? `^${embed.target.blockId}` : (embed.target.heading ?? '').toLowerCase()}`
+      : '';
     let unresolved: string | undefined;
     if (!content) unresolved = findNote(embed.target.page, from, index) ? 'no such heading or block' : 'no such note';
     else if (stack.includes(key)) unresolved = 'embeds itself (a cycle), not repeated';

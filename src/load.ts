@@ -73,7 +73,11 @@ function decode(bytes: Uint8Array, encoding: string, file: VFile): string {
   try {
     return new TextDecoder(encoding, { fatal: true }).decode(bytes);
   } catch {
-    file.message('invalid UTF-8; undecodable bytes shown as �', { place: { line: 1, column: 1 }, ruleId: 'encoding', source: 'studyguide' });
+    file.message('invalid UTF-8; undecodable bytes shown as �', {
+      place: { line: 1, column: 1 },
+      ruleId: 'encoding',
+      source: 'studyguide',
+    });
     return new TextDecoder(encoding).decode(bytes);
   }
 }

@@ -55,7 +55,9 @@ export async function lockOutputs(outDir: string, onWait: (holder: string) => vo
     if (!waited) {
       waited = true;
       const where = holder.host === me.host ? '' : ` on ${holder.host}`;
-      onWait(`waiting for the studyguide build writing to ${outDir} (pid ${holder.pid}${where}, since ${holder.since}) to finish; if none is running, delete ${file}`);
+      onWait(
+        `waiting for the studyguide build writing to ${outDir} (pid ${holder.pid}${where}, since ${holder.since}) to finish; if none is running, delete ${file}`,
+      );
     }
     await sleep(POLL_MS);
   }

@@ -27,6 +27,7 @@ export function noteMessages(
     const count = links.missingLinks === 1 ? '1 wiki link points' : `${links.missingLinks} wiki links point`;
     notices.push(infoMessage(`${count} at notes not in the build, shown as text: ${names}`, 'wiki-link'));
   }
-  for (const url of blocked) warnings.push(buildWarning(`the browser tried to load a non-local resource (blocked): ${url}`, 'blocked-request'));
+  for (const url of blocked)
+    warnings.push(buildWarning(`the browser tried to load a non-local resource (blocked): ${url}`, 'blocked-request'));
   return { warnings, notices };
 }

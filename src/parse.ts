@@ -85,26 +85,28 @@ export function remarkSpeakerNotes(this: Processor) {
 }
 
 export function createParser(options: { allowHtml?: boolean } = {}) {
-  return unified()
-    .use(remarkParse)
-    .use(remarkFrontmatter, ['yaml'])
-    .use(remarkGfm)
-    .use(remarkMath)
-    // Notes as people write them (Obsidian, GitHub): first the raw-HTML details, while they are still HTML.
-    .use(remarkDetails)
-    .use(remarkObsidianComments)
-    .use(remarkCallouts)
-    .use(remarkWikiLinks)
-    .use(remarkHighlight)
-    .use(remarkBlockIds)
-    .use(remarkTags)
-    .use(remarkMoneyIsNotMath)
-    .use(remarkDisplayMath)
-    .use(remarkCheckMath)
-    .use(remarkDashLines)
-    .use(remarkSpeakerNotes)
-    .use(remarkReportUnsafeHtml, options)
-    .freeze();
+  return (
+    unified()
+      .use(remarkParse)
+      .use(remarkFrontmatter, ['yaml'])
+      .use(remarkGfm)
+      .use(remarkMath)
+      // Notes as people write them (Obsidian, GitHub): first the raw-HTML details, while they are still HTML.
+      .use(remarkDetails)
+      .use(remarkObsidianComments)
+      .use(remarkCallouts)
+      .use(remarkWikiLinks)
+      .use(remarkHighlight)
+      .use(remarkBlockIds)
+      .use(remarkTags)
+      .use(remarkMoneyIsNotMath)
+      .use(remarkDisplayMath)
+      .use(remarkCheckMath)
+      .use(remarkDashLines)
+      .use(remarkSpeakerNotes)
+      .use(remarkReportUnsafeHtml, options)
+      .freeze()
+  );
 }
 export type Parser = ReturnType<typeof createParser>;
 
@@ -144,7 +146,12 @@ function readFrontMatter(tree: Root, file: VFile): FrontMatter {
   } catch (error) {
     const line = error instanceof YAMLParseError && error.linePos ? error.linePos[0].line + 1 : 0;
     const at = place ? { line: place.line + line, column: 1 } : undefined;
-    file.message(`invalid front matter, ignored: ${firstLine(error)}`, { place: at, ruleId: 'frontmatter', source: 'studyguide', cause: error as Error });
+    file.message(`invalid front matter, ignored: ${firstLine(error)}`, {
+      place: at,
+      ruleId: 'frontmatter',
+      source: 'studyguide',
+      cause: error as Error,
+    });
     return {};
   }
   if (data === null || data === undefined) return {};
@@ -166,8 +173,14 @@ function readFrontMatter(tree: Root, file: VFile): FrontMatter {
   }
   if ('tags' in raw && raw.tags !== null) {
     // Written with or without `#` (`"#aws"` must be quoted in YAML); Obsidian shows them without.
-    if (typeof raw.tags === 'string') out.tags = names(raw.tags.split(/[,\s]+/)).map((t) => t.replace(/^#/, '')).filter(Boolean);
-    else if (Array.isArray(raw.tags)) out.tags = names(raw.tags).map((t) => t.replace(/^#/, '')).filter(Boolean);
+    if (typeof raw.tags === 'string')
+      out.tags = names(raw.tags.split(/[,\s]+/))
+        .map((t) => t.replace(/^#/, ''))
+        .filter(Boolean);
+    else if (Array.isArray(raw.tags))
+      out.tags = names(raw.tags)
+        .map((t) => t.replace(/^#/, ''))
+        .filter(Boolean);
     else bad('tags', 'a list');
   }
   if ('aliases' in raw && raw.aliases !== null) {

@@ -15,7 +15,10 @@ export function formatMessage(message: VFileMessage): string {
 }
 
 /** Stages are shown on a terminal, or when STUDYGUIDE_PROGRESS=1. */
-export function consoleReporter(stream: NodeJS.WriteStream = process.stderr, verbose = (stream.isTTY ?? false) || process.env.STUDYGUIDE_PROGRESS === '1'): Reporter {
+export function consoleReporter(
+  stream: NodeJS.WriteStream = process.stderr,
+  verbose = (stream.isTTY ?? false) || process.env.STUDYGUIDE_PROGRESS === '1',
+): Reporter {
   const color = stream.isTTY && !process.env.NO_COLOR;
   const dim = (s: string) => (color ? `\x1b[2m${s}\x1b[22m` : s);
   const yellow = (s: string) => (color ? `\x1b[33m${s}\x1b[39m` : s);

@@ -37,7 +37,26 @@ export const SANITIZE_SCHEMA: Schema = {
 
 const ALLOWED_TAGS = new Set(SANITIZE_SCHEMA.tagNames);
 /** Tags whose removal is worth a warning (others are unwrapped, their text kept). */
-const DANGEROUS_TAGS = new Set(['script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'svg', 'math', 'style', 'link', 'meta', 'base', 'form', 'input', 'button', 'textarea', 'select']);
+const DANGEROUS_TAGS = new Set([
+  'script',
+  'iframe',
+  'frame',
+  'frameset',
+  'object',
+  'embed',
+  'applet',
+  'svg',
+  'math',
+  'style',
+  'link',
+  'meta',
+  'base',
+  'form',
+  'input',
+  'button',
+  'textarea',
+  'select',
+]);
 const UNSAFE_URL = /^\s*(javascript|vbscript|data(?!:image\/(png|jpe?g|gif|webp|avif)[;,])):/i;
 
 /** What sanitizing takes out of one piece of raw HTML. */
@@ -45,7 +64,8 @@ export function unsafeParts(html: string): string[] {
   const found = new Set<string>();
   visit(fromHtml(html, { fragment: true }), 'element', (node) => {
     const tag = node.tagName;
-    if (DANGEROUS_TAGS.has(tag) && !(tag === 'input' && node.properties?.type === 'checkbox') && !ALLOWED_TAGS.has(tag)) found.add(`<${tag}>`);
+    if (DANGEROUS_TAGS.has(tag) && !(tag === 'input' && node.properties?.type === 'checkbox') && !ALLOWED_TAGS.has(tag))
+      found.add(`<${tag}>`);
     for (const [key, value] of Object.entries(node.properties ?? {})) {
       if (/^on[a-z]/i.test(key)) found.add(`${key.toLowerCase()}= handler`);
       if (['href', 'src', 'action', 'formAction', 'xLinkHref', 'data'].includes(key) && UNSAFE_URL.test(String(value))) {

@@ -76,7 +76,10 @@ export async function serve(outDir: string, port: number, templates: TemplateSou
     try {
       if (type.startsWith('text/html')) {
         // A page with its own script policy (the cheat sheet) lets the reload script in by its hash, and nothing more.
-        const html = (await readFile(file, 'utf8')).replace(/(http-equiv="Content-Security-Policy"\s+content="script-src )/i, `$1'${scriptHash}' `);
+        const html = (await readFile(file, 'utf8')).replace(
+          /(http-equiv="Content-Security-Policy"\s+content="script-src )/i,
+          `$1'${scriptHash}' `,
+        );
         const tag = `<script>${script}</script>`;
         const end = html.lastIndexOf('</body>');
         const body = end >= 0 ? `${html.slice(0, end)}${tag}\n${html.slice(end)}` : html + tag;

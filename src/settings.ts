@@ -39,7 +39,14 @@ const onOff = (help: string, defaultValue = false): Setting<boolean> => ({
   check: (v) => (typeof v === 'boolean' ? v : undefined),
 });
 
-const whole = <D extends number | undefined>(min: number, max: number, defaultValue: D, arg: string, help: string, commands?: Command[]): Setting<number | D> => ({
+const whole = <D extends number | undefined>(
+  min: number,
+  max: number,
+  defaultValue: D,
+  arg: string,
+  help: string,
+  commands?: Command[],
+): Setting<number | D> => ({
   arg,
   help,
   expects: `a whole number from ${min} to ${max}`,
@@ -58,7 +65,12 @@ const points = (defaultValue: number, help: string): Setting<number> => ({
   fromText: Number,
 });
 
-const text = <D extends string | undefined>(arg: string, help: string, defaultValue: D, more: Partial<Setting<string>> = {}): Setting<string | D> => ({
+const text = <D extends string | undefined>(
+  arg: string,
+  help: string,
+  defaultValue: D,
+  more: Partial<Setting<string>> = {},
+): Setting<string | D> => ({
   arg,
   help,
   expects: 'text',
@@ -78,14 +90,26 @@ const oneOf = <C extends string>(choices: readonly C[], defaultValue: C, arg: st
 });
 
 /** Comma separated on the command line, repeatable; a JSON list in a config file. */
-const list = <C extends string = string>(arg: string, help: string, more: { choices?: readonly C[]; default?: C[]; path?: boolean; expects?: string } = {}): Setting<C[]> => ({
+const list = <C extends string = string>(
+  arg: string,
+  help: string,
+  more: { choices?: readonly C[]; default?: C[]; path?: boolean; expects?: string } = {},
+): Setting<C[]> => ({
   arg,
   help,
   expects: more.expects ?? (more.choices ? `a list of ${more.choices.map((c) => `"${c}"`).join(', ')}` : 'a list of text'),
   default: more.default ?? [],
   check: (v) =>
-    Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0 && (!more.choices || more.choices.includes(x as C))) ? (v as C[]) : undefined,
-  fromText: (value, previous) => [...((previous as string[] | undefined) ?? []), ...value.split(',').map((s) => s.trim()).filter(Boolean)],
+    Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0 && (!more.choices || more.choices.includes(x as C)))
+      ? (v as C[])
+      : undefined,
+  fromText: (value, previous) => [
+    ...((previous as string[] | undefined) ?? []),
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ],
   ...(more.path ? { path: true } : {}),
 });
 
@@ -129,8 +153,12 @@ export const SETTINGS = {
   pages: whole(1, 100, undefined, 'n', 'fit the cheat sheet to at most N pages, at the largest type that fits'),
   fontSize: points(7.5, 'cheat sheet body size in points (the start size with --pages)'),
   minFontSize: points(6, 'legibility floor when fitting to --pages'),
-  topics: list('pattern', 'cheat sheet only topics whose slug or title matches (glob, repeatable)', { expects: 'a list of slug or title patterns' }),
-  tags: list('tags', 'cheat sheet only topics with one of these tags (comma separated, repeatable; with --topics, both must hold)', { expects: 'a list of tags' }),
+  topics: list('pattern', 'cheat sheet only topics whose slug or title matches (glob, repeatable)', {
+    expects: 'a list of slug or title patterns',
+  }),
+  tags: list('tags', 'cheat sheet only topics with one of these tags (comma separated, repeatable; with --topics, both must hold)', {
+    expects: 'a list of tags',
+  }),
   images: onOff('leave images out of the cheat sheet', true),
   theme: text('name', 'reveal.js theme for the decks', 'white', { expects: 'a reveal.js theme name' }),
   css: list('file', 'your own stylesheet for the decks (repeatable)', { path: true, expects: 'a list of stylesheet paths' }),
@@ -179,7 +207,8 @@ export interface SettingsSources {
  * names the file in messages.
  */
 export function checkConfig(values: unknown, where: string): SettingsInput {
-  if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new UserError(`${where}: expected an object of options`);
+  if (typeof values !== 'object' || values === null || Array.isArray(values))
+    throw new UserError(`${where}: expected an object of options`);
   for (const [key, value] of Object.entries(values)) {
     if (!(key in SETTINGS)) throw new UserError(`${where}: unknown key "${key}" (known: ${Object.keys(SETTINGS).join(', ')})`);
     const setting: Setting<unknown> = SETTINGS[key as SettingName];
@@ -214,12 +243,17 @@ export async function resolveSettings(sources: SettingsSources): Promise<Resolve
       values[name] = setting.path ? resolvePaths(value, base) : value;
     }
   }
-  const settings = { ...values, cwd, title: (values.title as string | undefined) ?? defaultTitle(values.notes as string) } as ResolvedSettings;
+  const settings = {
+    ...values,
+    cwd,
+    title: (values.title as string | undefined) ?? defaultTitle(values.notes as string),
+  } as ResolvedSettings;
   await checkSettings(settings);
   return Object.freeze(settings);
 }
 
-const resolvePaths = (value: unknown, base: string) => (Array.isArray(value) ? value.map((p: string) => path.resolve(base, p)) : path.resolve(base, value as string));
+const resolvePaths = (value: unknown, base: string) =>
+  Array.isArray(value) ? value.map((p: string) => path.resolve(base, p)) : path.resolve(base, value as string);
 
 /** Title of the guide when none is given: the notes folder's name, unless it is just "notes". */
 export function defaultTitle(notesDir: string): string {
@@ -237,11 +271,14 @@ async function checkSettings(settings: ResolvedSettings): Promise<void> {
   if (!notes.isDirectory()) throw new UserError(`notes path is not a folder: ${shown(settings, settings.notes)}`);
   const inside = path.relative(settings.notes, settings.out);
   if (!inside.startsWith('..') && !path.isAbsolute(inside)) {
-    throw new UserError(`output folder ${shown(settings, settings.out)} is inside the notes folder; choose another --out (notes are never written to)`);
+    throw new UserError(
+      `output folder ${shown(settings, settings.out)} is inside the notes folder; choose another --out (notes are never written to)`,
+    );
   }
   if (!settings.only.includes('slides')) return;
   const themes = await listThemes();
-  if (!themes.includes(settings.theme)) throw new UserError(`unknown theme "${settings.theme}" (reveal.js themes: ${themes.join(', ')})`, ExitCode.BadInput);
+  if (!themes.includes(settings.theme))
+    throw new UserError(`unknown theme "${settings.theme}" (reveal.js themes: ${themes.join(', ')})`, ExitCode.BadInput);
   for (const file of settings.css) {
     const info = await stat(file).catch(() => null);
     if (!info?.isFile()) throw new UserError(`--css ${shown(settings, file)}: cannot read that file`);

@@ -54,7 +54,8 @@ const SCENARIO_TITLE = /^(scenario|case study|exercise|practice question|exam qu
 /** `**Term** – text`, `**Term** - text`, `**Term**: text` */
 const TERM_SEPARATOR = /^\s*(?::|[–—-]\s)\s*/;
 /** `**Term** is …`, `**Term** command can only …`: the text after the term reads as a statement about it. */
-const TERM_STATEMENT = /^\s+(is|are|was|were|means|refers|provides|lets|allows|enables|stores|runs|returns|command|deployment|lifecycle|feature|service|option)\b/i;
+const TERM_STATEMENT =
+  /^\s+(is|are|was|were|means|refers|provides|lets|allows|enables|stores|runs|returns|command|deployment|lifecycle|feature|service|option)\b/i;
 /** Plain `Term: text` or `Term – text` at a list item's start: a short term, then the text. */
 const PLAIN_TERM = /^([A-Za-z0-9][\w .@/+-]{0,40}?)\s*(?::|\s[–—-])\s+(\S[\s\S]*)$/;
 
@@ -131,14 +132,26 @@ function explicit(topic: Topic, block: Paragraph, next: RootContent | undefined,
   const value = toString(block);
   const both = /^\s*Q:\s*([\s\S]+?)\n\s*A:\s*([\s\S]+)$/.exec(value);
   if (both) {
-    set.cards.push({ kind: 'explicit', front: [text(both[1]!.trim())], back: [paragraph([text(both[2]!.trim())])], topic, source: position(topic, block) });
+    set.cards.push({
+      kind: 'explicit',
+      front: [text(both[1]!.trim())],
+      back: [paragraph([text(both[2]!.trim())])],
+      topic,
+      source: position(topic, block),
+    });
     return 'one';
   }
   const q = /^\s*Q:\s*([\s\S]+)$/.exec(value);
   if (q && next?.type === 'paragraph') {
     const a = /^\s*A:\s*([\s\S]+)$/.exec(toString(next));
     if (a) {
-      set.cards.push({ kind: 'explicit', front: [text(q[1]!.trim())], back: [paragraph([text(a[1]!.trim())])], topic, source: position(topic, block) });
+      set.cards.push({
+        kind: 'explicit',
+        front: [text(q[1]!.trim())],
+        back: [paragraph([text(a[1]!.trim())])],
+        topic,
+        source: position(topic, block),
+      });
       return 'two';
     }
   }
@@ -175,7 +188,8 @@ function listItems(topic: Topic, list: List, set: StudySet): void {
     if (QUESTION.test(value)) {
       // A list item that asks, with its answer nested under it (or hidden in a details under it).
       const answer = more.length === 1 && more[0]!.type === 'details' ? more[0].children.slice(1) : more;
-      if (answer.length > 0) set.cards.push({ kind: 'question', front: lead.children, back: answer as BlockContent[], topic, source: position(topic, item) });
+      if (answer.length > 0)
+        set.cards.push({ kind: 'question', front: lead.children, back: answer as BlockContent[], topic, source: position(topic, item) });
       else set.openQuestions.push({ question: value, topic, source: position(topic, item) });
       continue;
     }
@@ -191,7 +205,14 @@ function listItems(topic: Topic, list: List, set: StudySet): void {
  * Plain `Term: text` or `Term – text` (no bold): in a list item, or opening a
  * paragraph ("In-place deployment: The application…"), with a short term.
  */
-function plainDefinition(topic: Topic, lead: Paragraph, at: Paragraph | ListItem, more: RootContent[], maxWords: number, set: StudySet): void {
+function plainDefinition(
+  topic: Topic,
+  lead: Paragraph,
+  at: Paragraph | ListItem,
+  more: RootContent[],
+  maxWords: number,
+  set: StudySet,
+): void {
   if (lead.children.length !== 1 || lead.children[0]!.type !== 'text') return;
   const match = PLAIN_TERM.exec(toString(lead).trim());
   if (!match) return;
@@ -203,7 +224,8 @@ function plainDefinition(topic: Topic, lead: Paragraph, at: Paragraph | ListItem
 }
 
 /** A details summary that only says "there is an answer here": the question is the text before it. */
-const GENERIC_SUMMARY = /^(answers?|show( the)? answers?|solution|show solution|reveal|click (here )?to (expand|show|reveal)|details|hint|explanation|see answer|ans|spoiler)\b[\s.:!)]*$/i;
+const GENERIC_SUMMARY =
+  /^(answers?|show( the)? answers?|solution|show solution|reveal|click (here )?to (expand|show|reveal)|details|hint|explanation|see answer|ans|spoiler)\b[\s.:!)]*$/i;
 
 /**
  * `<details>`: the summary asks, the body answers. A summary such as "Answer"

@@ -38,8 +38,7 @@ export function buildGuide(notes: Note[], title: string): Guide {
 export function topicsOfNote(note: Note): Topic[] {
   const roots: Topic[] = [];
   const open: Topic[] = []; // the chain of topics the next block belongs to
-  const noteTopic = (depth: number, line: number): Topic =>
-    makeTopic(note, note.fallbackTitle, depth, null, line, 1);
+  const noteTopic = (depth: number, line: number): Topic => makeTopic(note, note.fallbackTitle, depth, null, line, 1);
 
   if (note.frontMatter.title !== undefined && note.mdast.children.length > 0) {
     const first = note.mdast.children[0]?.position?.start;

@@ -52,7 +52,9 @@ describe('--pages N', () => {
       const floorWarning = result.warnings.map(formatMessage).find((w) => w.includes('cheat sheet needs'));
       if (floorWarning) {
         expect(pdf.pages).toBeGreaterThan(n);
-        expect(floorWarning).toBe(`cheat sheet needs ${pdf.pages} pages at 6 pt; asked for ${n} (lower --min-font-size, add --columns, or choose --topics)`);
+        expect(floorWarning).toBe(
+          `cheat sheet needs ${pdf.pages} pages at 6 pt; asked for ${n} (lower --min-font-size, add --columns, or choose --topics)`,
+        );
         expect(bodySize(pdf)).toBeCloseTo(6, 1);
       } else {
         expect(pdf.pages).toBe(n);
@@ -97,7 +99,10 @@ describe('layout', () => {
         const nonEmpty = cols.filter((c) => c.children.length > 0);
         return {
           columns: cols.length,
-          strandedHeadings: nonEmpty.slice(0, -1).filter((c) => c.lastElementChild!.classList.contains('t')).map((c) => c.lastElementChild!.textContent),
+          strandedHeadings: nonEmpty
+            .slice(0, -1)
+            .filter((c) => c.lastElementChild!.classList.contains('t'))
+            .map((c) => c.lastElementChild!.textContent),
           overfull: cols.filter((c) => c.scrollHeight > c.clientHeight + 1).length,
           splitCode: document.querySelectorAll('#pages pre.continues').length,
         };
@@ -109,7 +114,11 @@ describe('layout', () => {
   });
 
   it('A4 portrait by default; Letter and landscape on request', async () => {
-    const box = (raw: string) => raw.match(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/)!.slice(1).map((n) => Math.round(Number(n)));
+    const box = (raw: string) =>
+      raw
+        .match(/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/)!
+        .slice(1)
+        .map((n) => Math.round(Number(n)));
     expect(box(fitted.get(2)!.raw)).toEqual([595, 842]);
     expect(box((await sheet({ paper: 'Letter' })).raw)).toEqual([612, 792]);
     const wide = await sheet({ paper: 'A4', landscape: true, columns: 4 });
@@ -143,14 +152,22 @@ describe('focus and fonts', () => {
     await build({ notes: path.join(dir, 'notes'), out: path.join(dir, 'out'), only: ['pdf'] });
     const raw = (await readFile(path.join(dir, 'out', 'cheatsheet.pdf'))).toString('latin1');
     const fonts = new Set([...raw.matchAll(/\/BaseFont\s*\/[A-Z]{6}\+([\w-]+)/g)].map((m) => m[1]!.replace(/Thin(?=-)/, '')));
-    for (const font of ['NotoSans-Regular', 'NotoSans-Bold', 'NotoSansSC-Regular', 'NotoSansKR-Regular', 'NotoSansArabic-Regular', 'NotoEmoji-Regular']) {
+    for (const font of [
+      'NotoSans-Regular',
+      'NotoSans-Bold',
+      'NotoSansSC-Regular',
+      'NotoSansKR-Regular',
+      'NotoSansArabic-Regular',
+      'NotoEmoji-Regular',
+    ]) {
       expect(fonts).toContain(font);
     }
     // Every font is embedded (subset), none left to the viewer's machine.
     expect((raw.match(/\/FontFile2/g) ?? []).length).toBeGreaterThanOrEqual(fonts.size);
     // Runs in different fonts come out as separate text items: compare without spaces.
     const text = (await readPdf(path.join(dir, 'out', 'cheatsheet.pdf'))).pageText.join('').replace(/\s+/g, '');
-    for (const s of ['café', 'Straße', 'Ελληνικά', 'русский', '日本語のテキスト', '中文文本', '한국어텍스트', '🚀', '🎉']) expect(text).toContain(s);
+    for (const s of ['café', 'Straße', 'Ελληνικά', 'русский', '日本語のテキスト', '中文文本', '한국어텍스트', '🚀', '🎉'])
+      expect(text).toContain(s);
   });
 
   it('leaves out a note whose front matter says cheatsheet: false (it keeps its slides)', async () => {

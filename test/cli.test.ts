@@ -9,7 +9,6 @@ import { CLI, NOTES, ROOT, cli, tempDir } from './helpers.js';
 
 const exec = promisify(execFile);
 
-
 describe('studyguide CLI', () => {
   it('prints help and version', async () => {
     const help = await cli(['build', '--help']);
@@ -35,7 +34,9 @@ describe('studyguide CLI', () => {
   });
 
   it('no browser found: names the fix, exit 3, no stack trace', async () => {
-    const r = await cli(['build', '--notes', NOTES, '--out', await tempDir()], { env: { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chrome' } });
+    const r = await cli(['build', '--notes', NOTES, '--out', await tempDir()], {
+      env: { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chrome' },
+    });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('PUPPETEER_EXECUTABLE_PATH=/nonexistent/chrome is not an executable file');
     expect(r.stderr).toContain('apt-get install chromium');
@@ -55,11 +56,15 @@ describe('studyguide CLI', () => {
   it('a bad setting stops the build before Chromium starts: --theme nosuch exits 2', async () => {
     const out = path.join(await tempDir(), 'out');
     // With no browser to start, a build that got as far as Chromium would exit 3 (no browser) instead.
-    const r = await cli(['build', '--notes', NOTES, '--out', out, '--theme', 'nosuch'], { env: { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chrome' } });
+    const r = await cli(['build', '--notes', NOTES, '--out', out, '--theme', 'nosuch'], {
+      env: { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chrome' },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(/^studyguide: unknown theme "nosuch" \(reveal\.js themes: .*\bwhite\b.*\)$/);
     expect(existsSync(out)).toBe(false);
-    const layout = await cli(['build', '--notes', NOTES, '--out', out, '--handout-layout', '9x9'], { env: { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chrome' } });
+    const layout = await cli(['build', '--notes', NOTES, '--out', out, '--handout-layout', '9x9'], {
+      env: { PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chrome' },
+    });
     expect(layout.code).toBe(2);
     expect(layout.stderr).toContain('expected "COLUMNSxROWS", 1–4 columns by 1–6 rows');
   });
@@ -68,7 +73,10 @@ describe('studyguide CLI', () => {
     const dir = await tempDir();
     await mkdir(path.join(dir, 'guide'));
     await cp(NOTES, path.join(dir, 'guide', 'notes'), { recursive: true });
-    await writeFile(path.join(dir, 'guide', 'studyguide.config.json'), JSON.stringify({ notes: 'notes', out: 'out', only: ['pdf'], offline: true }));
+    await writeFile(
+      path.join(dir, 'guide', 'studyguide.config.json'),
+      JSON.stringify({ notes: 'notes', out: 'out', only: ['pdf'], offline: true }),
+    );
     const r = await cli(['build', '--config', 'guide/studyguide.config.json'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('built guide/out/');
@@ -92,7 +100,10 @@ describe('studyguide CLI', () => {
 
   it('takes options from studyguide.config.json; flags override it; a bad key is named', async () => {
     const dir = await tempDir();
-    await writeFile(path.join(dir, 'studyguide.config.json'), JSON.stringify({ notes: NOTES, out: path.join(dir, 'out'), only: ['pdf'], pages: 2, offline: true }));
+    await writeFile(
+      path.join(dir, 'studyguide.config.json'),
+      JSON.stringify({ notes: NOTES, out: path.join(dir, 'out'), only: ['pdf'], pages: 2, offline: true }),
+    );
     const ok = await exec(process.execPath, [CLI, 'build'], { cwd: dir });
     expect(ok.stderr).toMatch(/PDF 2 pages at [\d.]+ pt/);
     const flag = await exec(process.execPath, [CLI, 'build', '--pages', '3'], { cwd: dir });
@@ -108,14 +119,25 @@ describe('studyguide CLI', () => {
 
   it('reads studyguide.config.js (default export) too', async () => {
     const dir = await tempDir();
-    await writeFile(path.join(dir, 'studyguide.config.js'), `export default ${JSON.stringify({ notes: NOTES, out: path.join(dir, 'out'), only: ['pdf'], pages: 2, offline: true })};\n`);
+    await writeFile(
+      path.join(dir, 'studyguide.config.js'),
+      `export default ${JSON.stringify({ notes: NOTES, out: path.join(dir, 'out'), only: ['pdf'], pages: 2, offline: true })};\n`,
+    );
     await writeFile(path.join(dir, 'package.json'), '{"type": "module"}');
     const ok = await exec(process.execPath, [CLI, 'build'], { cwd: dir });
     expect(ok.stderr).toMatch(/PDF 2 pages at [\d.]+ pt/);
   });
 
   it('the pipeline is importable as a package: import { build } from "studyguide"', async () => {
-    const { stdout } = await exec(process.execPath, ['--input-type=module', '-e', "const m = await import('studyguide'); console.log(typeof m.build, typeof m.createBuilder, typeof m.watch)"], { cwd: ROOT });
+    const { stdout } = await exec(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        "const m = await import('studyguide'); console.log(typeof m.build, typeof m.createBuilder, typeof m.watch)",
+      ],
+      { cwd: ROOT },
+    );
     expect(stdout.trim()).toBe('function function function');
   });
 });

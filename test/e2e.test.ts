@@ -28,7 +28,10 @@ beforeAll(async () => {
   const result = await run(process.execPath, [CLI, 'build', '--notes', NOTES, '--out', out], { cwd: ROOT });
   stderr = result.stderr;
   const parser = createParser();
-  guide = buildGuide((await loadNotes(NOTES)).map((n) => parseNote(parser, { ...n, text: n.text! })), 'x');
+  guide = buildGuide(
+    (await loadNotes(NOTES)).map((n) => parseNote(parser, { ...n, text: n.text! })),
+    'x',
+  );
   pdf = await readPdf(path.join(out, 'cheatsheet.pdf'));
   browser = await launchTestBrowser();
 });
@@ -42,14 +45,25 @@ describe('studyguide build on the bundled notes', () => {
     expect(existsSync(path.join(out, 'index.html'))).toBe(true);
     const decks = (await readdir(path.join(out, 'slides'))).filter((f) => f.endsWith('.html')).sort();
     expect(decks).toEqual([...guide.topics.map((t) => `${t.slug}.html`), 'all.html', 'quiz.html'].sort());
-    expect(stderr).toMatch(/built .*: 6 topics · PDF \d+ pages? at [\d.]+ pt · 8 decks, \d+ slides · 9 flashcards · 2 to review · \d+ warnings · [\d.]+ s/);
+    expect(stderr).toMatch(
+      /built .*: 6 topics · PDF \d+ pages? at [\d.]+ pt · 8 decks, \d+ slides · 9 flashcards · 2 to review · \d+ warnings · [\d.]+ s/,
+    );
   });
 
   it('prints a PDF whose real text holds every topic title and the sub-headings', () => {
     expect(pdf.pages).toBeGreaterThanOrEqual(1);
     const text = pdf.pageText.join(' ');
     for (const title of guide.topics.map((t) => t.title)) expect(text).toContain(title);
-    for (const sub of ['AWS::CloudFormation::Init', 'cfn-init explained', 'CreationPolicy and Signals', 'use case', 'Scenario', 'Deployment', 'Security', 'Development']) {
+    for (const sub of [
+      'AWS::CloudFormation::Init',
+      'cfn-init explained',
+      'CreationPolicy and Signals',
+      'use case',
+      'Scenario',
+      'Deployment',
+      'Security',
+      'Development',
+    ]) {
       expect(text).toContain(sub);
     }
     expect(text).toContain('page 1 / ');
@@ -67,7 +81,11 @@ describe('studyguide build on the bundled notes', () => {
   });
 
   it('warns exactly once, with file and line, for each of the three missing images', () => {
-    for (const [line, name] of [[3, 'hsm-1'], [5, 'hsm-2'], [7, 'hsm-3']] as const) {
+    for (const [line, name] of [
+      [3, 'hsm-1'],
+      [5, 'hsm-2'],
+      [7, 'hsm-3'],
+    ] as const) {
       const needle = `notes/01-cloud-hsm.md:${line}:1 image not found: ./ss/${name}.webp`;
       expect(stderr.split(needle).length - 1).toBe(1);
     }
@@ -116,7 +134,10 @@ describe('the slide decks', () => {
   });
 
   it('no slide overflows at 1280×720 or at 1024×768', async () => {
-    for (const viewport of [{ width: 1280, height: 720 }, { width: 1024, height: 768 }]) {
+    for (const viewport of [
+      { width: 1280, height: 720 },
+      { width: 1024, height: 768 },
+    ]) {
       for (const deck of ['all', ...guide.topics.map((t) => t.slug)]) {
         const { page } = await openDeck(browser, pathToFileURL(path.join(out, 'slides', `${deck}.html`)).href, viewport);
         expect({ deck, viewport, overflow: await overflowingSlides(page) }).toEqual({ deck, viewport, overflow: [] });
@@ -136,7 +157,13 @@ describe('the slide decks', () => {
       const file = path.join(out, decodeURIComponent(new URL(req.url!, 'http://x').pathname));
       try {
         const body = await readFile(file);
-        const type = file.endsWith('.html') ? 'text/html' : file.endsWith('.css') ? 'text/css' : file.endsWith('.js') ? 'text/javascript' : 'application/octet-stream';
+        const type = file.endsWith('.html')
+          ? 'text/html'
+          : file.endsWith('.css')
+            ? 'text/css'
+            : file.endsWith('.js')
+              ? 'text/javascript'
+              : 'application/octet-stream';
         res.writeHead(200, { 'content-type': type }).end(body);
       } catch {
         res.writeHead(404).end();

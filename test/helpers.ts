@@ -62,7 +62,14 @@ export async function launchTestBrowser(): Promise<Browser> {
     headless: true,
     // Dies with the test worker, however the worker ends (as the build's browser does).
     pipe: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-gpu', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
@@ -211,7 +218,10 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
         exited.then(() => check() || reject(new Error(`the process ended before ${pattern}: ${stderr}`)));
       }),
     /** Its Chromium processes now. */
-    chromium: () => descendants(child.pid!).filter((p) => /chrom/i.test(p.name)).map((p) => p.pid),
+    chromium: () =>
+      descendants(child.pid!)
+        .filter((p) => /chrom/i.test(p.name))
+        .map((p) => p.pid),
   };
 }
 

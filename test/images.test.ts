@@ -43,7 +43,10 @@ async function put(root: string, file: string, data: string | Buffer): Promise<v
 
 describe("Obsidian's lookup order", () => {
   it('tries next to the note, then from the vault root (only while inside it)', () => {
-    expect(nearCandidates('attachments/x.png', '/v/course/week 1', '/v')).toEqual(['/v/course/week 1/attachments/x.png', '/v/attachments/x.png']);
+    expect(nearCandidates('attachments/x.png', '/v/course/week 1', '/v')).toEqual([
+      '/v/course/week 1/attachments/x.png',
+      '/v/attachments/x.png',
+    ]);
     expect(nearCandidates('x.png', '/v', '/v')).toEqual(['/v/x.png']);
     expect(nearCandidates('../x.png', '/v/a', '/v')).toEqual(['/v/x.png']);
     expect(nearCandidates('../../x.png', '/v/a/b', '/v')).toEqual(['/v/x.png']); // from the root it would leave: not tried
@@ -92,7 +95,9 @@ describe("Obsidian's lookup order", () => {
         await put(root, file, image);
       }
       await put(base, 'inside.png', image);
-      const markdown = ['x.png', 'media/y.png', 'z.png', 'elsewhere/t.png', 'w.png', '../../inside.png', '/etc/hosts'].map((u) => `![](${u})`).join('\n\n');
+      const markdown = ['x.png', 'media/y.png', 'z.png', 'elsewhere/t.png', 'w.png', '../../inside.png', '/etc/hosts']
+        .map((u) => `![](${u})`)
+        .join('\n\n');
       const guide = buildGuide([noteFrom(`# N\n\n${markdown}\n`, note())], 'T');
       images = await resolveImages(guide, { notesDir: root, cacheDir: path.join(base, 'cache'), offline: true });
       messages = guide.notes[0]!.file.messages.map((m) => `${m.line}: ${m.reason}`);
@@ -132,8 +137,11 @@ describe('rendering images', () => {
 
   it('points markdown and raw-HTML images at the copy, keeping their size, each resolved once', () => {
     const image = { type: 'image' as const, url: 'a.png', alt: 'A', data: { hProperties: { width: 300, height: 200 } } };
-    const html = createHtmlRenderer()
-      .renderBlocks([{ type: 'paragraph', children: [image] }], { images, assetPrefix: '../' }, noteAbsPath)[0]!.html;
+    const html = createHtmlRenderer().renderBlocks(
+      [{ type: 'paragraph', children: [image] }],
+      { images, assetPrefix: '../' },
+      noteAbsPath,
+    )[0]!.html;
     expect(html).toBe('<p><img src="../assets/1-a.png" alt="A" width="300" height="200" loading="eager" decoding="sync"></p>');
     for (const allowHtml of [false, true]) {
       const raw = render('![md](a.png) <img src="a.png" width="120">\n\n<p align="center"><img src="a.png" height="40"></p>\n', allowHtml);
@@ -204,7 +212,10 @@ describe('a build with raw-HTML images, an Obsidian vault and long numbered list
     '',
     'A long one, split between columns:',
     '',
-    ...Array.from({ length: LONG }, (_, i) => `${i + 1}. step ${i + 1}: words enough to wrap over two lines in a column of the cheat sheet, every time`),
+    ...Array.from(
+      { length: LONG },
+      (_, i) => `${i + 1}. step ${i + 1}: words enough to wrap over two lines in a column of the cheat sheet, every time`,
+    ),
   ].join('\n');
 
   beforeAll(async () => {
@@ -255,7 +266,9 @@ describe('a build with raw-HTML images, an Obsidian vault and long numbered list
     const href = await asset(diagram);
     expect(href).toMatch(/^assets\/[0-9a-f]{10}-diagram\.png$/);
     expect(sheet).toContain(`<p align="center"><img src="${href}" width="500" alt="Diagram" loading="eager" decoding="sync"></p>`);
-    expect(sheet).toContain(`<a href="https://example.com/docs"><img src="${href}" height="40" alt="small" loading="eager" decoding="sync"></a>`);
+    expect(sheet).toContain(
+      `<a href="https://example.com/docs"><img src="${href}" height="40" alt="small" loading="eager" decoding="sync"></a>`,
+    );
     // The markdown image next to them is resolved once (a second pass would make it a placeholder).
     expect(sheet).toContain(`<img src="${href}" alt="md" loading="eager" decoding="sync">`);
     const deck = await readFile(path.join(out, 'slides', 'raw-html-images.html'), 'utf8');
@@ -266,7 +279,9 @@ describe('a build with raw-HTML images, an Obsidian vault and long numbered list
   it('shows every image of the deck in Chromium, with no failed request', async () => {
     for (const name of ['raw-html-images', 'obsidian-vault']) {
       const { page, errors, failed } = await openDeck(browser, pathToFileURL(path.join(out, 'slides', `${name}.html`)).href);
-      const shown = (await page.evaluate(`[...document.querySelectorAll('.slides img')].map((i) => i.complete && i.naturalWidth > 0)`)) as boolean[];
+      const shown = (await page.evaluate(
+        `[...document.querySelectorAll('.slides img')].map((i) => i.complete && i.naturalWidth > 0)`,
+      )) as boolean[];
       expect({ name, errors, failed }).toEqual({ name, errors: [], failed: [] });
       expect(shown.length).toBeGreaterThanOrEqual(name === 'raw-html-images' ? 4 : 3);
       expect(shown.every(Boolean)).toBe(true);

@@ -25,7 +25,10 @@ describe('large input', () => {
     await mkdir(path.join(dir, 'notes'));
     const words = Array.from({ length: 160_000 }, (_, i) => `w${i}`).join(' ');
     await writeFile(path.join(dir, 'notes', 'a-line.md'), `# One long line\n\n${words} lastword\n`);
-    await writeFile(path.join(dir, 'notes', 'b-list.md'), `# Ten thousand items\n\n${Array.from({ length: 10_000 }, (_, i) => `- item ${i}`).join('\n')}\n`);
+    await writeFile(
+      path.join(dir, 'notes', 'b-list.md'),
+      `# Ten thousand items\n\n${Array.from({ length: 10_000 }, (_, i) => `- item ${i}`).join('\n')}\n`,
+    );
     // How long it takes is the bench's business (a busy 2-core CI machine took 110 s); here: complete, no warning.
     const r = await build({ notes: path.join(dir, 'notes'), out: path.join(dir, 'out'), offline: true });
     expect(r.warnings).toEqual([]);
@@ -39,7 +42,11 @@ describe('large input', () => {
   it('builds 5,000 notes', async () => {
     const dir = await tempDir();
     await mkdir(path.join(dir, 'notes'));
-    await Promise.all(Array.from({ length: 5000 }, (_, i) => writeFile(path.join(dir, 'notes', `n${String(i).padStart(4, '0')}.md`), `# Note ${i}\n\nFact ${i}.\n`)));
+    await Promise.all(
+      Array.from({ length: 5000 }, (_, i) =>
+        writeFile(path.join(dir, 'notes', `n${String(i).padStart(4, '0')}.md`), `# Note ${i}\n\nFact ${i}.\n`),
+      ),
+    );
     const r = await build({ notes: path.join(dir, 'notes'), out: path.join(dir, 'out'), offline: true });
     expect(r.topics).toBe(5000);
     expect(r.decks).toBe(5001);

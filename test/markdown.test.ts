@@ -18,7 +18,7 @@ import type { Callout, Details, Tag, WikiEmbed, WikiLink } from '../src/types.js
 import { noteFrom } from './helpers.js';
 
 const nodes = (markdown: string) => noteFrom(markdown).mdast.children;
-const all = <T,>(markdown: string, type: string): T[] => {
+const all = <T>(markdown: string, type: string): T[] => {
   const found: T[] = [];
   visit(noteFrom(markdown).mdast, (n) => {
     if (n.type === type) found.push(n as T);
@@ -70,7 +70,14 @@ describe('callouts', () => {
     expect(toString(def!.children[1]!)).toBe('The least time.');
     expect(note).toMatchObject({ calloutType: 'note', family: 'note', fold: '' });
     expect(toString(note!.children[0])).toBe('Note');
-    const families: [string, string][] = [['TIP', 'tip'], ['important', 'important'], ['WARNING', 'warning'], ['Caution', 'caution'], ['thm', 'theorem'], ['mytype', 'note']];
+    const families: [string, string][] = [
+      ['TIP', 'tip'],
+      ['important', 'important'],
+      ['WARNING', 'warning'],
+      ['Caution', 'caution'],
+      ['thm', 'theorem'],
+      ['mytype', 'note'],
+    ];
     for (const [type, family] of families) {
       expect(all<Callout>(`> [!${type}]- T\n> body`, 'callout')[0]).toMatchObject({ calloutType: type.toLowerCase(), family, fold: '-' });
     }
@@ -85,7 +92,9 @@ describe('callouts', () => {
     expect(inner?.calloutType).toBe('tip');
     const out = html('> [!warning]- Folded *title*\n> body text');
     expect(out).toContain('class="callout callout-warning callout-type-warning callout-foldable callout-folded"');
-    expect(out).toMatch(/<div class="callout-title"><span class="callout-icon"><\/span><span class="callout-title-text">Folded <em>title<\/em><\/span><\/div>/);
+    expect(out).toMatch(
+      /<div class="callout-title"><span class="callout-icon"><\/span><span class="callout-title-text">Folded <em>title<\/em><\/span><\/div>/,
+    );
     expect(out).toMatch(/<div class="callout-body">\s*<p>body text<\/p>/);
   });
 });
@@ -107,7 +116,9 @@ describe('details', () => {
   }
 
   it('keeps the answer markdown and nests; an unclosed one ends before the next heading with a warning', () => {
-    expect(html(forms.blankLines)).toMatch(/<div class="sg-details"><div class="sg-summary">Answer<\/div><div class="sg-details-body">\s*<p>The answer is <strong>42<\/strong>.<\/p>/);
+    expect(html(forms.blankLines)).toMatch(
+      /<div class="sg-details"><div class="sg-summary">Answer<\/div><div class="sg-details-body">\s*<p>The answer is <strong>42<\/strong>.<\/p>/,
+    );
     const nested = '<details><summary>Outer</summary>\n\nA\n\n<details><summary>Inner</summary>\n\nB\n\n</details>\n\n</details>\n\nafter';
     const outer = all<Details>(nested, 'details');
     expect(outer).toHaveLength(2);
@@ -121,7 +132,10 @@ describe('details', () => {
     const note = noteFrom(
       '# Exam\n\nWhich sort is stable?\n\n<details><summary>Answer</summary>\n\nMerge sort.\n\n</details>\n\n<details><summary>What is 2+2?</summary>\n\nFour.\n\n</details>\n\n1. Why is the sky blue?\n   <details><summary>Answer</summary>\n\n   Rayleigh scattering.\n\n   </details>',
     );
-    const cards = extractStudySet(buildGuide([note], 'G')).cards.map((c) => [toString({ type: 'paragraph', children: c.front }), c.back.map((b) => toString(b)).join(' ')]);
+    const cards = extractStudySet(buildGuide([note], 'G')).cards.map((c) => [
+      toString({ type: 'paragraph', children: c.front }),
+      c.back.map((b) => toString(b)).join(' '),
+    ]);
     expect(cards).toContainEqual(['Which sort is stable?', 'Merge sort.']);
     expect(cards).toContainEqual(['What is 2+2?', 'Four.']);
     expect(cards).toContainEqual(['Why is the sky blue?', 'Rayleigh scattering.']);
@@ -186,15 +200,31 @@ describe('wiki links and embeds', () => {
       '# Other\n\n[[Sorting]] [[algorithms/sorting]] [[sort notes]] [[Sorting#merge sort]] [[Sorting#^ms1]] [[#Other]] [[Nowhere]] [[Nowhere|again]]',
     );
     const { report } = guideOf(sorting, other);
-    expect(links(other).map((l) => l.data?.slug)).toEqual(['sorting', 'sorting', 'sorting', 'merge-sort', 'merge-sort', 'other', null, null]);
+    expect(links(other).map((l) => l.data?.slug)).toEqual([
+      'sorting',
+      'sorting',
+      'sorting',
+      'merge-sort',
+      'merge-sort',
+      'other',
+      null,
+      null,
+    ]);
     expect(report).toEqual({ missing: ['Nowhere'], missingLinks: 2 });
-    const out = renderer.renderBlocks(other.mdast.children.slice(1), { images: new Map(), assetPrefix: '', topicHref: (s) => `#${s}` }, other.absPath);
+    const out = renderer.renderBlocks(
+      other.mdast.children.slice(1),
+      { images: new Map(), assetPrefix: '', topicHref: (s) => `#${s}` },
+      other.absPath,
+    );
     expect(out[0]!.html).toContain('<a class="wikilink" href="#merge-sort">Sorting › merge sort</a>');
     expect(out[0]!.html).toContain('<span class="wikilink-missing">again</span>');
   });
 
   it('embeds copy a section or a block; cycles and missing targets stop with a reason', () => {
-    const sorting = note('Sorting.md', '# Sorting\n\n## Merge sort\n\nSplit and merge. ^ms1\n\n### Cost\n\nn log n\n\n## Quick\n\n![[Other]]');
+    const sorting = note(
+      'Sorting.md',
+      '# Sorting\n\n## Merge sort\n\nSplit and merge. ^ms1\n\n### Cost\n\nn log n\n\n## Quick\n\n![[Other]]',
+    );
     const other = note('Other.md', '# Other\n\n![[Sorting#Merge sort]]\n\n![[Sorting#^ms1]]\n\n![[Sorting]]\n\n![[Sorting#Nope]]');
     const { guide } = guideOf(sorting, other);
     const embeds: WikiEmbed[] = [];

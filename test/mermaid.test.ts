@@ -15,13 +15,16 @@ const FLOW = ['flowchart LR', '  A[Client request] --> B{Auth ok?}', '  B -->|ye
 const SEQUENCE = ['sequenceDiagram', '  Alice->>Bob: Hello Bob', '  Bob-->>Alice: Hi Alice'].join('\n');
 const BROKEN = ['flowchart LR', '  Broken[ -->'].join('\n');
 // A diagram may not reach the network through its own settings (themeCSS is ours to set, not the note's).
-const SNEAKY = ['%%{init: {"themeCSS": "@import url(https://example.com/x.css); .node rect { fill: url(https://example.com/p.png) }"}}%%', 'flowchart TD', '  Sneaky --> Quiet'].join(
-  '\n',
-);
+const SNEAKY = [
+  '%%{init: {"themeCSS": "@import url(https://example.com/x.css); .node rect { fill: url(https://example.com/p.png) }"}}%%',
+  'flowchart TD',
+  '  Sneaky --> Quiet',
+].join('\n');
 // Tall: the sheet must keep it whole (moved on or scaled), the decks must not clip it.
 const TALL = ['flowchart TD', ...Array.from({ length: 14 }, (_, i) => `  S${i}[Step ${i}] --> S${i + 1}[Step ${i + 1}]`)].join('\n');
 
-const fence = (code: string, indent = '') => [`${indent}\`\`\`mermaid`, ...code.split('\n').map((l) => indent + l), `${indent}\`\`\``].join('\n');
+const fence = (code: string, indent = '') =>
+  [`${indent}\`\`\`mermaid`, ...code.split('\n').map((l) => indent + l), `${indent}\`\`\``].join('\n');
 
 const NOTE = [
   '# Request flow',
@@ -67,7 +70,9 @@ const svgWith = (html: string, label: string) => svgsOf(html).find((svg) => labe
 /** Relative luminance of a #rgb / #rrggbb colour. */
 function luminance(hex: string): number {
   const full = hex.length === 4 ? hex.replace(/^#(.)(.)(.)$/, '#$1$1$2$2$3$3') : hex;
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(full.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+  const [r, g, b] = [1, 3, 5]
+    .map((i) => parseInt(full.slice(i, i + 2), 16) / 255)
+    .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
   return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
 }
 /** The fill of flowchart nodes, from the diagram's own stylesheet. */
@@ -85,7 +90,14 @@ beforeAll(async () => {
   const run = async (out: string, extra: string[] = []) => {
     const r = await cli(['build', '--notes', 'notes', '--out', out, '--offline', ...extra], { cwd: dir });
     const read = (rel: string) => readFile(path.join(dir, out, rel), 'utf8');
-    return { out: path.join(dir, out), code: r.code, stderr: r.stderr, sheet: await read('cheatsheet.html'), deck: await read('slides/request-flow.html'), all: await read('slides/all.html') };
+    return {
+      out: path.join(dir, out),
+      code: r.code,
+      stderr: r.stderr,
+      sheet: await read('cheatsheet.html'),
+      deck: await read('slides/request-flow.html'),
+      all: await read('slides/all.html'),
+    };
   };
   // One after the other: each build drives its own Chromium, and the machine has two cores.
   const first = await run('out');
@@ -130,7 +142,13 @@ describe('mermaid code blocks', () => {
       ].join('\n'),
     );
     const blocks = collectDiagrams(buildGuide([note], 'x'));
-    expect(blocks.map((b) => b.code.split('\n')[1]!.trim())).toEqual(['a --> b', 'in --> list', 'in --> quote', 'in --> callout', 'in --> notes']);
+    expect(blocks.map((b) => b.code.split('\n')[1]!.trim())).toEqual([
+      'a --> b',
+      'in --> list',
+      'in --> quote',
+      'in --> callout',
+      'in --> notes',
+    ]);
     expect(blocks.map((b) => b.position?.start.line)).toEqual([2, 8, 15, 21, 28]);
     expect(blocks.every((b) => b.note === note && !b.copy)).toBe(true);
   });
@@ -166,7 +184,19 @@ describe('a build with mermaid diagrams (real CLI, real Chromium)', () => {
 
   it('prints the labels as text in the PDF, not the diagram source', () => {
     const text = light.pdf.pageText.join(' ');
-    for (const label of ['Client request', 'Auth ok?', 'Serve the page', 'Reject', 'yes', 'Hello Bob', 'Hi Alice', 'Alice', 'Bob', 'Step 14']) expect(text).toContain(label);
+    for (const label of [
+      'Client request',
+      'Auth ok?',
+      'Serve the page',
+      'Reject',
+      'yes',
+      'Hello Bob',
+      'Hi Alice',
+      'Alice',
+      'Bob',
+      'Step 14',
+    ])
+      expect(text).toContain(label);
     expect(text).not.toContain('A[Client request]');
     expect(text).not.toContain('Alice->>Bob');
   });
@@ -235,7 +265,10 @@ describe('a build with mermaid diagrams (real CLI, real Chromium)', () => {
         [...document.querySelectorAll('#pages .sg-diagram')].map((figure) => {
           const svg = figure.querySelector('svg')!.getBoundingClientRect();
           const col = figure.closest('.col')!.getBoundingClientRect();
-          return { inside: svg.top >= col.top - 1 && svg.bottom <= col.bottom + 1 && svg.left >= col.left - 1 && svg.right <= col.right + 1, height: svg.height };
+          return {
+            inside: svg.top >= col.top - 1 && svg.bottom <= col.bottom + 1 && svg.left >= col.left - 1 && svg.right <= col.right + 1,
+            height: svg.height,
+          };
         }),
       );
       expect(boxes).toHaveLength(4);
@@ -269,7 +302,9 @@ describe('a builder (watch mode) and its diagram cache', () => {
       expect(first.diagrams).toEqual({ blocks: 5, rendered: 5 });
       expect(rendering).toHaveLength(1); // one page for all of them
       expect(mermaidWarnings(first)).toHaveLength(1);
-      expect(mermaidWarnings(first)[0]).toMatch(new RegExp(`^${brokenAt(path.join('notes', 'diagrams.md'))} mermaid diagram not rendered \\(shown as code\\): parse error`));
+      expect(mermaidWarnings(first)[0]).toMatch(
+        new RegExp(`^${brokenAt(path.join('notes', 'diagrams.md'))} mermaid diagram not rendered \\(shown as code\\): parse error`),
+      );
       const sheet = path.join(out, 'cheatsheet.html');
       const before = await stat(sheet);
 

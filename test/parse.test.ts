@@ -46,10 +46,14 @@ describe('markdown edge cases', () => {
     expect(topic!.blocks[0]!.html).toContain('<span class="img-missing" role="img"');
     const url = 'https://media.example/diagram.png';
     const guide = buildGuide([noteFrom(`![img](${url})\n`)], 'T');
-    const images = new Map([[imageKey(guide.topics[0]!.note.absPath, url), { kind: 'missing' as const, label: 'diagram.png', remote: true }]]);
+    const images = new Map([
+      [imageKey(guide.topics[0]!.note.absPath, url), { kind: 'missing' as const, label: 'diagram.png', remote: true }],
+    ]);
     const html = createHtmlRenderer().renderTopics(guide.topics, { images, assetPrefix: '' })[0]!.blocks[0]!.html;
     // Sanitizing keeps the placeholder's class on the link (the default schema allows only footnote classes on links).
-    expect(html).toContain(`<a class="img-missing" role="img" aria-label="image not available: diagram.png" title="${url}" href="${url}">diagram.png</a>`);
+    expect(html).toContain(
+      `<a class="img-missing" role="img" aria-label="image not available: diagram.png" title="${url}" href="${url}">diagram.png</a>`,
+    );
   });
 
   it('reads front matter and reports a broken one at its line without failing', () => {
@@ -77,14 +81,19 @@ describe('markdown edge cases', () => {
 });
 
 describe('the bundled notes', () => {
-  it('split into one file per topic: together they are the user\'s notes, text unchanged', async () => {
+  it("split into one file per topic: together they are the user's notes, text unchanged", async () => {
     const loaded = await loadNotes(NOTES);
     const joined = loaded.map((n) => n.text).join('');
     const seed = path.resolve(NOTES, '..', '..', 'shared', 'notes-seed', 'aws-study-notes.md');
     const original = await readFile(seed, 'utf8').catch(() => null);
     if (original !== null) expect(joined).toBe(original);
     expect(loaded.map((n) => path.basename(n.absPath))).toEqual([
-      '01-cloud-hsm.md', '02-ec2-plus.md', '03-vpc-peering.md', '04-vpc.md', '05-aws-direct-connect.md', '06-misc.md',
+      '01-cloud-hsm.md',
+      '02-ec2-plus.md',
+      '03-vpc-peering.md',
+      '04-vpc.md',
+      '05-aws-direct-connect.md',
+      '06-misc.md',
     ]);
   });
 

@@ -20,7 +20,8 @@ async function expectWholeOutputs(out: string) {
   const manifest = JSON.parse(await readFile(path.join(out, '.studyguide-outputs.json'), 'utf8')) as string[];
   expect(manifest.length).toBeGreaterThan(2);
   for (const rel of manifest) expect(existsSync(path.join(out, rel)), rel).toBe(true);
-  for (const deck of manifest.filter((f) => f.endsWith('.html'))) expect(readFileSync(path.join(out, deck), 'utf8')).toMatch(/<\/html>\s*$/);
+  for (const deck of manifest.filter((f) => f.endsWith('.html')))
+    expect(readFileSync(path.join(out, deck), 'utf8')).toMatch(/<\/html>\s*$/);
 }
 
 /** No temporary file and no lock are left in the output folder. */
@@ -79,18 +80,22 @@ describe('killed builds leave nothing behind', () => {
   it.each([
     ['SIGKILL', null],
     ['SIGINT', 0], // Ctrl-C: a clean exit
-  ] as const)('`studyguide watch` stopped with %s leaves no Chromium running and whole outputs', async (signal, code) => {
-    const out = path.join(await tempDir(), 'out');
-    const run = spawnCli(['watch', '--notes', NOTES, '--out', out, '--offline']);
-    await run.waitFor(/watching/);
-    const itsChromium = run.chromium();
-    expect(itsChromium.length).toBeGreaterThan(0); // kept warm between builds
-    run.child.kill(signal);
-    expect(await run.exited).toBe(code);
-    await gone(itsChromium);
-    await expectWholeOutputs(out);
-    await expectNoLeftovers(out);
-  }, 120_000);
+  ] as const)(
+    '`studyguide watch` stopped with %s leaves no Chromium running and whole outputs',
+    async (signal, code) => {
+      const out = path.join(await tempDir(), 'out');
+      const run = spawnCli(['watch', '--notes', NOTES, '--out', out, '--offline']);
+      await run.waitFor(/watching/);
+      const itsChromium = run.chromium();
+      expect(itsChromium.length).toBeGreaterThan(0); // kept warm between builds
+      run.child.kill(signal);
+      expect(await run.exited).toBe(code);
+      await gone(itsChromium);
+      await expectWholeOutputs(out);
+      await expectNoLeftovers(out);
+    },
+    120_000,
+  );
 
   it('`studyguide serve` killed with SIGKILL mid-build frees its port, leaves no Chromium running and whole outputs', async () => {
     const out = path.join(await tempDir(), 'out');

@@ -8,21 +8,32 @@ import { noteFrom } from './helpers.js';
 
 const word = fc.stringMatching(/^[A-Za-zÀ-ÿ0-9日本語🚀]{1,8}$/u);
 const words = fc.array(word, { minLength: 1, maxLength: 6 }).map((w) => w.join(' '));
-const inline = fc.oneof(words, words.map((w) => `**${w}**`), words.map((w) => `\`${w}\``), words.map((w) => `[${w}](https://example.org/${encodeURIComponent(w)})`));
+const inline = fc.oneof(
+  words,
+  words.map((w) => `**${w}**`),
+  words.map((w) => `\`${w}\``),
+  words.map((w) => `[${w}](https://example.org/${encodeURIComponent(w)})`),
+);
 const line = fc.array(inline, { minLength: 1, maxLength: 4 }).map((parts) => parts.join(' '));
 
 const heading = fc.tuple(fc.integer({ min: 1, max: 6 }), line).map(([d, t]) => `${'#'.repeat(d)} ${t}`);
 const paragraph = line;
 const list: fc.Arbitrary<string> = fc
   .array(fc.tuple(fc.boolean(), line, fc.array(line, { maxLength: 3 })), { minLength: 1, maxLength: 5 })
-  .map((items) => items.map(([ordered, text, sub]) => `${ordered ? '1.' : '-'} ${text}${sub.map((s) => `\n  - ${s}`).join('')}`).join('\n'));
-const code = fc.tuple(fc.constantFrom('', 'yaml', 'json', 'js', 'python'), fc.array(words, { maxLength: 5 })).map(([lang, lines]) => `\`\`\`${lang}\n${lines.join('\n')}\n\`\`\``);
+  .map((items) =>
+    items.map(([ordered, text, sub]) => `${ordered ? '1.' : '-'} ${text}${sub.map((s) => `\n  - ${s}`).join('')}`).join('\n'),
+  );
+const code = fc
+  .tuple(fc.constantFrom('', 'yaml', 'json', 'js', 'python'), fc.array(words, { maxLength: 5 }))
+  .map(([lang, lines]) => `\`\`\`${lang}\n${lines.join('\n')}\n\`\`\``);
 const table = fc
   .tuple(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 4 }))
   .chain(([cols, rows]) =>
-    fc.array(fc.array(word, { minLength: cols, maxLength: cols }), { minLength: rows + 1, maxLength: rows + 1 }).map((cells) =>
-      [`| ${cells[0]!.join(' | ')} |`, `|${' --- |'.repeat(cols)}`, ...cells.slice(1).map((r) => `| ${r.join(' | ')} |`)].join('\n'),
-    ),
+    fc
+      .array(fc.array(word, { minLength: cols, maxLength: cols }), { minLength: rows + 1, maxLength: rows + 1 })
+      .map((cells) =>
+        [`| ${cells[0]!.join(' | ')} |`, `|${' --- |'.repeat(cols)}`, ...cells.slice(1).map((r) => `| ${r.join(' | ')} |`)].join('\n'),
+      ),
   );
 const html = fc.constantFrom(
   '<script>alert(1)</script>',

@@ -16,7 +16,6 @@ import { NOTES, cli, descendants, launchTestBrowser, readPdf, tempDir, until } f
 
 const warningsOf = (r: BuildResult) => r.warnings.map(formatMessage);
 
-
 async function hashTree(dir: string): Promise<string> {
   const hash = createHash('sha256');
   for (const entry of (await readdir(dir, { recursive: true })).sort()) {
@@ -85,7 +84,18 @@ describe('bad input', () => {
     for (const line of expected) expect(warnings).toContain(line);
     expect(warnings.some((w) => /^notes\/08-yaml\.md:\d+:\d+ invalid front matter, ignored/.test(w))).toBe(true);
     const titles = result.guide.topics.map((t) => t.title);
-    for (const t of ['Good topic', 'Latin one', 'Sixteen bits', 'With a BOM', 'Windows lines', 'Broken front matter', 'L1', '日本語のノート', 'ملاحظات عربية', '🚀 Launch day 🎉']) {
+    for (const t of [
+      'Good topic',
+      'Latin one',
+      'Sixteen bits',
+      'With a BOM',
+      'Windows lines',
+      'Broken front matter',
+      'L1',
+      '日本語のノート',
+      'ملاحظات عربية',
+      '🚀 Launch day 🎉',
+    ]) {
       expect(titles).toContain(t);
     }
   });
@@ -163,7 +173,15 @@ describe('hostile notes', () => {
     await writeFile(path.join(dir, 'notes', 'hostile.md'), HOSTILE);
     const r = await build({ notes: path.join(dir, 'notes'), out: path.join(dir, 'out'), offline: true, cwd: dir });
     const w = warningsOf(r);
-    for (const [line, what] of [[3, '<script>'], [5, 'onclick= handler'], [7, 'javascript: URL'], [9, '<iframe>'], [11, '<object>'], [13, '<svg>'], [15, 'onerror= handler']] as const) {
+    for (const [line, what] of [
+      [3, '<script>'],
+      [5, 'onclick= handler'],
+      [7, 'javascript: URL'],
+      [9, '<iframe>'],
+      [11, '<object>'],
+      [13, '<svg>'],
+      [15, 'onerror= handler'],
+    ] as const) {
       expect(w.some((m) => m.startsWith(`notes/hostile.md:${line}:`) && m.includes(`unsafe HTML removed: ${what}`))).toBe(true);
     }
     for (const file of ['cheatsheet.html', 'slides/all.html', 'slides/hostile.html', 'index.html']) {
@@ -182,7 +200,9 @@ describe('hostile notes', () => {
     const html = await readFile(path.join(dir, 'out', 'cheatsheet.html'), 'utf8');
     expect(html).toContain('<b onclick=');
     // <details> is read as markdown structure either way: printed open, its answer kept.
-    expect(html).toMatch(/<div class="sg-details"><div class="sg-summary">More<\/div><div class="sg-details-body">\s*<p>Hidden answer<\/p>/);
+    expect(html).toMatch(
+      /<div class="sg-details"><div class="sg-summary">More<\/div><div class="sg-details-body">\s*<p>Hidden answer<\/p>/,
+    );
     const page = await browser.newPage();
     await page.goto(pathToFileURL(path.join(dir, 'out', 'cheatsheet.html')).href);
     await page.waitForSelector('html[data-studyguide="ready"]');
@@ -194,12 +214,13 @@ describe('hostile notes', () => {
     await page.close();
   });
 
-  it('makes no request but the image fetcher\'s; the fetcher survives slow, huge, non-image and looping servers', async () => {
+  it("makes no request but the image fetcher's; the fetcher survives slow, huge, non-image and looping servers", async () => {
     const requests: string[] = [];
     const server = http.createServer((req, res) => {
       requests.push(req.url!);
       if (req.url === '/slow.png') setTimeout(() => res.writeHead(200, { 'content-type': 'image/png' }).end(), 20_000);
-      else if (req.url === '/huge.png') res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(50 * 1024 * 1024) }).end();
+      else if (req.url === '/huge.png')
+        res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(50 * 1024 * 1024) }).end();
       else if (req.url === '/page.png') res.writeHead(200, { 'content-type': 'text/html' }).end('<html>not an image</html>');
       else if (req.url === '/loop.png') res.writeHead(302, { location: '/loop.png' }).end();
       else if (req.url === '/ok.png') res.writeHead(200, { 'content-type': 'image/png' }).end(TINY_PNG);
@@ -228,7 +249,13 @@ describe('hostile notes', () => {
 
       // --offline: not one request; the cached image is still used.
       requests.length = 0;
-      const offline = await build({ notes: path.join(dir, 'notes'), out: path.join(dir, 'out'), cwd: dir, only: ['slides'], offline: true });
+      const offline = await build({
+        notes: path.join(dir, 'notes'),
+        out: path.join(dir, 'out'),
+        cwd: dir,
+        only: ['slides'],
+        offline: true,
+      });
       expect(requests).toEqual([]);
       expect(warningsOf(offline).filter((m) => m.includes('--offline'))).toHaveLength(5);
     } finally {
@@ -280,7 +307,10 @@ describe('outputs are never lost', () => {
 });
 
 describe('browser faults', () => {
-  const ownChromium = () => descendants(process.pid).filter((p) => /chrom/i.test(p.name)).map((p) => p.pid);
+  const ownChromium = () =>
+    descendants(process.pid)
+      .filter((p) => /chrom/i.test(p.name))
+      .map((p) => p.pid);
 
   /** A builder whose browser is killed (SIGKILL) the first `kills` times it is ready. */
   async function killingBuilder(kills: number, start?: () => Promise<Browser>) {

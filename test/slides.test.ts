@@ -33,7 +33,10 @@ afterAll(async () => {
 describe('no overflow, ever', () => {
   it('splits or scales long lists, a 60-line code block, a 12-column table and a tall image: zero overflow at 1280×720 and 1024×768', async () => {
     for (const build of [long, bundled]) {
-      for (const viewport of [{ width: 1280, height: 720 }, { width: 1024, height: 768 }]) {
+      for (const viewport of [
+        { width: 1280, height: 720 },
+        { width: 1024, height: 768 },
+      ]) {
         for (const deck of decksOf(build.result)) {
           const { page } = await openDeck(browser, deckUrl(build.out, deck), viewport);
           expect({ deck, viewport, overflow: await overflowingSlides(page) }).toEqual({ deck, viewport, overflow: [] });
@@ -49,7 +52,9 @@ describe('no overflow, ever', () => {
     const parts = titles.filter((t) => t.startsWith('A very long list ('));
     expect(parts.length).toBeGreaterThan(1);
     parts.forEach((t, i) => expect(t).toBe(`A very long list (${i + 1}/${parts.length})`));
-    const items = await page.evaluate(() => [...document.querySelectorAll('section > ul > li')].map((li) => li.firstChild!.textContent!.split(':')[0]));
+    const items = await page.evaluate(() =>
+      [...document.querySelectorAll('section > ul > li')].map((li) => li.firstChild!.textContent!.split(':')[0]),
+    );
     expect(items).toEqual(Array.from({ length: 60 }, (_, i) => `Item ${i + 1}`));
     // Nesting kept: item 7's nested list stays inside item 7.
     expect(await page.evaluate(() => [...document.querySelectorAll('section > ul > li > ul')].length)).toBe(8);
@@ -99,7 +104,10 @@ describe('presenting', () => {
         for (const slide of R.getSlides() as HTMLElement[]) {
           const notes = R.getSlideNotes(slide) as string | null;
           if (notes && notes.replace(/<[^>]+>/g, '').includes(text)) {
-            const visible = [...slide.children].filter((c) => !c.matches('aside.notes')).map((c) => c.textContent).join(' ');
+            const visible = [...slide.children]
+              .filter((c) => !c.matches('aside.notes'))
+              .map((c) => c.textContent)
+              .join(' ');
             return { inNotes: true, onSlide: visible.includes(text) };
           }
         }
@@ -116,7 +124,9 @@ describe('presenting', () => {
     const popup = new Promise<Page>((resolve) => browser.once('targetcreated', async (t) => resolve((await t.page())!)));
     await page.keyboard.press('s');
     const view = await popup;
-    await view.waitForFunction(() => document.querySelector('.speaker-controls-notes')?.textContent?.includes('explain'), { timeout: 15_000 });
+    await view.waitForFunction(() => document.querySelector('.speaker-controls-notes')?.textContent?.includes('explain'), {
+      timeout: 15_000,
+    });
     expect(requests.every((u) => /^(file|data|about):/.test(u))).toBe(true);
     await view.close();
     await page.close();
@@ -149,7 +159,10 @@ describe('presenting', () => {
     await page.keyboard.press('Enter');
     const found = await page
       .waitForFunction(() => (window as any).Reveal.getCurrentSlide().textContent.includes('Secrets Manager'), { timeout: 5_000 })
-      .then(() => true, () => false);
+      .then(
+        () => true,
+        () => false,
+      );
     expect(found).toBe(true);
     await page.close();
   });
@@ -163,7 +176,7 @@ describe('presenting', () => {
 });
 
 describe('themes and handouts', () => {
-  it('--theme picks a bundled theme with code colours to match; --css adds the user\'s stylesheet', async () => {
+  it("--theme picks a bundled theme with code colours to match; --css adds the user's stylesheet", async () => {
     const dir = await tempDir();
     await writeFile(path.join(dir, 'mine.css'), '.reveal h2 { color: rgb(200, 0, 0); }');
     await build({ notes: FIXTURE, out: path.join(dir, 'out'), only: ['slides'], theme: 'black', css: [path.join(dir, 'mine.css')] });
@@ -175,14 +188,18 @@ describe('themes and handouts', () => {
     await page.evaluate(() => (window as any).Reveal.slide(1, 0));
     expect(await page.evaluate(() => getComputedStyle(document.querySelector('.present h2')!).color)).toBe('rgb(200, 0, 0)');
     await page.close();
-    await expect(build({ notes: FIXTURE, out: path.join(dir, 'o2'), only: ['slides'], theme: 'nope' })).rejects.toThrow(/unknown theme "nope"/);
+    await expect(build({ notes: FIXTURE, out: path.join(dir, 'o2'), only: ['slides'], theme: 'nope' })).rejects.toThrow(
+      /unknown theme "nope"/,
+    );
   });
 
   it('prints handouts: one slide per page, or six with --handout-layout 2x3', async () => {
     for (const { out, result } of [long, bundled]) {
       const perPage = out === long.out ? 1 : 6;
       for (const deck of decksOf(result)) {
-        const slides = (await readFile(path.join(out, 'slides', `${deck}.html`), 'utf8')).match(/<section(?! class="sg-stack")[\s>]/g)!.length;
+        const slides = (await readFile(path.join(out, 'slides', `${deck}.html`), 'utf8')).match(
+          /<section(?! class="sg-stack")[\s>]/g,
+        )!.length;
         const pdf = await readPdf(path.join(out, 'handouts', `${deck}.pdf`));
         expect({ deck, pages: pdf.pages }).toEqual({ deck, pages: Math.ceil(slides / perPage) });
       }

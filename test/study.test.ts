@@ -23,7 +23,12 @@ const back = (c: StudySet['cards'][number]) => c.back.map((b) => toString(b)).jo
 
 beforeAll(async () => {
   const parser = createParser();
-  set = extractStudySet(buildGuide((await loadNotes(NOTES)).map((n) => parseNote(parser, { ...n, text: n.text! })), 'AWS'));
+  set = extractStudySet(
+    buildGuide(
+      (await loadNotes(NOTES)).map((n) => parseNote(parser, { ...n, text: n.text! })),
+      'AWS',
+    ),
+  );
   out = await tempDir();
   result = await build({ notes: NOTES, out, offline: true, glossary: true });
   browser = await launchTestBrowser();
@@ -36,7 +41,7 @@ describe('cards from the bundled notes', () => {
   it('finds the scenario, the definitions and nothing that does not answer its front', () => {
     expect(set.cards.map((c) => [c.kind, front(c).slice(0, 40)])).toEqual([
       ['definition', 'cfn-init'],
-      ['scenario', 'You are managing your company\'s data and'],
+      ['scenario', "You are managing your company's data and"],
       ['definition', 'In-place deployment'],
       ['definition', 'binpack'],
       ['definition', 'put-bucket-policy'],
@@ -60,14 +65,18 @@ describe('cards from the bundled notes', () => {
   });
 
   it('lists the VPC question as an open question, not a card, and Cloud HSM as a topic to fill in', () => {
-    expect(set.openQuestions.map((q) => [q.question, q.source.file, q.source.line])).toEqual([['Can a VPC span across regions?', 'notes/04-vpc.md', 3]]);
+    expect(set.openQuestions.map((q) => [q.question, q.source.file, q.source.line])).toEqual([
+      ['Can a VPC span across regions?', 'notes/04-vpc.md', 3],
+    ]);
     expect(set.cards.some((c) => front(c).includes('VPC span'))).toBe(false);
     expect(set.toFill.map((t) => [t.topic.title, t.reason])).toEqual([['Cloud HSM', 'only images']]);
   });
 
   it('defines Secrets Manager in the glossary', () => {
     const entry = set.glossary.find((g) => g.term === 'AWS Secrets Manager')!;
-    expect(toString(entry.definition[0]!)).toMatch(/^AWS Secrets Manager is an AWS service that makes it easier for you to manage secrets\./);
+    expect(toString(entry.definition[0]!)).toMatch(
+      /^AWS Secrets Manager is an AWS service that makes it easier for you to manage secrets\./,
+    );
     expect(entry.topic.path).toEqual(['Misc', 'Security']);
   });
 });
@@ -186,7 +195,10 @@ describe('outputs', () => {
   it('--shuffle --seed gives the same quiz order twice', async () => {
     const dir = await tempDir();
     await mkdir(path.join(dir, 'notes'));
-    await writeFile(path.join(dir, 'notes', 'q.md'), Array.from({ length: 12 }, (_, i) => `## Question ${i}?\n\nAnswer ${i}.\n`).join('\n'));
+    await writeFile(
+      path.join(dir, 'notes', 'q.md'),
+      Array.from({ length: 12 }, (_, i) => `## Question ${i}?\n\nAnswer ${i}.\n`).join('\n'),
+    );
     const order = async (out: string) => {
       await build({ notes: path.join(dir, 'notes'), out, offline: true, only: ['slides'], shuffle: true, seed: 7 });
       return [...(await readFile(path.join(out, 'slides', 'quiz.html'), 'utf8')).matchAll(/Question (\d+)\?/g)].map((m) => m[1]);

@@ -18,7 +18,11 @@ import { buildGuide, selectTopics, walkTopics } from '../src/tree.js';
 import type { Tag, Topic } from '../src/types.js';
 import { cli, launchTestBrowser, noteFrom, openDeck, readPdf, tempDir } from './helpers.js';
 
-const guideOf = (...sources: [string, string?][]) => buildGuide(sources.map(([md, file]) => noteFrom(md, file)), 'Test');
+const guideOf = (...sources: [string, string?][]) =>
+  buildGuide(
+    sources.map(([md, file]) => noteFrom(md, file)),
+    'Test',
+  );
 const html: HtmlOptions = { images: new Map(), assetPrefix: '' };
 const byTitle = (topics: Topic[], title: string) => [...walkTopics(topics)].find((t) => t.title === title)!;
 const blocksHtml = (t: RenderedTopic) => t.blocks.map((b) => b.html).join('\n');
@@ -65,14 +69,16 @@ describe('footnotes', () => {
     expect(gamma.blocks.map((b) => toString(b))).toEqual(['Gamma cites nothing.']);
   });
 
-  it('renders each topic\'s cited notes at its end, numbered by first citation, ids scoped by the slug', () => {
+  it("renders each topic's cited notes at its end, numbered by first citation, ids scoped by the slug", () => {
     const guide = guideOf([FOOTNOTED]);
     for (const allowHtml of [false, true]) {
       const [alpha, beta, gamma] = createHtmlRenderer({ allowHtml }).renderTopics(guide.topics, html);
       const last = alpha!.blocks[alpha!.blocks.length - 1]!;
       expect(last.kind).toBe('div');
       expect(last.html).toContain('class="footnotes"');
-      expect(last.html).toMatch(/<li id="alpha:fn-1"><p>The first note, <em>with emphasis<\/em>\.\u00a0<a href="#alpha:fnref-1"[^>]*>↑<\/a>\u00a0<a href="#alpha:fnref-1-2"/);
+      expect(last.html).toMatch(
+        /<li id="alpha:fn-1"><p>The first note, <em>with emphasis<\/em>\.\u00a0<a href="#alpha:fnref-1"[^>]*>↑<\/a>\u00a0<a href="#alpha:fnref-1-2"/,
+      );
       expect(last.html).toContain('<li id="alpha:fn-2"><p>The second note.');
       expect(last.html).not.toContain('Never cited');
       // Beta cites [^b] first: it is Beta's note 1; the undefined reference stays text (as in GFM).
@@ -92,7 +98,7 @@ describe('footnotes', () => {
     }
   });
 
-  it('still prefixes ids from the notes\' own HTML (DOM clobbering), once', () => {
+  it("still prefixes ids from the notes' own HTML (DOM clobbering), once", () => {
     const guide = guideOf(['# T\n\n<a id="top" name="n">x</a> and a note[^1]\n\n[^1]: n\n']);
     const [t] = createHtmlRenderer().renderTopics(guide.topics, html);
     expect(blocksHtml(t!)).toContain('id="user-content-top"');
@@ -129,7 +135,7 @@ describe('footnotes', () => {
 });
 
 describe('tags', () => {
-  it('finds #tags at the start or after whitespace, by Obsidian\'s characters', () => {
+  it("finds #tags at the start or after whitespace, by Obsidian's characters", () => {
     expect(tagsOf('#start and #middle, #nested/sub-tag_2 #café\n')).toEqual(['start', 'middle', 'nested/sub-tag_2', 'café']);
     expect(tagsOf('line one\n#second-line\n')).toEqual(['second-line']);
     expect(tagsOf('trailing #tag. and #tag2!\n')).toEqual(['tag', 'tag2']);
@@ -149,7 +155,13 @@ describe('tags', () => {
   });
 
   it('in emphasis, lists, tables and after a line break, as Obsidian shows them', () => {
-    expect(tagsOf('**#bold** and *x #em*\n\n- #item\n\n| a |\n| - |\n| #cell |\n\nx\\\n#afterbreak\n')).toEqual(['bold', 'em', 'item', 'cell', 'afterbreak']);
+    expect(tagsOf('**#bold** and *x #em*\n\n- #item\n\n| a |\n| - |\n| #cell |\n\nx\\\n#afterbreak\n')).toEqual([
+      'bold',
+      'em',
+      'item',
+      'cell',
+      'afterbreak',
+    ]);
     expect(tagsOf('*x*#glued\n')).toEqual([]);
   });
 
@@ -185,7 +197,7 @@ describe('tags', () => {
     expect(bad.file.messages.map((m) => m.reason)).toEqual(['front matter `aliases` should be a list, ignored']);
   });
 
-  it('shows the front-matter tags as a line of chips on the note\'s first topic only', () => {
+  it("shows the front-matter tags as a line of chips on the note's first topic only", () => {
     const guide = guideOf(['---\ntags: [aws, exam]\n---\n# A\n\nx\n\n# B\n\ny\n']);
     const [a, b] = createHtmlRenderer().renderTopics(guide.topics, html);
     expect(a!.tagsHtml).toBe('<p class="sg-tags"><span class="sg-tag">#aws</span> <span class="sg-tag">#exam</span></p>');
@@ -236,7 +248,10 @@ async function pdfLinks(file: string): Promise<{ resolved: string[]; broken: str
   return { resolved, broken };
 }
 
-const LONG = Array.from({ length: 14 }, (_, i) => `Paragraph ${i + 1} of the long topic, written out at length so that the slide has to be split into parts by the fitter.`).join('\n\n');
+const LONG = Array.from(
+  { length: 14 },
+  (_, i) => `Paragraph ${i + 1} of the long topic, written out at length so that the slide has to be split into parts by the fitter.`,
+).join('\n\n');
 
 describe('end to end: a build of notes with footnotes, tags and Dataview', () => {
   let dir: string;
@@ -282,7 +297,10 @@ describe('end to end: a build of notes with footnotes, tags and Dataview', () =>
         '',
       ].join('\n'),
     );
-    await writeFile(path.join(notes, '02-storage.md'), '# Buckets\n\nObjects live in buckets #storage[^1].\n\n[^1]: Bucket names are global.\n');
+    await writeFile(
+      path.join(notes, '02-storage.md'),
+      '# Buckets\n\nObjects live in buckets #storage[^1].\n\n[^1]: Bucket names are global.\n',
+    );
     build = await cli(['build', '--notes', notes, '--out', out, '--offline', '--strict']);
   });
 
@@ -327,7 +345,9 @@ describe('end to end: a build of notes with footnotes, tags and Dataview', () =>
 
   it('cheatsheet.html and every deck: ids unique, every footnote link has its target', async () => {
     const sheet = await readFile(path.join(out, 'cheatsheet.html'), 'utf8');
-    const decks = await Promise.all(['all', 'vpc', 'long', 'buckets'].map((name) => readFile(path.join(out, 'slides', `${name}.html`), 'utf8')));
+    const decks = await Promise.all(
+      ['all', 'vpc', 'long', 'buckets'].map((name) => readFile(path.join(out, 'slides', `${name}.html`), 'utf8')),
+    );
     for (const page of [sheet, ...decks]) {
       const ids = idsOf(page);
       expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
@@ -338,7 +358,7 @@ describe('end to end: a build of notes with footnotes, tags and Dataview', () =>
     expect(anchorTargets(sheet).filter((t) => t.includes(':fn'))).toHaveLength(8);
   });
 
-  it('shows tag chips: front-matter tags under the note\'s first title, inline tags where they are', async () => {
+  it("shows tag chips: front-matter tags under the note's first title, inline tags where they are", async () => {
     const chips = '<p class="sg-tags"><span class="sg-tag">#networking</span> <span class="sg-tag">#aws</span></p>';
     const sheet = await readFile(path.join(out, 'cheatsheet.html'), 'utf8');
     expect(sheet).toMatch(new RegExp(`id="vpc"[^>]*>VPC</h1>\\s*${chips}`));
@@ -368,17 +388,52 @@ describe('end to end: a build of notes with footnotes, tags and Dataview', () =>
     expect(errors).toEqual([]);
   });
 
-  it('--tags (or the config key) selects the cheat sheet\'s topics; no match is a clear error', async () => {
+  it("--tags (or the config key) selects the cheat sheet's topics; no match is a clear error", async () => {
     const config = path.join(dir, 'tags.json');
     await writeFile(config, JSON.stringify({ tags: ['storage'] }));
-    const picked = await cli(['build', '--notes', notes, '--out', path.join(dir, 'out-tags'), '--offline', '--only', 'pdf', '--config', config]);
+    const picked = await cli([
+      'build',
+      '--notes',
+      notes,
+      '--out',
+      path.join(dir, 'out-tags'),
+      '--offline',
+      '--only',
+      'pdf',
+      '--config',
+      config,
+    ]);
     expect(picked.code, picked.stderr).toBe(0);
     const sheet = await readFile(path.join(dir, 'out-tags', 'cheatsheet.html'), 'utf8');
     expect(idsOf(sheet).filter((id) => !id.includes(':'))).toEqual(['sg-config', 'flow', 'buckets', 'pages']);
-    const none = await cli(['build', '--notes', notes, '--out', path.join(dir, 'out-none'), '--offline', '--only', 'pdf', '--tags', 'nosuch']);
+    const none = await cli([
+      'build',
+      '--notes',
+      notes,
+      '--out',
+      path.join(dir, 'out-none'),
+      '--offline',
+      '--only',
+      'pdf',
+      '--tags',
+      'nosuch',
+    ]);
     expect(none.code).toBe(2);
     expect(none.stderr.trim()).toBe('studyguide: --tags nosuch matched no topic of the cheat sheet');
-    const both = await cli(['build', '--notes', notes, '--out', path.join(dir, 'out-both'), '--offline', '--only', 'pdf', '--topics', 'vpc', '--tags', 'storage']);
+    const both = await cli([
+      'build',
+      '--notes',
+      notes,
+      '--out',
+      path.join(dir, 'out-both'),
+      '--offline',
+      '--only',
+      'pdf',
+      '--topics',
+      'vpc',
+      '--tags',
+      'storage',
+    ]);
     expect(both.code).toBe(2);
     expect(both.stderr.trim()).toBe('studyguide: --topics vpc with --tags storage matched no topic of the cheat sheet');
   });

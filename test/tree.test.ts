@@ -5,12 +5,18 @@ import type { Topic } from '../src/types.js';
 import { noteFrom } from './helpers.js';
 
 const guideOf = (...sources: [string, string?][]) =>
-  buildGuide(sources.map(([md, file]) => noteFrom(md, file)), 'Test');
+  buildGuide(
+    sources.map(([md, file]) => noteFrom(md, file)),
+    'Test',
+  );
 const titles = (topics: Topic[]): unknown[] => topics.map((t) => (t.children.length ? [t.title, titles(t.children)] : t.title));
 
 /** Text of every topic in reading order: heading, own blocks, children. */
 const textOfTree = (topics: Topic[]) => topics.flatMap((t) => [...topicNodes(t)].map((n) => toString(n))).join('');
-const textOfInput = (md: string) => noteFrom(md).mdast.children.map((n) => toString(n)).join('');
+const textOfInput = (md: string) =>
+  noteFrom(md)
+    .mdast.children.map((n) => toString(n))
+    .join('');
 
 describe('topic tree', () => {
   it('opens a top-level topic at each # and nests deeper headings under the nearest shallower one', () => {
@@ -39,7 +45,7 @@ describe('topic tree', () => {
     expect(guide.topics[0]!.source).toMatchObject({ file: 'notes/07-network-basics.md', line: 1 });
   });
 
-  it('names the preamble topic after the front-matter title, and nests the note\'s headings under it', () => {
+  it("names the preamble topic after the front-matter title, and nests the note's headings under it", () => {
     const guide = guideOf(['---\ntitle: Networking\norder: 1\ntags: [aws, vpc]\n---\n\nintro\n\n## VPC\n\n# Deep dive\n']);
     expect(titles(guide.topics)).toEqual([['Networking', ['VPC', 'Deep dive']]]);
     expect(guide.notes[0]!.frontMatter).toEqual({ title: 'Networking', order: 1, tags: ['aws', 'vpc'] });
@@ -52,7 +58,9 @@ describe('topic tree', () => {
   });
 
   it('keeps a topic that holds only images, and one that holds only a question', () => {
-    const guide = guideOf(['# Cloud HSM\n\n![img](./ss/hsm-1.webp)\n\n![img](./ss/hsm-2.webp)\n\n# VPC\n\nCan a VPC span across regions?\n']);
+    const guide = guideOf([
+      '# Cloud HSM\n\n![img](./ss/hsm-1.webp)\n\n![img](./ss/hsm-2.webp)\n\n# VPC\n\nCan a VPC span across regions?\n',
+    ]);
     expect(titles(guide.topics)).toEqual(['Cloud HSM', 'VPC']);
     expect(guide.topics[0]!.blocks).toHaveLength(2);
     expect(toString(guide.topics[1]!.blocks[0]!)).toBe('Can a VPC span across regions?');

@@ -86,7 +86,12 @@ describe('deck assembly', () => {
     const deck = topicDeck('Guide', topics[0]!, fitted);
     expect(deck.name).toBe('a');
     expect(deck.title).toBe('a — Guide');
-    expect(deck.stacks.map((s) => s.join(''))).toEqual(['<section>outline:a</section>', '<section>content:a</section>', '<section>content:a1</section>', '<section>content:a2</section>']);
+    expect(deck.stacks.map((s) => s.join(''))).toEqual([
+      '<section>outline:a</section>',
+      '<section>content:a</section>',
+      '<section>content:a1</section>',
+      '<section>content:a2</section>',
+    ]);
     const homes = deckHomes(topics);
     expect(homes.get('a2')).toBe('a');
     const linked = linkAcrossDecks({ name: 'a', title: 'a', stacks: [['<a href="#/other">x</a> <a href="#/a1">y</a>']] }, homes);
@@ -119,8 +124,22 @@ describe('emit', () => {
   it('writes atomically, leaves unchanged bytes alone, and prunes only what a target that ran no longer makes', async () => {
     const out = await tempDir();
     await mkdir(path.join(out, 'slides'), { recursive: true });
-    expect(await emit(out, [{ path: 'slides/a.html', data: 'A' }, { path: 'slides/b.html', data: 'B' }, { path: 'cheatsheet.pdf', data: 'P' }])).toHaveLength(3);
-    await pruneStale(out, new Map([['slides/a.html', 'decks'], ['slides/b.html', 'decks'], ['cheatsheet.pdf', 'cheatsheet']]), new Set(['decks', 'cheatsheet']));
+    expect(
+      await emit(out, [
+        { path: 'slides/a.html', data: 'A' },
+        { path: 'slides/b.html', data: 'B' },
+        { path: 'cheatsheet.pdf', data: 'P' },
+      ]),
+    ).toHaveLength(3);
+    await pruneStale(
+      out,
+      new Map([
+        ['slides/a.html', 'decks'],
+        ['slides/b.html', 'decks'],
+        ['cheatsheet.pdf', 'cheatsheet'],
+      ]),
+      new Set(['decks', 'cheatsheet']),
+    );
     // Same bytes: nothing written.
     expect(await emit(out, [{ path: 'slides/a.html', data: 'A' }])).toEqual([]);
     // The decks ran and no longer make b.html; the cheat sheet did not run: its PDF stays.
@@ -128,7 +147,10 @@ describe('emit', () => {
     expect(stale).toEqual(['slides/b.html']);
     expect(existsSync(path.join(out, 'slides', 'b.html'))).toBe(false);
     expect(existsSync(path.join(out, 'cheatsheet.pdf'))).toBe(true);
-    expect(JSON.parse(await readFile(path.join(out, MANIFEST), 'utf8'))).toEqual({ 'cheatsheet.pdf': 'cheatsheet', 'slides/a.html': 'decks' });
+    expect(JSON.parse(await readFile(path.join(out, MANIFEST), 'utf8'))).toEqual({
+      'cheatsheet.pdf': 'cheatsheet',
+      'slides/a.html': 'decks',
+    });
   });
 
   it('reads the manifest of older builds (a list of files)', async () => {

@@ -180,7 +180,9 @@ describe('building the vault', () => {
   });
 
   it('says nothing about the money sentence ($5 and $10 is not math)', () => {
-    expect(logLines().filter((l) => l.includes(`${MONEY.file}:${MONEY.line}:`) || l.includes('$5') || l.includes('course costs'))).toEqual([]);
+    expect(logLines().filter((l) => l.includes(`${MONEY.file}:${MONEY.line}:`) || l.includes('$5') || l.includes('course costs'))).toEqual(
+      [],
+    );
   });
 
   it('reports the links to notes that are not in the vault once, with their count', () => {
@@ -209,7 +211,7 @@ describe('the PDF', () => {
     }
   });
 
-  it('renders \\(…\\), \\[…\\] and every $…$: no TeX command is left in the text but the error\'s source', () => {
+  it("renders \\(…\\), \\[…\\] and every $…$: no TeX command is left in the text but the error's source", () => {
     const commands = [...new Set(pdfText().match(/\\[A-Za-z]+/g) ?? [])];
     expect(commands.filter((c) => c !== '\\lgo')).toEqual([]);
   });
@@ -262,7 +264,7 @@ describe('the PDF', () => {
   it('numbers the 12-item ordered list through 10. 11. 12.', () => {
     const text = pdfText();
     for (const n of [10, 11, 12]) expect({ n, found: new RegExp(`(^|\\s)${n}\\.(\\s|$)`).test(text) }).toEqual({ n, found: true });
-    expect(pdfFlat()).toContain(squash('Bayes\' theorem and base rates'));
+    expect(pdfFlat()).toContain(squash("Bayes' theorem and base rates"));
   });
 
   it('embeds the KaTeX fonts (KaTeX_Main, KaTeX_Math)', () => {
@@ -286,7 +288,9 @@ describe('diagrams', () => {
             figures: figures.length,
             withSvg: figures.filter((f) => f.querySelector('svg')).length,
             // Labels wrap onto lines (tspans, divs): compared without whitespace.
-            labels: labels.map((l) => figures.some((f) => f.querySelector('svg') && (f.textContent ?? '').replace(/\s+/g, '').includes(l.replace(/\s+/g, '')))),
+            labels: labels.map((l) =>
+              figures.some((f) => f.querySelector('svg') && (f.textContent ?? '').replace(/\s+/g, '').includes(l.replace(/\s+/g, ''))),
+            ),
           };
         },
         name,
@@ -348,7 +352,7 @@ describe('markup (the classes the outputs use)', () => {
     expect(m).toEqual({ allKatexDisplay: true, harmonic: 2, bayes: 2, inCallout: true });
   });
 
-  it('no TeX, no $$ and no \\( \\[ delimiters left in the cheat sheet\'s visible text (but the error\'s source)', async () => {
+  it("no TeX, no $$ and no \\( \\[ delimiters left in the cheat sheet's visible text (but the error's source)", async () => {
     const text = await docs.evaluate(() => {
       const sg = (window as any).sg;
       const doc = sg.doc('cheatsheet') as Document;
@@ -376,7 +380,9 @@ describe('markup (the classes the outputs use)', () => {
 
   it('a LaTeX error is code.sg-math-error (or pre.sg-math-error) with its source', async () => {
     const errors = await docs.evaluate(() =>
-      [...((window as any).sg.doc('cheatsheet') as Document).querySelectorAll('code.sg-math-error, pre.sg-math-error')].map((e) => e.textContent),
+      [...((window as any).sg.doc('cheatsheet') as Document).querySelectorAll('code.sg-math-error, pre.sg-math-error')].map(
+        (e) => e.textContent,
+      ),
     );
     expect(errors.length).toBe(1);
     expect(errors[0]).toContain(LATEX_ERROR.source);
@@ -386,7 +392,9 @@ describe('markup (the classes the outputs use)', () => {
     const p = await docs.evaluate((sentence) => {
       const doc = (window as any).sg.doc('cheatsheet') as Document;
       const para = [...doc.querySelectorAll('p')].find((e) => (e.textContent ?? '').includes('two paid plans'));
-      return para ? { text: (para.textContent ?? '').includes(sentence), math: para.querySelectorAll('.sg-math, .katex, .sg-math-error').length } : null;
+      return para
+        ? { text: (para.textContent ?? '').includes(sentence), math: para.querySelectorAll('.sg-math, .katex, .sg-math-error').length }
+        : null;
     }, MONEY.sentence);
     expect(p).toEqual({ text: true, math: 0 });
   });
@@ -430,20 +438,24 @@ describe('markup (the classes the outputs use)', () => {
         }
         const classes = [...c.classList].map((k) => k.toLowerCase());
         for (const k of want.classes) if (!classes.includes(k)) problems.push(`"${want.phrase}": no class ${k} (has ${classes.join(' ')})`);
-        if (want.folded !== undefined && classes.includes('callout-folded') !== want.folded) problems.push(`"${want.phrase}": folded should be ${want.folded}`);
+        if (want.folded !== undefined && classes.includes('callout-folded') !== want.folded)
+          problems.push(`"${want.phrase}": folded should be ${want.folded}`);
         if (want.nestedIn) {
           const outer = c.parentElement?.closest('div.callout');
-          if (!outer || !ownText(outer).includes(want.nestedIn) || !c.closest('.callout-body')) problems.push(`"${want.phrase}" is not inside the body of "${want.nestedIn}"`);
+          if (!outer || !ownText(outer).includes(want.nestedIn) || !c.closest('.callout-body'))
+            problems.push(`"${want.phrase}" is not inside the body of "${want.nestedIn}"`);
         }
       }
       for (const c of callouts) {
         const label = ownText(c).slice(0, 40);
         // A family class on every callout: the five above for GitHub's types and their Obsidian names; a custom
         // type may have a family of its own (callout-definition) besides callout-type-<type>.
-        if (![...c.classList].some((k) => /^callout-(?!type-|folded$|foldable$|open$)[a-z]+$/.test(k))) problems.push(`"${label}": no family class`);
+        if (![...c.classList].some((k) => /^callout-(?!type-|folded$|foldable$|open$)[a-z]+$/.test(k)))
+          problems.push(`"${label}": no family class`);
         const title = c.querySelector(':scope > .callout-title');
         if (!title || !title.querySelector('.callout-icon')) problems.push(`"${label}": no .callout-title with .callout-icon`);
-        if (!label.includes('Final exam: closed book') && !c.querySelector(':scope > .callout-body')) problems.push(`"${label}": no .callout-body`);
+        if (!label.includes('Final exam: closed book') && !c.querySelector(':scope > .callout-body'))
+          problems.push(`"${label}": no .callout-body`);
       }
       return { count: callouts.length, problems };
     }, expected);
@@ -455,7 +467,8 @@ describe('markup (the classes the outputs use)', () => {
     const d = await docs.evaluate(() => {
       const doc = (window as any).sg.doc('cheatsheet') as Document;
       const all = [...doc.querySelectorAll('div.sg-details')];
-      const body = (phrase: string) => all.find((e) => (e.querySelector('.sg-details-body')?.textContent ?? '').includes(phrase))?.querySelector('.sg-details-body');
+      const body = (phrase: string) =>
+        all.find((e) => (e.querySelector('.sg-details-body')?.textContent ?? '').includes(phrase))?.querySelector('.sg-details-body');
       return {
         count: all.length,
         complete: all.every((e) => e.querySelector('.sg-summary') && e.querySelector('.sg-details-body')),
@@ -464,15 +477,32 @@ describe('markup (the classes the outputs use)', () => {
         oneLine: !!body('min-priority queue'),
         listInside: body('Do one more pass')?.querySelectorAll('li').length ?? 0,
         open: all.some((e) => e.querySelector('.sg-summary')?.textContent?.includes('Worked solution')),
-        questionSummary: all.some((e) => e.querySelector('.sg-summary')?.textContent?.includes('What is the worst-case running time of quicksort')),
+        questionSummary: all.some((e) =>
+          e.querySelector('.sg-summary')?.textContent?.includes('What is the worst-case running time of quicksort'),
+        ),
       };
     });
-    expect(d).toEqual({ count: 6, complete: true, nativeLeft: 0, markdownInside: true, oneLine: true, listInside: 3, open: true, questionSummary: true });
+    expect(d).toEqual({
+      count: 6,
+      complete: true,
+      nativeLeft: 0,
+      markdownInside: true,
+      oneLine: true,
+      listInside: 3,
+      open: true,
+      questionSummary: true,
+    });
   });
 
   it('==highlight== → <mark>', async () => {
-    const marks = await docs.evaluate(() => [...((window as any).sg.doc('cheatsheet') as Document).querySelectorAll('mark')].map((m) => m.textContent));
-    for (const text of ['Quicksort is not stable.', "Dijkstra's algorithm does not work with negative edge weights.", 'You must get at least 40% on the final exam']) {
+    const marks = await docs.evaluate(() =>
+      [...((window as any).sg.doc('cheatsheet') as Document).querySelectorAll('mark')].map((m) => m.textContent),
+    );
+    for (const text of [
+      'Quicksort is not stable.',
+      "Dijkstra's algorithm does not work with negative edge weights.",
+      'You must get at least 40% on the final exam',
+    ]) {
       expect({ text, marked: marks.some((m) => m?.includes(text)) }).toEqual({ text, marked: true });
     }
   });
@@ -488,7 +518,8 @@ describe('markup (the classes the outputs use)', () => {
     });
     expect(links.filter((l) => !l.target || l.targetInEmbed)).toEqual([]);
     const hrefs = new Set(links.map((l) => l.href));
-    for (const href of ['#sorting', '#dijkstras-method', '#merge-sort', '#recurrences', '#bayes']) expect({ href, linked: hrefs.has(href) }).toEqual({ href, linked: true });
+    for (const href of ['#sorting', '#dijkstras-method', '#merge-sort', '#recurrences', '#bayes'])
+      expect({ href, linked: hrefs.has(href) }).toEqual({ href, linked: true });
     expect(links.find((l) => l.text === 'sorting notes')?.href).toBe('#sorting'); // [[Sorting|sorting notes]]
     expect(links.filter((l) => /Not Written Yet|Amortised Analysis/.test(l.text))).toEqual([]);
   });
@@ -503,7 +534,13 @@ describe('markup (the classes the outputs use)', () => {
           const wrapped = block.classList.contains('wrapped');
           const shown = block.querySelector(wrapped ? '.sg-math-wrap' : '.katex-display')!.getBoundingClientRect();
           const col = block.closest('.col')!.getBoundingClientRect();
-          return { inside: shown.left >= col.left - 1 && shown.right <= col.right + 1, wrapped, scaled: !!block.closest('.scaled'), lines: Math.round(shown.height / parseFloat(getComputedStyle(block).fontSize)), text: block.textContent ?? '' };
+          return {
+            inside: shown.left >= col.left - 1 && shown.right <= col.right + 1,
+            wrapped,
+            scaled: !!block.closest('.scaled'),
+            lines: Math.round(shown.height / parseFloat(getComputedStyle(block).fontSize)),
+            text: block.textContent ?? '',
+          };
         }),
       );
       expect(boxes.length).toBeGreaterThan(4);
@@ -519,7 +556,11 @@ describe('markup (the classes the outputs use)', () => {
   });
 
   it('a link to a note not in the vault is span.wikilink-missing with its text', async () => {
-    const missing = await docs.evaluate(() => [...((window as any).sg.doc('cheatsheet') as Document).querySelectorAll('span.wikilink-missing')].map((s) => (s.textContent ?? '').trim()));
+    const missing = await docs.evaluate(() =>
+      [...((window as any).sg.doc('cheatsheet') as Document).querySelectorAll('span.wikilink-missing')].map((s) =>
+        (s.textContent ?? '').trim(),
+      ),
+    );
     expect(missing.some((t) => t.includes('Not Written Yet'))).toBe(true);
     expect(missing.some((t) => t.includes('Amortised Analysis'))).toBe(true);
   });
@@ -531,7 +572,10 @@ describe('markup (the classes the outputs use)', () => {
     for (const deck of decks) {
       const links = await docs.evaluate((deck) => {
         const doc = (window as any).sg.doc(deck) as Document;
-        return [...doc.querySelectorAll('a.wikilink')].map((a) => ({ text: (a.textContent ?? '').trim(), href: a.getAttribute('href') ?? '' }));
+        return [...doc.querySelectorAll('a.wikilink')].map((a) => ({
+          text: (a.textContent ?? '').trim(),
+          href: a.getAttribute('href') ?? '',
+        }));
       }, deck);
       total += links.length;
       for (const { text, href } of links) {
@@ -543,7 +587,9 @@ describe('markup (the classes the outputs use)', () => {
         const [, other, slug] = m;
         if (deck === 'all' && other) problems.push(`all: "${text}" → ${href} (every topic is in all.html)`);
         const targetDeck = other ?? deck;
-        const exists = decks.includes(targetDeck) && (await docs.evaluate((d, id) => !!(window as any).sg.doc(d).getElementById(id), targetDeck, decodeURIComponent(slug!)));
+        const exists =
+          decks.includes(targetDeck) &&
+          (await docs.evaluate((d, id) => !!(window as any).sg.doc(d).getElementById(id), targetDeck, decodeURIComponent(slug!)));
         if (!exists) problems.push(`${deck}: "${text}" → ${href}: no slide with that id`);
       }
     }
@@ -554,7 +600,9 @@ describe('markup (the classes the outputs use)', () => {
       return doc ? [...doc.querySelectorAll('a.wikilink')].map((a) => a.getAttribute('href')) : [];
     });
     expect(overview).toContain('dijkstras-method.html#/dijkstras-method');
-    const all = await docs.evaluate(() => [...((window as any).sg.doc('all') as Document).querySelectorAll('a.wikilink')].map((a) => a.getAttribute('href')));
+    const all = await docs.evaluate(() =>
+      [...((window as any).sg.doc('all') as Document).querySelectorAll('a.wikilink')].map((a) => a.getAttribute('href')),
+    );
     expect(all).toContain('#/dijkstras-method');
   });
 
@@ -565,7 +613,9 @@ describe('markup (the classes the outputs use)', () => {
       const embeds = (id: string) => sg.within(doc, id, 'div.sg-embed').map((el: Element) => sg.text(el) as string);
       return {
         section: embeds('examples').some((t: string) => t.includes('splits the array in half')),
-        block: embeds('7-why-is-a-positive-result-of-a-screening-test-for-a-rare-disease-weak-evidence').some((t: string) => t.includes('only about an 8.8% chance')),
+        block: embeds('7-why-is-a-positive-result-of-a-screening-test-for-a-rare-disease-weak-evidence').some((t: string) =>
+          t.includes('only about an 8.8% chance'),
+        ),
         blockIdHidden: !(doc.body.textContent ?? '').includes('^da815c'),
         cycleA: embeds('related').some((t: string) => t.includes('Pairwise independence')),
         cycleB: embeds('in-terms-of-conditioning').some((t: string) => t.includes('once we know that')),
@@ -585,7 +635,9 @@ describe('markup (the classes the outputs use)', () => {
   });
 
   it('inline #tags → span.sg-tag (not the front matter, not headings)', async () => {
-    const tags = await docs.evaluate(() => [...((window as any).sg.doc('cheatsheet') as Document).querySelectorAll('span.sg-tag')].map((s) => (s.textContent ?? '').trim()));
+    const tags = await docs.evaluate(() =>
+      [...((window as any).sg.doc('cheatsheet') as Document).querySelectorAll('span.sg-tag')].map((s) => (s.textContent ?? '').trim()),
+    );
     expect(tags.some((t) => /exam/.test(t))).toBe(true);
     expect(tags.some((t) => t.includes('algorithms/sorting'))).toBe(true);
     expect(tags.some((t) => t.includes('admin'))).toBe(true);
@@ -597,7 +649,9 @@ describe('markup (the classes the outputs use)', () => {
       const sheet = sg.doc('cheatsheet') as Document;
       const all = sg.doc('all') as Document;
       const refsOk = (doc: Document) =>
-        [...doc.querySelectorAll('a[data-footnote-ref], sup a[href^="#"]')].every((a) => doc.getElementById(decodeURIComponent(a.getAttribute('href')!.slice(1))));
+        [...doc.querySelectorAll('a[data-footnote-ref], sup a[href^="#"]')].every((a) =>
+          doc.getElementById(decodeURIComponent(a.getAttribute('href')!.slice(1))),
+        );
       return {
         sheet: sg.within(sheet, 'quicksort', '.footnotes').some((s: Element) => (s.textContent ?? '').includes('The Computer Journal')),
         deck: sg.within(all, 'quicksort', '.footnotes').some((s: Element) => (s.textContent ?? '').includes('The Computer Journal')),
@@ -611,8 +665,18 @@ describe('markup (the classes the outputs use)', () => {
   it('images: ![[name]] found by name in attachments/ and the raw-HTML <img>, copied to output/assets, width="300" kept', async () => {
     const pasted = readFileSync(path.join(VAULT, 'attachments', 'Pasted image 20230311.png'));
     const diagram = readFileSync(path.join(VAULT, 'attachments', 'diagram.png'));
-    for (const [doc, prefix] of [['cheatsheet', 'assets/'], ['all', '../assets/']] as const) {
-      const imgs = await docs.evaluate((doc) => [...((window as any).sg.doc(doc) as Document).querySelectorAll('img')].map((i) => ({ src: i.getAttribute('src') ?? '', width: i.getAttribute('width') })), doc);
+    for (const [doc, prefix] of [
+      ['cheatsheet', 'assets/'],
+      ['all', '../assets/'],
+    ] as const) {
+      const imgs = await docs.evaluate(
+        (doc) =>
+          [...((window as any).sg.doc(doc) as Document).querySelectorAll('img')].map((i) => ({
+            src: i.getAttribute('src') ?? '',
+            width: i.getAttribute('width'),
+          })),
+        doc,
+      );
       const copies = imgs
         .filter((i) => i.src.startsWith(prefix))
         .map((i) => {
@@ -623,13 +687,19 @@ describe('markup (the classes the outputs use)', () => {
       expect({ doc, pastedPlain: copies.some((c) => c.pasted && c.width !== '300') }).toEqual({ doc, pastedPlain: true }); // ![[Pasted image 20230311.png]]
       expect({ doc, pasted300: copies.some((c) => c.pasted && c.width === '300') }).toEqual({ doc, pasted300: true }); // ![[…|300]]
       expect({ doc, raw300: copies.some((c) => c.diagram && c.width === '300') }).toEqual({ doc, raw300: true }); // <img src="../attachments/diagram.png" width="300">
-      expect({ doc, elsewhere: imgs.filter((i) => !i.src.startsWith(prefix) && !i.src.startsWith('data:')).map((i) => i.src) }).toEqual({ doc, elsewhere: [] });
+      expect({ doc, elsewhere: imgs.filter((i) => !i.src.startsWith(prefix) && !i.src.startsWith('data:')).map((i) => i.src) }).toEqual({
+        doc,
+        elsewhere: [],
+      });
     }
   });
 });
 
 describe('the decks in Chromium', () => {
-  for (const viewport of [{ width: 1280, height: 720 }, { width: 1024, height: 768 }]) {
+  for (const viewport of [
+    { width: 1280, height: 720 },
+    { width: 1024, height: 768 },
+  ]) {
     it(`load with no console error and no request off the machine, and nothing overflows (fragments shown) at ${viewport.width}×${viewport.height}`, async () => {
       expect(decks).toContain('all');
       for (const deck of decks) {
@@ -639,7 +709,13 @@ describe('the decks in Chromium', () => {
         await page.evaluate(() => {
           for (const m of document.querySelectorAll('.katex-mathml')) {
             const style = getComputedStyle(m);
-            if (style.position === 'absolute' && style.overflow === 'hidden' && parseFloat(style.width) <= 1 && parseFloat(style.height) <= 1) m.remove();
+            if (
+              style.position === 'absolute' &&
+              style.overflow === 'hidden' &&
+              parseFloat(style.width) <= 1 &&
+              parseFloat(style.height) <= 1
+            )
+              m.remove();
           }
         });
         const overflow = await overflowingSlides(page);
@@ -678,7 +754,13 @@ describe('the decks in Chromium', () => {
   }
 
   for (const c of [
-    { what: 'a folded callout\'s body', selector: '.callout-folded', phrase: 'Worked example: from A', head: '.callout-title', body: '.callout-body' },
+    {
+      what: "a folded callout's body",
+      selector: '.callout-folded',
+      phrase: 'Worked example: from A',
+      head: '.callout-title',
+      body: '.callout-body',
+    },
     { what: 'a details body', selector: '.sg-details', phrase: 'min-priority queue', head: '.sg-summary', body: '.sg-details-body' },
   ]) {
     it(`${c.what} is a fragment: hidden after its title, shown on the next key press`, async () => {
@@ -736,12 +818,17 @@ describe('the decks in Chromium', () => {
       };
       const folded = [...doc.querySelectorAll('.callout-folded')];
       if (folded.length < 2) out.push(`${folded.length} folded callouts`);
-      for (const c of folded) check(c, '.callout-title', '.callout-body', `callout "${(c.querySelector('.callout-title')?.textContent ?? '').trim()}"`);
-      const details = [...doc.querySelectorAll('.sg-details')].filter((d) => !(d.querySelector('.sg-summary')?.textContent ?? '').includes('Worked solution'));
+      for (const c of folded)
+        check(c, '.callout-title', '.callout-body', `callout "${(c.querySelector('.callout-title')?.textContent ?? '').trim()}"`);
+      const details = [...doc.querySelectorAll('.sg-details')].filter(
+        (d) => !(d.querySelector('.sg-summary')?.textContent ?? '').includes('Worked solution'),
+      );
       if (details.length < 5) out.push(`${details.length} closed details`);
       for (const d of details) check(d, '.sg-summary', '.sg-details-body', `details "${(d.textContent ?? '').trim().slice(0, 40)}"`);
       // An open callout ([!def]+) is not folded away.
-      const open = [...doc.querySelectorAll('div.callout')].find((c) => (c.querySelector('.callout-title')?.textContent ?? '').includes('Best-case running time'));
+      const open = [...doc.querySelectorAll('div.callout')].find((c) =>
+        (c.querySelector('.callout-title')?.textContent ?? '').includes('Best-case running time'),
+      );
       if (!open || open.classList.contains('callout-folded')) out.push('[!def]+ is folded');
       return out;
     });
@@ -756,7 +843,8 @@ describe('flashcards', () => {
       .filter((l) => l && !l.startsWith('#'))
       .map((l) => l.split('\t'))
       .map(([front = '', back = '']) => ({ front: front.replace(/<[^>]+>/g, ' '), back: back.replace(/<[^>]+>/g, ' ') }));
-    const card = (front: string, back: string) => rows.some((r) => squash(r.front).includes(squash(front)) && squash(r.back).includes(squash(back)));
+    const card = (front: string, back: string) =>
+      rows.some((r) => squash(r.front).includes(squash(front)) && squash(r.back).includes(squash(back)));
     // A paragraph question, the answer in <details><summary>Answer</summary>…</details> (one-line form).
     expect(card('Which data structure does Dijkstra', 'min-priority queue keyed by tentative distance')).toBe(true);
     // The summary is the question.

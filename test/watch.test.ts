@@ -133,7 +133,9 @@ describe('studyguide watch', () => {
       await mkdir(dir, { recursive: true });
       const css = `${await readFile(path.join(BUNDLED_TEMPLATES, 'slides.css'), 'utf8')}\n.reveal h2 { color: rgb(1, 2, 3); }\n`;
       await writeFile(path.join(dir, 'slides.css'), css);
-      const outcome = await w.until(async () => (await readFile(path.join(w.out, 'slides', 'studyguide.css'), 'utf8')).includes('rgb(1, 2, 3)'));
+      const outcome = await w.until(async () =>
+        (await readFile(path.join(w.out, 'slides', 'studyguide.css'), 'utf8')).includes('rgb(1, 2, 3)'),
+      );
       expect(outcome.error).toBeUndefined();
     } finally {
       await w.watcher.close();
@@ -180,7 +182,8 @@ describe('studyguide watch', () => {
 
       await rm(path.join(dir, 'index.hbs'));
       await writeFile(note, original);
-      const fixed = (o: Outcome) => o.error === undefined && !o.result!.warnings.map(formatMessage).some((m) => m.includes('invalid front matter'));
+      const fixed = (o: Outcome) =>
+        o.error === undefined && !o.result!.warnings.map(formatMessage).some((m) => m.includes('invalid front matter'));
       await w.until(fixed); // the template's removal and the note's fix may take one build or two; never is a timeout
     } finally {
       await w.watcher.close();
@@ -257,7 +260,9 @@ describe('studyguide watch', () => {
           const frame = document.querySelector('#current-slide iframe') as HTMLIFrameElement | null;
           return (frame?.contentWindow as any)?.Reveal?.getIndices?.() ?? null;
         });
-      await view.waitForFunction(() => (document.querySelector('#current-slide iframe') as any)?.contentWindow?.Reveal?.isReady?.(), { timeout: 15_000 });
+      await view.waitForFunction(() => (document.querySelector('#current-slide iframe') as any)?.contentWindow?.Reveal?.isReady?.(), {
+        timeout: 15_000,
+      });
       await until(() => server.listeners() > 0, 'the pages to listen for reloads');
       await page.evaluate(() => ((window as any).__beforeReload = true));
       server.reload();

@@ -13,7 +13,10 @@ export const DARK_THEMES = new Set(['black', 'black-contrast', 'blood', 'dracula
 
 export async function listThemes(): Promise<string[]> {
   const files = await readdir(path.join(revealRoot(), 'dist', 'theme'));
-  return files.filter((f) => f.endsWith('.css')).map((f) => f.slice(0, -4)).sort();
+  return files
+    .filter((f) => f.endsWith('.css'))
+    .map((f) => f.slice(0, -4))
+    .sort();
 }
 
 /**
@@ -22,7 +25,14 @@ export async function listThemes(): Promise<string[]> {
  */
 export async function revealFiles(theme: string): Promise<OutputFile[]> {
   const root = revealRoot();
-  const files = ['dist/reset.css', 'dist/reveal.css', 'dist/reveal.js', 'plugin/notes/notes.js', 'plugin/search/search.js', 'plugin/zoom/zoom.js'];
+  const files = [
+    'dist/reset.css',
+    'dist/reveal.css',
+    'dist/reveal.js',
+    'plugin/notes/notes.js',
+    'plugin/search/search.js',
+    'plugin/zoom/zoom.js',
+  ];
   const themeDir = path.join(root, 'dist', 'theme');
   const fontFiles = await readdir(path.join(themeDir, 'fonts'), { recursive: true, withFileTypes: true });
   const out: OutputFile[] = [
@@ -62,5 +72,11 @@ export async function katexFiles(): Promise<{ css: string; files: OutputFile[] }
   const root = path.join(path.dirname(require.resolve('katex/package.json')), 'dist');
   const fonts = (await readdir(path.join(root, 'fonts'))).filter((f) => f.endsWith('.woff2'));
   const css = 'katex/katex.min.css';
-  return { css, files: [{ path: css, copyFrom: path.join(root, 'katex.min.css') }, ...fonts.map((f) => ({ path: `katex/fonts/${f}`, copyFrom: path.join(root, 'fonts', f) }))] };
+  return {
+    css,
+    files: [
+      { path: css, copyFrom: path.join(root, 'katex.min.css') },
+      ...fonts.map((f) => ({ path: `katex/fonts/${f}`, copyFrom: path.join(root, 'fonts', f) })),
+    ],
+  };
 }

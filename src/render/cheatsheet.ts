@@ -29,7 +29,6 @@ const FONT_SPECS = [
   '400 10px "Noto Emoji"',
 ];
 
-
 export interface CheatsheetOptions {
   title: string;
   paper: Paper;
@@ -48,8 +47,7 @@ const PAPER: Record<Paper, [string, string]> = {
 
 /** One entry of the flat sequence the layout script pours into columns. */
 export type FlowItem =
-  | { heading: true; level: number; depth: number; slug: string; titleHtml: string; pathText: string }
-  | { heading: false; html: string };
+  { heading: true; level: number; depth: number; slug: string; titleHtml: string; pathText: string } | { heading: false; html: string };
 
 /** Topics in reading order as headings and blocks: the layout needs a flat sequence. */
 export function flowItems(topics: RenderedTopic[]): FlowItem[] {
@@ -151,7 +149,13 @@ export async function printCheatsheet(
   // Ready already after an update in place: the result is the new layout's.
   const first = await waitForPage(page, 'cheatsheet', browserTimeout(blocks, 20));
   const layout = fit ? await page.evaluate((opts) => (window as unknown as InPage).studyguide.fitPages(opts), fit) : first;
-  const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout: browserTimeout(layout.pages, 2000) });
+  const pdf = await page.pdf({
+    preferCSSPageSize: true,
+    printBackground: true,
+    outline: true,
+    tagged: true,
+    timeout: browserTimeout(layout.pages, 2000),
+  });
   return { pdf, layout };
 }
 

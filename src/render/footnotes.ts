@@ -76,7 +76,11 @@ export function linkFootnotes(tree: HastRoot, scope: string, notes: ElementConte
     if (!Number.isInteger(n) || n < 1 || n > notes.length) return;
     const id = referenceId(scope, n, references[n - 1]!.length + 1);
     references[n - 1]!.push(id);
-    node.children = [element('a', { href: `#${footnoteId(scope, n)}`, id, role: 'doc-noteref', ariaDescribedBy: [`${scope}:footnotes`] }, [{ type: 'text', value: String(n) }])];
+    node.children = [
+      element('a', { href: `#${footnoteId(scope, n)}`, id, role: 'doc-noteref', ariaDescribedBy: [`${scope}:footnotes`] }, [
+        { type: 'text', value: String(n) },
+      ]),
+    ];
     return SKIP;
   });
   const items = notes.map((content, i) => element('li', { id: footnoteId(scope, i + 1) }, withBackLinks(content, references[i]!, i + 1)));
@@ -94,9 +98,11 @@ function withBackLinks(content: ElementContent[], references: string[], n: numbe
   const blocks = content.filter((node) => !(node.type === 'text' && node.value.trim() === ''));
   const links = references.flatMap((id, k): ElementContent[] => [
     { type: 'text', value: '\u00a0' }, // the arrow never wraps onto a line of its own
-    element('a', { href: `#${id}`, className: ['sg-fnback'], role: 'doc-backlink', ariaLabel: `Back to reference ${n}${k > 0 ? `-${k + 1}` : ''}` }, [
-      { type: 'text', value: '↑' },
-    ]),
+    element(
+      'a',
+      { href: `#${id}`, className: ['sg-fnback'], role: 'doc-backlink', ariaLabel: `Back to reference ${n}${k > 0 ? `-${k + 1}` : ''}` },
+      [{ type: 'text', value: '↑' }],
+    ),
   ]);
   const last = blocks[blocks.length - 1];
   if (last?.type === 'element' && last.tagName === 'p') {

@@ -23,7 +23,9 @@ const blocks = (state: State, children: RootContent[]): ElementContent[] =>
 
 export const markdownHandlers: Handlers = {
   inlineMath(state, node: { value: string; data?: { mathError?: boolean } }) {
-    const result = node.data?.mathError ? element('code', ['sg-math-error'], [text(node.value)]) : element('span', ['sg-math'], [text(node.value)]);
+    const result = node.data?.mathError
+      ? element('code', ['sg-math-error'], [text(node.value)])
+      : element('span', ['sg-math'], [text(node.value)]);
     state.patch(node as never, result);
     return result;
   },
@@ -40,22 +42,31 @@ export const markdownHandlers: Handlers = {
     if (node.fold) classes.push('callout-foldable');
     if (node.fold === '-') classes.push('callout-folded');
     return element('div', classes, [
-      element('div', ['callout-title'], [element('span', ['callout-icon'], []), element('span', ['callout-title-text'], state.all(title) as ElementContent[])]),
+      element(
+        'div',
+        ['callout-title'],
+        [element('span', ['callout-icon'], []), element('span', ['callout-title-text'], state.all(title) as ElementContent[])],
+      ),
       ...(body.length ? [element('div', ['callout-body'], blocks(state, body))] : []),
     ]);
   },
   details(state, node: Details) {
     const [summary, ...body] = node.children;
-    return element('div', ['sg-details'], [
-      element('div', ['sg-summary'], state.all(summary) as ElementContent[]),
-      element('div', ['sg-details-body'], blocks(state, body)),
-    ]);
+    return element(
+      'div',
+      ['sg-details'],
+      [element('div', ['sg-summary'], state.all(summary) as ElementContent[]), element('div', ['sg-details-body'], blocks(state, body))],
+    );
   },
   wikiEmbed(state, node: WikiEmbed) {
     if (node.children.length === 0) {
       return element('p', ['sg-embed-missing'], [text(`${node.label} — ${node.data?.unresolved ?? 'not found'}`)]);
     }
-    return element('div', ['sg-embed'], [element('div', ['sg-embed-title'], [text(node.data?.source ?? node.label)]), ...blocks(state, node.children)]);
+    return element(
+      'div',
+      ['sg-embed'],
+      [element('div', ['sg-embed-title'], [text(node.data?.source ?? node.label)]), ...blocks(state, node.children)],
+    );
   },
   mark(state, node: Mark) {
     return element('mark', [], state.all(node) as ElementContent[]);

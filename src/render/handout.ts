@@ -27,7 +27,7 @@ export function handoutGeometry(layout: HandoutLayout, slide: { width: number; h
   const slideH = slideW * ratio;
   return {
     page,
-    cell: { width: round(slideW), height: round(cellH), slideHeight: round(slideH), scale: round((slideW / MM_PER_PX) / slide.width, 5) },
+    cell: { width: round(slideW), height: round(cellH), slideHeight: round(slideH), scale: round(slideW / MM_PER_PX / slide.width, 5) },
   };
 }
 

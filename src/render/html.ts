@@ -73,7 +73,9 @@ export interface HtmlOptions {
  * outputs. Raw HTML is parsed and, unless `allowHtml`, sanitized (what is
  * removed was reported by the parser, at its position).
  */
-export function createHtmlRenderer(options: { allowHtml?: boolean; /** KaTeX's HTML by formula, kept by a builder across rebuilds. */ mathCache?: Map<string, string> } = {}) {
+export function createHtmlRenderer(
+  options: { allowHtml?: boolean; /** KaTeX's HTML by formula, kept by a builder across rebuilds. */ mathCache?: Map<string, string> } = {},
+) {
   const processor = unified()
     .use(remarkRehype, { allowDangerousHtml: true, handlers: markdownHandlers })
     .use(rehypeRaw)
@@ -113,13 +115,17 @@ export function createHtmlRenderer(options: { allowHtml?: boolean; /** KaTeX's H
   }
 
   function renderInline(nodes: PhrasingContent[], options: HtmlOptions, noteAbsPath: string): string {
-    return toHtml(toHast([{ type: 'paragraph', children: nodes }], options, noteAbsPath).children.flatMap(innerOf), { allowDangerousHtml: true });
+    return toHtml(toHast([{ type: 'paragraph', children: nodes }], options, noteAbsPath).children.flatMap(innerOf), {
+      allowDangerousHtml: true,
+    });
   }
 
   function renderTopic(topic: Topic, options: HtmlOptions): RenderedTopic {
     const definitions = topic.note.footnotes;
     const blocks = renderBlocks(topic.blocks, options, topic.note.absPath, { id: topic.slug, definitions });
-    const notes = topic.notes.length ? renderBlocks(topic.notes, options, topic.note.absPath, { id: `${topic.slug}:notes`, definitions }) : [];
+    const notes = topic.notes.length
+      ? renderBlocks(topic.notes, options, topic.note.absPath, { id: `${topic.slug}:notes`, definitions })
+      : [];
     const tags = topic.firstOfNote ? (topic.note.frontMatter.tags ?? []) : [];
     const titleHtml = topic.heading ? renderInline(topic.heading.children, options, topic.note.absPath) : escapeHtml(topic.title);
     return {

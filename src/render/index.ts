@@ -26,7 +26,13 @@ export interface IndexData {
   flashcardSheets: number | null;
 }
 
-export async function renderIndex(guide: Guide, data: IndexData, templates: TemplateSource, renderer: HtmlRenderer, html: HtmlOptions): Promise<string> {
+export async function renderIndex(
+  guide: Guide,
+  data: IndexData,
+  templates: TemplateSource,
+  renderer: HtmlRenderer,
+  html: HtmlOptions,
+): Promise<string> {
   const template = await loadTemplate(templates, 'index.hbs');
   const all = data.decks?.find((d) => d.name === 'all');
   const quiz = data.decks?.find((d) => d.name === 'quiz');
@@ -47,12 +53,25 @@ export async function renderIndex(guide: Guide, data: IndexData, templates: Temp
       .sort((a, b) => collator.compare(a.term, b.term))
       .map((entry) => ({
         term: entry.term,
-        definitionHtml: renderer.renderBlocks(entry.definition, html, entry.topic.note.absPath).map((b) => b.html).join(''),
+        definitionHtml: renderer
+          .renderBlocks(entry.definition, html, entry.topic.note.absPath)
+          .map((b) => b.html)
+          .join(''),
         slug: entry.topic.slug,
         topic: entry.topic.path.join(' › '),
       })),
-    openQuestions: data.study.openQuestions.map((q) => ({ question: q.question, slug: q.topic.slug, topic: q.topic.path.join(' › '), where: where(q.source) })),
-    toFill: data.study.toFill.map((t) => ({ title: t.topic.path.join(' › '), slug: t.topic.slug, reason: t.reason, where: where(t.topic.source) })),
+    openQuestions: data.study.openQuestions.map((q) => ({
+      question: q.question,
+      slug: q.topic.slug,
+      topic: q.topic.path.join(' › '),
+      where: where(q.source),
+    })),
+    toFill: data.study.toFill.map((t) => ({
+      title: t.topic.path.join(' › '),
+      slug: t.topic.slug,
+      reason: t.reason,
+      where: where(t.topic.source),
+    })),
     reviewCount: data.study.openQuestions.length + data.study.toFill.length,
     warnings: data.warnings,
     notices: data.notices,

@@ -20,7 +20,13 @@ export function rehypeMath(options: { cache: Map<string, string> }) {
       const key = `${display ? 'D' : 'I'}${tex}`;
       let html = options.cache.get(key);
       if (html === undefined) {
-        html = katex.renderToString(tex, { displayMode: display, throwOnError: false, strict: 'ignore', trust: false, output: 'htmlAndMathml' });
+        html = katex.renderToString(tex, {
+          displayMode: display,
+          throwOnError: false,
+          strict: 'ignore',
+          trust: false,
+          output: 'htmlAndMathml',
+        });
         if (display) html += wrappable(tex);
         // A builder keeps the cache for a whole watch session: formulas edited away are not kept forever.
         if (options.cache.size >= MAX_CACHED) options.cache.clear();
@@ -40,7 +46,13 @@ export function rehypeMath(options: { cache: Map<string, string> }) {
  */
 function wrappable(tex: string): string {
   try {
-    const inline = katex.renderToString(`\\displaystyle ${tex}`, { displayMode: false, throwOnError: true, strict: 'ignore', trust: false, output: 'htmlAndMathml' });
+    const inline = katex.renderToString(`\\displaystyle ${tex}`, {
+      displayMode: false,
+      throwOnError: true,
+      strict: 'ignore',
+      trust: false,
+      output: 'htmlAndMathml',
+    });
     return `<span class="sg-math-wrap">${inline}</span>`;
   } catch {
     return '';

@@ -65,7 +65,8 @@ export function collectDiagrams(guide: Pick<Guide, 'notes' | 'topics'>): Diagram
   const blocks: DiagramBlock[] = [];
   const walk = (node: MdastNodes, note: Note, copy: boolean) => {
     const own = node.data?.noteAbsPath ? (byPath.get(node.data.noteAbsPath) ?? note) : note;
-    if (node.type === 'code' && isMermaid(node.lang)) blocks.push({ code: diagramCode(node.value), note: own, position: node.position, copy });
+    if (node.type === 'code' && isMermaid(node.lang))
+      blocks.push({ code: diagramCode(node.value), note: own, position: node.position, copy });
     if ('children' in node) for (const child of node.children as MdastNodes[]) walk(child, own, copy || node.type === 'wikiEmbed');
   };
   for (const topic of walkTopics(guide.topics)) for (const node of [...topic.blocks, ...topic.notes]) walk(node, topic.note, false);
@@ -94,7 +95,9 @@ export function reportDiagramErrors(blocks: DiagramBlock[], results: DiagramMap[
 export function errorSummary(message: string): string {
   const lines = message.split(/\r?\n/).map((line) => line.trim());
   const kept = lines.filter((line, i) => line && (i === 0 || /^Expecting\b/.test(line)));
-  const text = (kept.length ? kept : lines.filter(Boolean)).join(' ').replace(/^Parse error on line (\d+):/, 'parse error on line $1 of the diagram:');
+  const text = (kept.length ? kept : lines.filter(Boolean))
+    .join(' ')
+    .replace(/^Parse error on line (\d+):/, 'parse error on line $1 of the diagram:');
   return text.length > 240 ? `${text.slice(0, 239)}…` : text;
 }
 
@@ -135,7 +138,11 @@ export async function updateDiagramCache(
   for (const key of cache.keys()) if (!jobs.has(key)) cache.delete(key);
   const missing = [...jobs].filter(([key]) => !cache.has(key));
   if (missing.length === 0) return 0;
-  const results = await renderDiagrams(browser, missing.map(([, job]) => job), options);
+  const results = await renderDiagrams(
+    browser,
+    missing.map(([, job]) => job),
+    options,
+  );
   missing.forEach(([key], i) => cache.set(key, results[i]!));
   return missing.length;
 }
@@ -179,18 +186,25 @@ export function mermaidConfig(theme: DiagramTheme) {
     deterministicIds: true,
     suppressErrorRendering: true,
     // What a diagram's own `%%{init}%%` may not change: our measuring and our no-network promise.
-    secure: ['secure', 'securityLevel', 'startOnLoad', 'maxTextSize', 'suppressErrorRendering', 'maxEdges', 'themeCSS', 'fontFamily', 'fontSize', 'htmlLabels'],
+    secure: [
+      'secure',
+      'securityLevel',
+      'startOnLoad',
+      'maxTextSize',
+      'suppressErrorRendering',
+      'maxEdges',
+      'themeCSS',
+      'fontFamily',
+      'fontSize',
+      'htmlLabels',
+    ],
   };
 }
 
 const require = createRequire(import.meta.url);
 
 /** Render each job in one page of `browser` (src/page/mermaid.ts); a failure of one diagram is its `{ error }`. */
-export async function renderDiagrams(
-  browser: Browser,
-  jobs: DiagramJob[],
-  options: RenderOptions,
-): Promise<DiagramResult[]> {
+export async function renderDiagrams(browser: Browser, jobs: DiagramJob[], options: RenderOptions): Promise<DiagramResult[]> {
   if (jobs.length === 0) return [];
   const [pageHtml, script] = await Promise.all([loadTemplate(options.templates, 'mermaid.hbs'), pageScript('mermaid')]);
   const html = pageHtml({ mermaidUrl: pathToFileURL(require.resolve('mermaid/dist/mermaid.min.js')).href, script, width: VIEWPORT.width });

@@ -169,7 +169,15 @@ export async function loadDeckTemplates(templates: TemplateSource): Promise<Deck
 }
 
 function common(options: SlidesOptions) {
-  return { lang: 'en', base: '', theme: options.theme, userCss: options.userCss, styles: options.styles, width: options.width, height: options.height };
+  return {
+    lang: 'en',
+    base: '',
+    theme: options.theme,
+    userCss: options.userCss,
+    styles: options.styles,
+    width: options.width,
+    height: options.height,
+  };
 }
 
 export function renderFitPage(slides: FitSlide[], options: SlidesOptions, templates: DeckTemplates): string {

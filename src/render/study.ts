@@ -35,7 +35,9 @@ export function renderCards(set: StudySet, renderer: HtmlRenderer, options: Html
     kind: card.kind,
     front: renderer.renderInline(card.front, options, card.topic.note.absPath),
     // The footnotes the answer cites go with it; `card:i` keeps their ids apart on a page of cards.
-    back: blocksHtml(renderer.renderBlocks(card.back, options, card.topic.note.absPath, { id: `card:${i}`, definitions: card.topic.note.footnotes })),
+    back: blocksHtml(
+      renderer.renderBlocks(card.back, options, card.topic.note.absPath, { id: `card:${i}`, definitions: card.topic.note.footnotes }),
+    ),
     tags: ['studyguide', card.topic.path.map(tag).join('::'), card.kind],
     source: `${card.source.file}:${card.source.line}`,
     path: card.topic.path,
@@ -109,7 +111,12 @@ export async function printFlashcards(
   const sheets = [];
   for (let start = 0, n = 1; start < cards.length; start += perSheet, n++) {
     const group = cards.slice(start, start + perSheet);
-    sheets.push({ side: 'front', number: n, back: false, cards: group.map((c, i) => ({ ...cell(i, false), html: c.front, meta: c.path.join(' › ') })) });
+    sheets.push({
+      side: 'front',
+      number: n,
+      back: false,
+      cards: group.map((c, i) => ({ ...cell(i, false), html: c.front, meta: c.path.join(' › ') })),
+    });
     sheets.push({ side: 'back', number: n, back: true, cards: group.map((c, i) => ({ ...cell(i, true), html: c.back, meta: c.source })) });
   }
   const html = render({

@@ -37,7 +37,15 @@ const FAMILIES: Record<string, string[]> = {
 const FAMILY_OF = new Map(Object.entries(FAMILIES).flatMap(([family, types]) => types.map((t) => [t, family] as const)));
 
 /** Titles for types written without one; others are capitalised as written. */
-const DEFAULT_TITLES: Record<string, string> = { def: 'Definition', defn: 'Definition', thm: 'Theorem', tldr: 'TL;DR', faq: 'FAQ', pf: 'Proof', prop: 'Proposition' };
+const DEFAULT_TITLES: Record<string, string> = {
+  def: 'Definition',
+  defn: 'Definition',
+  thm: 'Theorem',
+  tldr: 'TL;DR',
+  faq: 'FAQ',
+  pf: 'Proof',
+  prop: 'Proposition',
+};
 
 export function calloutFamily(type: string): string {
   return FAMILY_OF.get(type) ?? 'note';
@@ -79,7 +87,15 @@ function toCallout(quote: Blockquote): Callout | null {
   const body: BlockContent[] = [];
   if (hasText(bodyNodes)) body.push({ type: 'paragraph', children: bodyNodes, position: first.position } satisfies Paragraph);
   body.push(...(quote.children.slice(1) as BlockContent[]));
-  return { type: 'callout', calloutType, family: calloutFamily(calloutType), fold, children: [title, ...body], position: quote.position, data: quote.data };
+  return {
+    type: 'callout',
+    calloutType,
+    family: calloutFamily(calloutType),
+    fold,
+    children: [title, ...body],
+    position: quote.position,
+    data: quote.data,
+  };
 }
 
 function defaultTitle(type: string): string {

@@ -25,9 +25,20 @@ export function countDataview(nodes: RootContent[]): number {
 
 /** The one message of a build about its Dataview blocks (an info: `fatal` undefined); null when there are none. */
 export function dataviewInfo(notes: Note[]): VFileMessage | null {
-  const counts = notes.map((note) => ({ path: note.path, count: countDataview([...note.mdast.children, ...note.footnotes]) })).filter((n) => n.count > 0);
+  const counts = notes
+    .map((note) => ({ path: note.path, count: countDataview([...note.mdast.children, ...note.footnotes]) }))
+    .filter((n) => n.count > 0);
   const total = counts.reduce((sum, n) => sum + n.count, 0);
   if (total === 0) return null;
-  const where = counts.length <= 3 ? counts.map((n) => n.path).join(', ') : `${counts.slice(0, 3).map((n) => n.path).join(', ')} and ${counts.length - 3} more`;
-  return infoMessage(`${total} Dataview block${total === 1 ? '' : 's'} shown as code (${where}): Dataview queries run only inside Obsidian`, 'dataview');
+  const where =
+    counts.length <= 3
+      ? counts.map((n) => n.path).join(', ')
+      : `${counts
+          .slice(0, 3)
+          .map((n) => n.path)
+          .join(', ')} and ${counts.length - 3} more`;
+  return infoMessage(
+    `${total} Dataview block${total === 1 ? '' : 's'} shown as code (${where}): Dataview queries run only inside Obsidian`,
+    'dataview',
+  );
 }

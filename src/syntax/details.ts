@@ -96,7 +96,10 @@ function makeDetails(children: RootContent[], start: number, parse: Parse, file:
   }
   const details: Details = {
     type: 'details',
-    children: [{ type: 'detailsSummary', children: summary.length ? summary : [{ type: 'text', value: 'Details' }] }, ...(body as BlockContent[])],
+    children: [
+      { type: 'detailsSummary', children: summary.length ? summary : [{ type: 'text', value: 'Details' }] },
+      ...(body as BlockContent[]),
+    ],
     position: open.position,
   };
   // Details inside this one.
@@ -124,7 +127,11 @@ type Start = { line: number; offset: number };
 function blocks(text: string, parse: Parse, start: Start): RootContent[] {
   if (!text.trim()) return [];
   const root = parse(text);
-  const move = (point: Point): Point => ({ line: point.line + start.line - 1, column: point.column, offset: (point.offset ?? 0) + start.offset });
+  const move = (point: Point): Point => ({
+    line: point.line + start.line - 1,
+    column: point.column,
+    offset: (point.offset ?? 0) + start.offset,
+  });
   visit(root, (node) => {
     if (node.position) node.position = { start: move(node.position.start), end: move(node.position.end) };
   });

@@ -32,7 +32,8 @@ export function remarkMoneyIsNotMath() {
         const next = parent.children[i + 1];
         // As written (micromark drops one space on each side of the formula, as in code spans).
         const { start, end } = child.position ?? {};
-        const written = start?.offset !== undefined && end?.offset !== undefined ? source.slice(start.offset, end.offset) : `$${child.value}$`;
+        const written =
+          start?.offset !== undefined && end?.offset !== undefined ? source.slice(start.offset, end.offset) : `$${child.value}$`;
         if (!looksLikeMoney(written, next?.type === 'text' ? next.value : '')) return;
         parent.children[i] = { type: 'text', value: written, position: child.position };
         changed = true;
@@ -102,7 +103,10 @@ export function katexError(tex: string, displayMode: boolean): string | null {
     return null;
   } catch (error) {
     // KaTeX underlines the culprit with combining low lines (U+0332): unreadable in a terminal.
-    return (error as Error).message.replace(/^KaTeX parse error: /, '').replace(/\u0332/g, '').split('\n')[0]!;
+    return (error as Error).message
+      .replace(/^KaTeX parse error: /, '')
+      .replace(/\u0332/g, '')
+      .split('\n')[0]!;
   }
 }
 
@@ -130,7 +134,9 @@ export function latexDelimitersToDollars(text: string): string {
       // Outside inline code spans only.
       return line
         .split(/(`+[^`]*`+)/)
-        .map((part, i) => (i % 2 === 1 ? part : part.replace(/\\\[|\\\]/g, '$$$$').replace(/\\\(([^\n]*?)\\\)/g, (_, tex: string) => `$${tex}$`)))
+        .map((part, i) =>
+          i % 2 === 1 ? part : part.replace(/\\\[|\\\]/g, '$$$$').replace(/\\\(([^\n]*?)\\\)/g, (_, tex: string) => `$${tex}$`),
+        )
         .join('');
     })
     .join('\n');

@@ -70,7 +70,8 @@ function stripInline(nodes: PhrasingContent[], open: boolean): { kept: PhrasingC
 export function remarkHighlight() {
   return (tree: Root) => {
     visit(tree, (node) => {
-      if (!('children' in node) || !isInlineParent(node) && node.type !== 'emphasis' && node.type !== 'strong' && node.type !== 'link') return;
+      if (!('children' in node) || (!isInlineParent(node) && node.type !== 'emphasis' && node.type !== 'strong' && node.type !== 'link'))
+        return;
       const parent = node as Parent;
       if (!parent.children.some((c) => c.type === 'text' && c.value.includes('=='))) return;
       parent.children = highlight(parent.children as PhrasingContent[]) as Parent['children'];

@@ -35,8 +35,18 @@ export function tagNode(name: string): Tag {
 
 /** A line of chips, `<p class="sg-tags">`: a note's front-matter tags under its first title. */
 export function tagLine(names: string[]): Element {
-  const chips = names.map((name): Element => ({ type: 'element', tagName: 'span', properties: { className: ['sg-tag'] }, children: [{ type: 'text', value: `#${name}` }] }));
-  return { type: 'element', tagName: 'p', properties: { className: ['sg-tags'] }, children: chips.flatMap((chip, i) => (i ? [{ type: 'text' as const, value: ' ' }, chip] : [chip])) };
+  const chips = names.map((name): Element => ({
+    type: 'element',
+    tagName: 'span',
+    properties: { className: ['sg-tag'] },
+    children: [{ type: 'text', value: `#${name}` }],
+  }));
+  return {
+    type: 'element',
+    tagName: 'p',
+    properties: { className: ['sg-tags'] },
+    children: chips.flatMap((chip, i) => (i ? [{ type: 'text' as const, value: ' ' }, chip] : [chip])),
+  };
 }
 
 /** Tags of one text, as [start, end, name] of each `#name` in it; `boundary`: the text starts a line or follows whitespace. */
@@ -162,8 +172,11 @@ export function uniqueTags(names: string[]): string[] {
  */
 export function hasTag(tags: string[], wanted: string): boolean {
   const want = wanted.replace(/^#/, '').toLowerCase();
-  return want !== '' && tags.some((tag) => {
-    const t = tag.toLowerCase();
-    return t === want || t.startsWith(`${want}/`);
-  });
+  return (
+    want !== '' &&
+    tags.some((tag) => {
+      const t = tag.toLowerCase();
+      return t === want || t.startsWith(`${want}/`);
+    })
+  );
 }

@@ -19,7 +19,11 @@ export function parseTarget(raw: string): WikiTarget {
   const page = (hash < 0 ? raw : raw.slice(0, hash)).trim().replace(/\.md$/i, '');
   if (hash < 0) return { page };
   // `Page#H1#H2`: the last heading is the one meant.
-  const sub = raw.slice(hash + 1).split('#').map((s) => s.trim()).filter(Boolean);
+  const sub = raw
+    .slice(hash + 1)
+    .split('#')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const last = sub[sub.length - 1] ?? '';
   return last.startsWith('^') ? { page, blockId: last.slice(1) } : { page, heading: last || undefined };
 }
@@ -61,14 +65,19 @@ export function remarkWikiLinks() {
     visit(tree, (node, index, parent) => {
       if (node.type !== 'wikiEmbed' || !parent || index === undefined) return;
       let count = meaningful.get(parent);
-      if (count === undefined) meaningful.set(parent, (count = parent.children.filter((c) => !(c.type === 'text' && c.value.trim() === '')).length));
+      if (count === undefined)
+        meaningful.set(parent, (count = parent.children.filter((c) => !(c.type === 'text' && c.value.trim() === '')).length));
       const grand = parents.get(parent);
       if (parent.type === 'paragraph' && count === 1 && grand) {
         node.position = parent.position;
         grand.children.splice(grand.children.indexOf(parent as never), 1, node as never);
         return;
       }
-      parent.children.splice(index, 1, { type: 'wikiLink', target: node.target, children: [{ type: 'text', value: displayText(node.target) }] } as never);
+      parent.children.splice(index, 1, {
+        type: 'wikiLink',
+        target: node.target,
+        children: [{ type: 'text', value: displayText(node.target) }],
+      } as never);
     });
   };
 }

@@ -66,15 +66,20 @@ export const cheatsheet: Target<SheetSummary, SheetCache> = {
     try {
       const { pdf, layout } = await printCheatsheet(page, layoutFile, fit, inPlace, [...renderedHtml(topics)].length);
       // The web version shows the size the PDF was printed at.
-      const html = layout.fontPt === startPt ? sheet.html : (await renderCheatsheetHtml(topics, options(layout.fontPt), input.templates, pageStyles(input))).html;
+      const html =
+        layout.fontPt === startPt
+          ? sheet.html
+          : (await renderCheatsheetHtml(topics, options(layout.fontPt), input.templates, pageStyles(input))).html;
       const pages = pdfPageCount(pdf);
       const messages = [];
       if (fit && !layout.fitted) {
         const advice = 'lower --min-font-size, add --columns, or choose --topics';
         messages.push(buildWarning(`cheat sheet needs ${pages} pages at ${minPt} pt; asked for ${fit.pages} (${advice})`, 'sheet-fit'));
       }
-      if (layout.stranded.length > 0) messages.push(buildWarning(`cheat sheet: heading left at a column end: ${layout.stranded.join(', ')}`, 'sheet-stranded'));
-      if (pages !== layout.pages) messages.push(buildWarning(`cheat sheet: laid out ${layout.pages} pages but the PDF has ${pages}`, 'sheet-pages'));
+      if (layout.stranded.length > 0)
+        messages.push(buildWarning(`cheat sheet: heading left at a column end: ${layout.stranded.join(', ')}`, 'sheet-stranded'));
+      if (pages !== layout.pages)
+        messages.push(buildWarning(`cheat sheet: laid out ${layout.pages} pages but the PDF has ${pages}`, 'sheet-pages'));
       const files: OutputFile[] = [
         { path: 'cheatsheet.pdf', data: pdf },
         { path: 'cheatsheet.html', data: html },

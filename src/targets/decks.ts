@@ -54,7 +54,10 @@ export interface DecksResult {
 const userCssName = (file: string, i: number) => `user-${i + 1}-${path.basename(file).replace(/[^\w.-]+/g, '_')}`;
 
 /** Stylesheets the decks' content needs, relative to the output folder. */
-const deckStyles = (input: TargetInput) => [...(input.styles.math ? [input.styles.math] : []), ...(input.styles.emoji ? [input.styles.emoji] : [])];
+const deckStyles = (input: TargetInput) => [
+  ...(input.styles.math ? [input.styles.math] : []),
+  ...(input.styles.emoji ? [input.styles.emoji] : []),
+];
 
 export function slidesOptions(input: TargetInput): SlidesOptions {
   const { settings } = input;
@@ -90,9 +93,19 @@ export const decks: Target<DecksResult, FitCache> = {
     const templates = await loadDeckTemplates(input.templates);
     const quizCards = settings.shuffle ? shuffle(input.deckCards, settings.seed ?? Date.now()) : input.deckCards;
     const quiz = quizSlides(quizCards, guide.title);
-    const { fitted, overflowing } = await fitWithCache([...fitSlides(guide.title, input.deckTopics), ...quiz], options, templates, input, ctx);
-    const built: Deck[] = [allDeck(guide.title, input.deckTopics, fitted), ...input.deckTopics.map((t) => topicDeck(guide.title, t, fitted))];
-    if (quizCards.length > 0) built.push({ name: 'quiz', title: `Quiz — ${guide.title}`, stacks: quiz.map((slide) => fitted[slide.key] ?? []) });
+    const { fitted, overflowing } = await fitWithCache(
+      [...fitSlides(guide.title, input.deckTopics), ...quiz],
+      options,
+      templates,
+      input,
+      ctx,
+    );
+    const built: Deck[] = [
+      allDeck(guide.title, input.deckTopics, fitted),
+      ...input.deckTopics.map((t) => topicDeck(guide.title, t, fitted)),
+    ];
+    if (quizCards.length > 0)
+      built.push({ name: 'quiz', title: `Quiz — ${guide.title}`, stacks: quiz.map((slide) => fitted[slide.key] ?? []) });
     const deckOf = deckHomes(input.deckTopics);
     const files: OutputFile[] = [
       ...built.map((deck) => ({ path: `slides/${deck.name}.html`, data: renderDeck(linkAcrossDecks(deck, deckOf), options, templates) })),
@@ -112,7 +125,14 @@ export const decks: Target<DecksResult, FitCache> = {
 /** Size and time of every image file shown: a changed image re-fits the slides. */
 async function imageStamp(images: ImageMap): Promise<string> {
   const files = [...new Set([...images.values()].flatMap((i) => (i.kind === 'file' ? [i.source] : [])))].sort();
-  const stats = await Promise.all(files.map((f) => stat(f).then((s) => `${f}:${s.size}:${s.mtimeMs}`, () => f)));
+  const stats = await Promise.all(
+    files.map((f) =>
+      stat(f).then(
+        (s) => `${f}:${s.size}:${s.mtimeMs}`,
+        () => f,
+      ),
+    ),
+  );
   return stats.join('|');
 }
 
@@ -129,7 +149,10 @@ async function fitWithCache(
   ctx: TargetContext<FitCache>,
 ): Promise<{ fitted: FittedSlides; overflowing: string[] }> {
   const env = createHash('sha1');
-  env.update(JSON.stringify(options)).update(templates.fitScript).update(await imageStamp(input.images));
+  env
+    .update(JSON.stringify(options))
+    .update(templates.fitScript)
+    .update(await imageStamp(input.images));
   for (const file of ['slides.hbs', 'slides.css']) env.update(await readFile(templatePath(input.templates, file)));
   for (const css of input.settings.css) env.update(await readFile(css));
   const envHash = env.digest('hex');

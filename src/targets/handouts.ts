@@ -14,7 +14,15 @@ export const handouts: Target<HandoutSummary> = {
     const decks = await ctx.resultOf<DecksResult>('decks');
     if (!decks) return { files: [], messages: [], summary: new Map() };
     const layout = { ...input.settings.handoutLayout, notes: input.settings.handoutNotes };
-    const printed = await printHandouts(await ctx.browser(), decks.summary.built, decks.summary.options, layout, input.settings.out, input.templates, ctx.onBlocked);
+    const printed = await printHandouts(
+      await ctx.browser(),
+      decks.summary.built,
+      decks.summary.options,
+      layout,
+      input.settings.out,
+      input.templates,
+      ctx.onBlocked,
+    );
     return {
       files: printed.map((h) => ({ path: `handouts/${h.name}.pdf`, data: h.pdf })),
       messages: [],

@@ -25,7 +25,9 @@ export function runTargets(
     const result = Promise.resolve()
       .then(() => target.build(input, ctx))
       .then((r) => {
-        const warnings = [...blocked].map((url) => buildWarning(`the browser tried to load a non-local resource (blocked): ${url}`, 'blocked-request'));
+        const warnings = [...blocked].map((url) =>
+          buildWarning(`the browser tried to load a non-local resource (blocked): ${url}`, 'blocked-request'),
+        );
         const withBlocked = { ...r, messages: [...r.messages, ...warnings] };
         done(target.name, target.describe?.(r.summary) ?? `${r.files.length} files`);
         return withBlocked;

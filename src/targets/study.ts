@@ -6,7 +6,11 @@ import type { Target } from './target.js';
 export const flashcardsTsvTarget: Target<number> = {
   name: 'flashcards-tsv',
   enabled: () => true,
-  build: async (input) => ({ files: [{ path: 'flashcards.tsv', data: flashcardsTsv(input.cards) }], messages: [], summary: input.cards.length }),
+  build: async (input) => ({
+    files: [{ path: 'flashcards.tsv', data: flashcardsTsv(input.cards) }],
+    messages: [],
+    summary: input.cards.length,
+  }),
 };
 
 /** What flashcards.pdf was last printed from: printing is skipped when the cards did not change. */
@@ -22,7 +26,16 @@ export const flashcardsPdf: Target<number | null, PrintedCards> = {
   assets: (input) => [...input.shared.fonts, ...input.shared.math, ...input.shared.images],
   async build(input, ctx) {
     if (input.cards.length === 0) return { files: [], messages: [], summary: null };
-    const printed = await printFlashcards(await ctx.browser(), input.cards, input.guide.title, pageStyles(input), input.settings.out, input.templates, ctx.onBlocked, ctx.cache.key);
+    const printed = await printFlashcards(
+      await ctx.browser(),
+      input.cards,
+      input.guide.title,
+      pageStyles(input),
+      input.settings.out,
+      input.templates,
+      ctx.onBlocked,
+      ctx.cache.key,
+    );
     ctx.cache.key = printed.key;
     const file = printed.pdf ? { path: 'flashcards.pdf', data: printed.pdf } : { path: 'flashcards.pdf', unchanged: true as const };
     return { files: [file], messages: [], summary: printed.sheets };
