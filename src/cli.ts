@@ -38,7 +38,10 @@ function withSettings(command: Command, name: CommandName): Command {
       });
       const noDefault = setting.default === undefined || (Array.isArray(setting.default) && setting.default.length === 0);
       if (!noDefault)
-        option.default(setting.default, setting.shownDefault ?? (Array.isArray(setting.default) ? setting.default.join(',') : undefined));
+        option.default(
+          setting.default,
+          setting.show?.(setting.default) ?? (Array.isArray(setting.default) ? setting.default.join(',') : undefined),
+        );
     }
     command.addOption(option);
   }

@@ -24,8 +24,8 @@ export interface Setting<T> {
   fromText?(text: string, previous: unknown): unknown;
   /** A path, or paths: resolved against the config file's folder when given there, else the working directory. */
   path?: boolean;
-  /** The default as --help shows it, when the value itself does not read well. */
-  shownDefault?: string;
+  /** A value as --help shows it, when the value itself does not read well. */
+  show?(value: T): string;
   /** Only these commands take the flag (default: every command that builds). */
   commands?: Command[];
 }
@@ -129,7 +129,7 @@ const handoutLayout: Setting<HandoutLayout> = {
   help: 'slides per handout page: columns x rows, e.g. 2x3',
   expects: '"COLUMNSxROWS", 1–4 columns by 1–6 rows, e.g. "2x3"',
   default: { cols: 1, rows: 1 },
-  shownDefault: '1x1',
+  show: (layout) => `${layout.cols}x${layout.rows}`,
   check(v) {
     if (typeof v === 'object' && v !== null && 'cols' in v && 'rows' in v) return v as HandoutLayout;
     const m = typeof v === 'string' ? /^(\d)x(\d)$/.exec(v.trim()) : null;

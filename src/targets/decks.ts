@@ -82,7 +82,7 @@ export const decks: Target<DecksResult, FitCache> = {
       { path: 'slides/studyguide.css', copyFrom: templatePath(input.templates, 'slides.css') },
       ...settings.css.map((file, i) => ({ path: `slides/${userCssName(file, i)}`, copyFrom: file })),
       ...input.shared.images,
-      ...(input.styles.math ? input.shared.math : []),
+      ...input.shared.math,
       ...(input.styles.emoji ? input.shared.fonts : []),
     ];
   },
