@@ -24,7 +24,7 @@ import { renderCards } from './render/study.js';
 import { noteMessages } from './messages.js';
 import { stageTimer, type Reporter } from './report.js';
 import { runTargets } from './targets/run.js';
-import type { ResolvedSettings } from './settings.js';
+import { shown, type ResolvedSettings } from './settings.js';
 import { extractStudySet } from './study.js';
 import { cheatsheet, type SheetSummary } from './targets/cheatsheet.js';
 import { decks, type DecksResult } from './targets/decks.js';
@@ -32,7 +32,7 @@ import { handouts } from './targets/handouts.js';
 import { indexPage } from './targets/index-page.js';
 import { flashcardsPdf, flashcardsTsvTarget } from './targets/study.js';
 import type { Target, TargetInput, TargetResult } from './targets/target.js';
-import { BUNDLED_TEMPLATES, type TemplateSource } from './templates.js';
+import { BUNDLED_TEMPLATES, retiredOverrides, type TemplateSource } from './templates.js';
 import { buildGuide, selectTopics, walkTopics } from './tree.js';
 import type { Guide, Topic } from './types.js';
 
@@ -158,7 +158,13 @@ export async function runBuild(
     deckCards,
     styles: { fonts: fonts?.sheets ?? [], math: math?.css ?? null, emoji: deckCallouts ? EMOJI_CSS : null },
     shared: { fonts: fonts?.files ?? [], math: math?.files ?? [], images: imageFiles(images) },
-    messages: noteMessages(loaded, notes, links, blocked),
+    messages: noteMessages(
+      loaded,
+      notes,
+      links,
+      blocked,
+      retiredOverrides(templates).map((file) => shown(settings, file)),
+    ),
   };
   const targets = TARGETS.filter((target) => target.enabled(settings));
   const made = new Map<string, string>();

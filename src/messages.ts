@@ -12,6 +12,8 @@ export function noteMessages(
   notes: Note[],
   links: LinkReport,
   blocked: Set<string>,
+  /** Template overrides of scripts that are no longer templates (src/page/): ignored, and said so. */
+  retired: string[] = [],
 ): { warnings: VFileMessage[]; notices: VFileMessage[] } {
   // Notes that could not be used (binary, too large, unreadable) have only their messages.
   const messages = [...loaded.filter((n) => n.text === null), ...notes]
@@ -26,6 +28,14 @@ export function noteMessages(
     const names = links.missing.slice(0, 5).join(', ') + (links.missing.length > 5 ? ', …' : '');
     const count = links.missingLinks === 1 ? '1 wiki link points' : `${links.missingLinks} wiki links point`;
     notices.push(infoMessage(`${count} at notes not in the build, shown as text: ${names}`, 'wiki-link'));
+  }
+  for (const file of retired) {
+    notices.push(
+      infoMessage(
+        `${file} is ignored: the page programs are no longer templates (only .hbs and .css files can be overridden)`,
+        'retired-template',
+      ),
+    );
   }
   for (const url of blocked)
     warnings.push(buildWarning(`the browser tried to load a non-local resource (blocked): ${url}`, 'blocked-request'));

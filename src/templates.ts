@@ -49,3 +49,12 @@ export async function loadTemplate(source: TemplateSource, name: string): Promis
     }
   };
 }
+
+/** Scripts that were templates before the page programs moved to src/page/: an override of one is no longer read. */
+const RETIRED = ['cheatsheet.js', 'split.js', 'slides-fit.js', 'handout.js', 'flashcards.js', 'mermaid.js'];
+
+/** The user's overrides (in every folder but the bundled one) of scripts that are no longer templates. */
+export function retiredOverrides(source: TemplateSource): string[] {
+  const userDirs = source.dirs.filter((dir) => path.resolve(dir) !== BUNDLED_TEMPLATES);
+  return userDirs.flatMap((dir) => RETIRED.map((name) => path.join(dir, name)).filter((file) => existsSync(file)));
+}

@@ -9,6 +9,7 @@ import type { RenderedTopic } from '../src/render/html.js';
 import { allDeck, deckHomes, fitSlides, linkAcrossDecks, topicDeck, type FittedSlides } from '../src/render/slides.js';
 import { flashcardsTsv, tsvField } from '../src/render/study.js';
 import { checkConfig, defaultTitle, flagOf, resolveSettings, SETTINGS } from '../src/settings.js';
+import { BUNDLED_TEMPLATES, retiredOverrides } from '../src/templates.js';
 import { NOTES, tempDir } from './helpers.js';
 
 describe('settings', () => {
@@ -49,6 +50,13 @@ describe('settings', () => {
     expect(() => checkConfig({ colums: 3 }, 'x.json')).toThrow('x.json: unknown key "colums"');
     expect(() => checkConfig({ paper: 'A3' }, 'x.json')).toThrow('x.json: "paper" must be "A4" or "Letter"');
     expect(() => checkConfig([], 'x.json')).toThrow('expected an object of options');
+  });
+
+  it("a user's override of a script that is no longer a template is found (and reported, not read)", async () => {
+    const dir = await tempDir();
+    await writeFile(path.join(dir, 'split.js'), '/* old override */');
+    await writeFile(path.join(dir, 'cheatsheet.css'), '/* still a template */');
+    expect(retiredOverrides({ dirs: [dir, BUNDLED_TEMPLATES] })).toEqual([path.join(dir, 'split.js')]);
   });
 
   it('the title defaults to the notes folder name, unless it is just "notes"', () => {
