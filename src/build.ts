@@ -107,7 +107,9 @@ export async function runBuild(
   const blocked = new Set<string>();
   // Mermaid diagrams, in the build's browser: light for the sheet, index and flashcards, the deck theme's for the decks.
   const deckTheme = wants('slides') && DARK_THEMES.has(settings.theme) ? 'dark' : 'light';
-  const diagrams = await buildDiagrams(await browser(), guide, {
+  const ready = await browser();
+  stage('browser', 'ready');
+  const diagrams = await buildDiagrams(ready, guide, {
     deckTheme,
     cache: cache.diagrams,
     dir: out,

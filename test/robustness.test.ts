@@ -355,7 +355,7 @@ describe('browser faults', () => {
     const { builder, leftOver } = await killingBuilder(0, async () => {
       first = await launchBrowser(findBrowser()!);
       first.on('targetchanged', (target: Target) => {
-        if (killed || !/cheatsheet\.html$|\.fit-[\d-]+\.html$/.test(target.url())) return;
+        if (killed || !/\.cheatsheet\.\d+\.html$|\.fit\.\d+\.html$/.test(target.url())) return;
         killed = path.basename(target.url());
         first!.process()!.kill('SIGKILL');
       });

@@ -234,7 +234,7 @@ describe('studyguide watch', () => {
       }
       await page.waitForFunction('window.Reveal && Reveal.isReady()', { polling });
       expect(await page.evaluate(() => (window as any).Reveal.getCurrentSlide().id)).toBe('vpc-peering');
-      await sheet.waitForFunction(() => document.documentElement.dataset.layout === 'done', { polling });
+      await sheet.waitForFunction(() => document.documentElement.dataset.studyguide === 'ready', { polling });
       expect(sheetErrors).toEqual([]);
       await Promise.all([page.close(), sheet.close()]);
     } finally {
