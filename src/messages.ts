@@ -2,7 +2,7 @@
 import type { VFileMessage } from 'vfile-message';
 import type { LinkReport } from './links.js';
 import type { LoadedNote } from './load.js';
-import { buildWarning, infoMessage } from './report.js';
+import { blockedWarning, infoMessage } from './report.js';
 import { dataviewInfo } from './syntax/dataview.js';
 import type { Note } from './types.js';
 
@@ -37,7 +37,6 @@ export function noteMessages(
       ),
     );
   }
-  for (const url of blocked)
-    warnings.push(buildWarning(`the browser tried to load a non-local resource (blocked): ${url}`, 'blocked-request'));
+  for (const url of blocked) warnings.push(blockedWarning(url));
   return { warnings, notices };
 }

@@ -63,3 +63,7 @@ export function stageTimer(reporter: Reporter) {
   };
   return { stage, timings };
 }
+
+/** A page of the build tried to load something off the machine: blocked, and reported. */
+export const blockedWarning = (url: string) =>
+  buildWarning(`the browser tried to load a non-local resource (blocked): ${url}`, 'blocked-request');

@@ -1,6 +1,6 @@
 /** Running the targets of a build: all at once, each with its cache, each able to wait for another's result. */
 import type { Browser } from 'puppeteer-core';
-import { buildWarning } from '../report.js';
+import { blockedWarning } from '../report.js';
 import type { Target, TargetInput, TargetResult } from './target.js';
 
 /**
@@ -25,9 +25,7 @@ export function runTargets(
     const result = Promise.resolve()
       .then(() => target.build(input, ctx))
       .then((r) => {
-        const warnings = [...blocked].map((url) =>
-          buildWarning(`the browser tried to load a non-local resource (blocked): ${url}`, 'blocked-request'),
-        );
+        const warnings = [...blocked].map((url) => blockedWarning(url));
         const withBlocked = { ...r, messages: [...r.messages, ...warnings] };
         done(target.name, target.describe?.(r.summary) ?? `${r.files.length} files`);
         return withBlocked;
