@@ -105,7 +105,6 @@ export function createProgram(cleanups: Cleanups = []): Command {
         result = await builder.build(settings);
       } finally {
         await builder.close();
-        await (await browser.catch(() => null))?.close().catch(() => undefined);
       }
       report(result, reporter);
       reporter.info(summary(result, shown(settings, settings.out)));
