@@ -24,7 +24,7 @@ import { renderCards } from './render/study.js';
 import { noteMessages } from './messages.js';
 import { stageTimer, type Reporter } from './report.js';
 import { runTargets } from './targets/run.js';
-import { shown, type ResolvedSettings } from './settings.js';
+import { shown, type OutputKind, type ResolvedSettings } from './settings.js';
 import { extractStudySet } from './study.js';
 import { cheatsheet, type SheetSummary } from './targets/cheatsheet.js';
 import { decks, type DecksResult } from './targets/decks.js';
@@ -65,10 +65,17 @@ export interface PipelineCache {
   /** KaTeX's HTML by formula: a rebuild typesets only new formulas. */
   math: Map<string, string>;
   diagrams: DiagramCache;
+  templates: NonNullable<TemplateSource['compiled']>;
   targets: Map<string, unknown>;
 }
 
-export const createPipelineCache = (): PipelineCache => ({ parsed: new Map(), math: new Map(), diagrams: new Map(), targets: new Map() });
+export const createPipelineCache = (): PipelineCache => ({
+  parsed: new Map(),
+  math: new Map(),
+  diagrams: new Map(),
+  templates: new Map(),
+  targets: new Map(),
+});
 
 export async function runBuild(
   settings: ResolvedSettings,
@@ -79,7 +86,7 @@ export async function runBuild(
   const started = performance.now();
   const { stage, timings } = stageTimer(reporter);
   const { out } = settings;
-  const wants = (kind: 'pdf' | 'slides') => settings.only.includes(kind);
+  const wants = (kind: OutputKind) => settings.only.includes(kind);
 
   await sweepTemporaries(out, processRunning);
   const loaded = await loadNotes(settings.notes, settings.cwd);
@@ -103,7 +110,10 @@ export async function runBuild(
     offline: settings.offline,
   });
   stage('images', `${images.size} images`);
-  const templates: TemplateSource = { dirs: [path.join(settings.notes, '.studyguide', 'templates'), BUNDLED_TEMPLATES] };
+  const templates: TemplateSource = {
+    dirs: [path.join(settings.notes, '.studyguide', 'templates'), BUNDLED_TEMPLATES],
+    compiled: cache.templates,
+  };
   const blocked = new Set<string>();
   // Mermaid diagrams, in the build's browser: light for the sheet, index and flashcards, the deck theme's for the decks.
   const deckTheme = wants('slides') && DARK_THEMES.has(settings.theme) ? 'dark' : 'light';
@@ -144,7 +154,10 @@ export async function runBuild(
   // KaTeX's stylesheet and fonts go along only when an output shows math; decks with callouts get the emoji font for their icons.
   const anyMath = [...renderedHtml(sheet), ...renderedHtml(deckTopics), ...cards.flatMap((c) => [c.front, c.back])].some(usesMath);
   const deckCallouts = [...renderedHtml(deckTopics)].some((html) => html.includes('class="callout'));
-  const [fonts, math] = await Promise.all([wants('pdf') || deckCallouts ? fontFiles() : null, anyMath ? katexFiles() : null]);
+  const [fonts, math] = await Promise.all([
+    wants('pdf') || wants('cards') || deckCallouts ? fontFiles() : null,
+    anyMath ? katexFiles() : null,
+  ]);
 
   const input: TargetInput = {
     settings,

@@ -113,7 +113,8 @@ const list = <C extends string = string>(
   ...(more.path ? { path: true } : {}),
 });
 
-export const OUTPUTS = ['pdf', 'slides'] as const;
+/** pdf: the cheat sheet; slides: the decks (and handouts); cards: flashcards.pdf. flashcards.tsv and index.html come with any. */
+export const OUTPUTS = ['pdf', 'slides', 'cards'] as const;
 export type OutputKind = (typeof OUTPUTS)[number];
 export const PAPERS = ['A4', 'Letter'] as const;
 export type Paper = (typeof PAPERS)[number];
@@ -142,7 +143,7 @@ const handoutLayout: Setting<HandoutLayout> = {
 export const SETTINGS = {
   notes: text('dir', 'folder of markdown notes', 'notes', { expects: 'a folder path', path: true }),
   out: text('dir', 'output folder', 'output', { expects: 'a folder path', path: true }),
-  only: list<OutputKind>('outputs', 'build only these outputs: pdf, slides (comma separated)', { choices: OUTPUTS, default: [...OUTPUTS] }),
+  only: list<OutputKind>('outputs', 'build only these outputs: pdf (cheat sheet), slides (decks), cards (flashcards.pdf); comma separated', { choices: OUTPUTS, default: [...OUTPUTS] }),
   title: text('text', 'title of the guide (default: the notes folder name)', undefined),
   offline: onOff('do not fetch remote images (they become placeholders)'),
   strict: onOff('treat warnings as errors (exit code 4)'),

@@ -12,7 +12,12 @@ export const BUNDLED_TEMPLATES = path.resolve(path.dirname(fileURLToPath(import.
 export interface TemplateSource {
   /** Folders searched in order: the user's overrides first, then the bundled ones. */
   dirs: string[];
+  /** Compiled templates by file, kept by a builder across rebuilds: a template is compiled again only when its text changed. */
+  compiled?: Map<string, { text: string; render: Template }>;
 }
+
+/** A compiled template: context in, HTML out. */
+export type Template = (context: unknown) => string;
 
 /** Path of a template file: the first folder that has it wins. */
 export function templatePath(source: TemplateSource, name: string): string {
@@ -28,9 +33,17 @@ export function readTemplateFile(source: TemplateSource, name: string): Promise<
 }
 
 /** A compiled template; errors name the template file and line. */
-export async function loadTemplate(source: TemplateSource, name: string): Promise<(context: unknown) => string> {
+export async function loadTemplate(source: TemplateSource, name: string): Promise<Template> {
   const file = templatePath(source, name);
   const text = await readFile(file, 'utf8');
+  const known = source.compiled?.get(file);
+  if (known?.text === text) return known.render;
+  const render = compileTemplate(file, text);
+  source.compiled?.set(file, { text, render });
+  return render;
+}
+
+function compileTemplate(file: string, text: string): Template {
   const hbs = Handlebars.create();
   hbs.registerHelper('json', (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c'));
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);

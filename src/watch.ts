@@ -16,7 +16,10 @@ import { BUNDLED_TEMPLATES } from './templates.js';
 export interface WatchOptions extends BuildOptions {
   /** The config file to read, and re-read when it changes (it may not exist yet). */
   config?: string;
-  /** Quiet time after the last change before a build starts. */
+  /**
+   * Quiet time after the last change before a build starts: long enough to take the events
+   * of one save together (an editor's truncate and write come within a millisecond or two).
+   */
   debounceMs?: number;
   /** A build starts (after the changes in `changed`). */
   onBuildStart?: (changed: string[]) => void;
@@ -34,7 +37,7 @@ export interface Watcher {
 export function watch(options: WatchOptions): Watcher {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const builder = createBuilder(options);
-  const debounceMs = options.debounceMs ?? 80;
+  const debounceMs = options.debounceMs ?? 20;
   const configFile = options.config ? path.resolve(cwd, options.config) : null;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;

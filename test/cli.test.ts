@@ -47,7 +47,7 @@ describe('studyguide CLI', () => {
     const r = await cli(['build', '--only', 'pdf,video']);
     expect(r.code).not.toBe(0);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`option '--only <outputs>' argument 'pdf,video' is invalid. expected a list of "pdf", "slides"`);
+    expect(r.stderr).toContain(`option '--only <outputs>' argument 'pdf,video' is invalid. expected a list of "pdf", "slides", "cards"`);
     const p = await cli(['build', '--paper', 'A3']);
     expect(p.code).toBe(2);
     expect(p.stderr).toContain(`argument 'A3' is invalid. expected "A4" or "Letter"`);

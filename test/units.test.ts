@@ -30,7 +30,7 @@ describe('settings', () => {
     expect(s.paper).toBe('A4'); // default
     expect(s.out).toBe(path.join(dir, 'cfg', 'built')); // against the config file's folder
     expect(s.handoutLayout).toEqual({ cols: 2, rows: 3 });
-    expect(s.only).toEqual(['pdf', 'slides']);
+    expect(s.only).toEqual(['pdf', 'slides', 'cards']);
     expect(s.title).toBe('Study Guide');
     expect(Object.isFrozen(s)).toBe(true);
     const given = await resolveSettings({ given: { notes: NOTES, out: 'o' }, cwd: dir });

@@ -1,4 +1,4 @@
-/** The study outputs: `flashcards.tsv` (for Anki) always, `flashcards.pdf` (cut-out cards) with the PDF. */
+/** The study outputs: `flashcards.tsv` (for Anki) always, `flashcards.pdf` (cut-out cards) with `cards`. */
 import { flashcardsTsv, printFlashcards } from '../render/study.js';
 import { pageStyles } from './cheatsheet.js';
 import type { Target } from './target.js';
@@ -21,7 +21,7 @@ interface PrintedCards {
 /** Sheets of flashcards.pdf (fronts and backs), or null when there are no cards. */
 export const flashcardsPdf: Target<number | null, PrintedCards> = {
   name: 'flashcards',
-  enabled: (settings) => settings.only.includes('pdf'),
+  enabled: (settings) => settings.only.includes('cards'),
   createCache: () => ({}),
   assets: (input) => [...input.shared.fonts, ...input.shared.math, ...input.shared.images],
   async build(input, ctx) {
