@@ -62,14 +62,22 @@ function fitsWith(col: HTMLElement, node: HTMLElement): boolean {
   return ok;
 }
 
+/** Split `item` at what fits in `col`; the head is left in the column. */
 function split(item: HTMLElement, col: HTMLElement) {
-  return splitBlock(item, (node) => fitsWith(col, node));
+  const parts = splitBlock(item, (node) => fitsWith(col, node), { place: (node) => col.append(node), fits: () => fits(col) });
+  if (parts && parts[0].parentNode !== col) col.append(parts[0]);
+  return parts;
 }
 function shrinkToColumn(item: HTMLElement, col: HTMLElement): void {
   shrinkToFit(item, col.clientHeight - item.offsetTop, col.clientWidth);
 }
 
 /* --- flow ------------------------------------------------------------- */
+
+/** A list (or quote) of many parts, without formulas or diagrams (those may first be set narrower, whole). */
+function longList(item: HTMLElement): boolean {
+  return /^(UL|OL|BLOCKQUOTE)$/.test(item.tagName) && item.childElementCount > 8 && !item.querySelector('.katex, .sg-diagram');
+}
 
 /** Blocks kept whole when they fit in a column: moved on rather than split. */
 function keepWhole(item: HTMLElement): boolean {
@@ -108,6 +116,14 @@ function layout(options?: LayoutOptions): LayoutResult {
     if (path && !(isHeading(nextItem) && /\bt[01]\b/.test(nextItem.className))) col.append(runningHead(path));
     return col;
   }
+  /** The next column, with the headings that ended this one (a heading goes with what follows it). */
+  function moveOn(col: HTMLElement, item: HTMLElement): HTMLElement {
+    const carried: HTMLElement[] = [];
+    while (col.lastElementChild && isHeading(col.lastElementChild)) carried.unshift(col.removeChild(col.lastElementChild));
+    const next = nextColumn(carried[0] || item);
+    next.append(...carried);
+    return next;
+  }
   function contentless(col: HTMLElement): boolean {
     return Array.from(col.children).every((c) => isHeading(c) || c.classList.contains('col-head'));
   }
@@ -123,6 +139,33 @@ function layout(options?: LayoutOptions): LayoutResult {
       }
     }
     let fitsAColumn = false;
+    if (longList(item)) {
+      // Laying the rest of a long list out whole at every column would cost its length each time
+      // (quadratic in the list): find the part that fits first, and try the list whole only when
+      // all but its last child fit. Where fewer fit, the whole cannot (it is taller than that part
+      // with its one-line continuation mark): the same result as trying it whole first, in linear time.
+      const whole = tooBigToTry(item) ? null : (item.cloneNode(true) as HTMLElement);
+      const parts = split(item, col);
+      if (parts && whole && parts[1].children.length === 1) {
+        parts[0].remove();
+        if (fitsWith(col, whole)) {
+          col.append(whole);
+          continue;
+        }
+        col.append(parts[0]);
+      }
+      if (parts) queue.unshift(parts[1]);
+      else if (contentless(col)) {
+        // `item` as it was: a split that fails changes nothing.
+        col.append(item);
+        shrinkToColumn(item, col);
+        shrunk++;
+      } else {
+        col = moveOn(col, item);
+        queue.unshift(item);
+      }
+      continue;
+    }
     if (!tooBigToTry(item)) {
       col.append(item);
       // A display formula wider than the column is set so that it wraps; what still does not fit
@@ -139,7 +182,6 @@ function layout(options?: LayoutOptions): LayoutResult {
     const empty = contentless(col);
     const parts = fitsAColumn && keepWhole(item) && !empty ? null : split(item, col);
     if (parts) {
-      col.append(parts[0]);
       queue.unshift(parts[1]);
       continue;
     }
@@ -150,12 +192,7 @@ function layout(options?: LayoutOptions): LayoutResult {
       shrunk++;
       continue;
     }
-    const carried: HTMLElement[] = [];
-    while (col.lastElementChild && isHeading(col.lastElementChild)) carried.unshift(col.removeChild(col.lastElementChild));
-    col = nextColumn(carried[0] || item);
-    carried.forEach((h) => {
-      col.append(h);
-    });
+    col = moveOn(col, item);
     queue.unshift(item);
   }
 

@@ -16,6 +16,11 @@
 export type FitsWith = (node: HTMLElement) => boolean;
 /** Head and rest of a split block. */
 export type Parts = [HTMLElement, HTMLElement];
+/** Where a part can stay while it is measured again and again (see `split`). */
+export interface Room {
+  place(node: HTMLElement): void;
+  fits(): boolean;
+}
 
 /** Text offsets further than this cannot fit one column or slide at any legible size. */
 const MAX_HEAD_CHARS = 40000;
@@ -181,6 +186,7 @@ function childrenMatching(node: Element, selector: string): HTMLElement[] {
 function splitChildren(
   item: HTMLElement,
   fitsWith: FitsWith,
+  room: Room | undefined,
   container: (item: HTMLElement) => Element,
   childSelector: string,
   adjustRest?: (rest: HTMLElement, k: number) => void,
@@ -204,10 +210,32 @@ function splitChildren(
     copy.classList.add('continues'); // measured with its continuation mark
     return copy;
   };
-  const k = largestFitting((n) => fitsWith(head(n)), 1, children.length - 1, splitHints.get(item));
-  if (k < 1) return null;
+  let first: HTMLElement;
+  let k: number;
+  if (room) {
+    // One head, left in place and grown or cut back to each size tried: a try lays out only
+    // the children it adds, not the whole head again.
+    first = head(0);
+    const target = (boxPath === null ? first : first.childNodes[boxPath]) as Element;
+    let count = 0;
+    room.place(first);
+    const sized = (n: number) => {
+      for (; count < n; count++) target.append(children[count]!.cloneNode(true));
+      for (; count > n; count--) target.lastChild!.remove();
+      return room.fits();
+    };
+    k = largestFitting(sized, 1, children.length - 1, splitHints.get(item));
+    if (k < 1) {
+      first.remove();
+      return null;
+    }
+    sized(k);
+  } else {
+    k = largestFitting((n) => fitsWith(head(n)), 1, children.length - 1, splitHints.get(item));
+    if (k < 1) return null;
+    first = head(k);
+  }
   splitHints.set(item, k); // `item` goes on as the rest
-  const first = head(k);
   const done = document.createRange(); // one removal, not k (a 10,000-item list splits many times)
   done.setStartBefore(children[0]!);
   done.setEndAfter(children[k - 1]!);
@@ -228,22 +256,27 @@ function tbody(node: HTMLElement): Element {
   return (node as HTMLTableElement).tBodies[0] || node;
 }
 
-export function split(item: HTMLElement, fitsWith: FitsWith): Parts | null {
+/**
+ * `room`, when given, lets a list or table be measured in place: the head stays where it
+ * would go (`place`) while it grows and shrinks, and `fits` measures it there. The head
+ * returned is then already placed.
+ */
+export function split(item: HTMLElement, fitsWith: FitsWith, room?: Room): Parts | null {
   switch (item.tagName) {
     case 'UL':
-      return splitChildren(item, fitsWith, self, 'li');
+      return splitChildren(item, fitsWith, room, self, 'li');
     case 'OL': {
       const start = parseInt(item.getAttribute('start') || '1', 10) || 1;
-      return splitChildren(item, fitsWith, self, 'li', (rest, k) => {
+      return splitChildren(item, fitsWith, room, self, 'li', (rest, k) => {
         rest.setAttribute('start', String(start + k));
       });
     }
     case 'TABLE':
-      return splitChildren(item, fitsWith, tbody, 'tr');
+      return splitChildren(item, fitsWith, room, tbody, 'tr');
     case 'PRE':
       return splitCode(item, fitsWith);
     case 'BLOCKQUOTE':
-      return splitChildren(item, fitsWith, self, '*');
+      return splitChildren(item, fitsWith, room, self, '*');
     case 'P':
       return item.querySelector('img') ? null : splitParagraph(item, fitsWith);
     default:
