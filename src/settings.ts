@@ -143,7 +143,11 @@ const handoutLayout: Setting<HandoutLayout> = {
 export const SETTINGS = {
   notes: text('dir', 'folder of markdown notes', 'notes', { expects: 'a folder path', path: true }),
   out: text('dir', 'output folder', 'output', { expects: 'a folder path', path: true }),
-  only: list<OutputKind>('outputs', 'build only these outputs: pdf (cheat sheet), slides (decks), cards (flashcards.pdf); comma separated', { choices: OUTPUTS, default: [...OUTPUTS] }),
+  only: list<OutputKind>(
+    'outputs',
+    'build only these outputs: pdf (cheat sheet), slides (decks), cards (flashcards.pdf); comma separated',
+    { choices: OUTPUTS, default: [...OUTPUTS] },
+  ),
   title: text('text', 'title of the guide (default: the notes folder name)', undefined),
   offline: onOff('do not fetch remote images (they become placeholders)'),
   strict: onOff('treat warnings as errors (exit code 4)'),

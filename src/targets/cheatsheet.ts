@@ -54,14 +54,15 @@ export const cheatsheet: Target<SheetSummary, SheetCache> = {
     const minPt = settings.minFontSize;
     const fit = settings.pages ? { pages: settings.pages, minPt, maxPt: Math.max(MAX_FONT_PT, minPt), startPt } : undefined;
     const sheet = await renderCheatsheetHtml(topics, options(startPt), input.templates, pageStyles(input));
-    // Laid out from a page of its own (not an output): a build killed mid-layout leaves the outputs as they were.
-    const layoutFile = path.join(settings.out, `.cheatsheet.${process.pid}.html`);
-    await writeAtomic(layoutFile, sheet.html);
-
     const open = cache.page && !cache.page.isClosed() ? cache.page : null;
+    const inPlace = open && cache.shellKey === sheet.shellKey ? sheet.html : undefined;
+    // Laid out from a page of its own (not an output): a build killed mid-layout leaves the outputs as they were.
+    // A page that takes the new content in place needs no file.
+    const layoutFile = path.join(settings.out, `.cheatsheet.${process.pid}.html`);
+    if (inPlace === undefined) await writeAtomic(layoutFile, sheet.html);
+
     cache.onBlocked = ctx.onBlocked;
     const page = open ?? (await openLocalPage(await ctx.browser(), (url) => cache.onBlocked?.(url)));
-    const inPlace = open && cache.shellKey === sheet.shellKey ? sheet.html : undefined;
     Object.assign(cache, { page, shellKey: sheet.shellKey });
     try {
       const { pdf, layout } = await printCheatsheet(page, layoutFile, fit, inPlace, [...renderedHtml(topics)].length);
@@ -90,7 +91,7 @@ export const cheatsheet: Target<SheetSummary, SheetCache> = {
       await cheatsheet.dispose!(cache);
       throw error;
     } finally {
-      await discardTemporary(layoutFile);
+      if (inPlace === undefined) await discardTemporary(layoutFile);
     }
   },
 };
