@@ -12,7 +12,7 @@ import { resolveImages } from './images.js';
 import { resolveLinks } from './links.js';
 import { loadNotes } from './load.js';
 import { processRunning } from './lock.js';
-import { emit, pruneStale, sweepTemporaries, type OutputFile } from './output.js';
+import { emit, pruneStale, sweepTemporaries, type CopiedFiles, type OutputFile } from './output.js';
 import { parseWithCache, type ParseCache } from './parse.js';
 import { imageFiles, katexFiles, DARK_THEMES } from './render/assets.js';
 import { EMOJI_CSS, fontFiles } from './render/fonts.js';
@@ -66,6 +66,7 @@ export interface PipelineCache {
   math: Map<string, string>;
   diagrams: DiagramCache;
   templates: NonNullable<TemplateSource['compiled']>;
+  copied: CopiedFiles;
   targets: Map<string, unknown>;
 }
 
@@ -74,6 +75,7 @@ export const createPipelineCache = (): PipelineCache => ({
   math: new Map(),
   diagrams: new Map(),
   templates: new Map(),
+  copied: new Map(),
   targets: new Map(),
 });
 
@@ -191,13 +193,14 @@ export async function runBuild(
       return true;
     });
   // What the pages load while Chromium lays them out is on disk first.
-  await emit(out, (await Promise.all(targets.map(async (t) => owned(t, (await t.assets?.(input)) ?? [])))).flat());
+  await emit(out, (await Promise.all(targets.map(async (t) => owned(t, (await t.assets?.(input)) ?? [])))).flat(), cache.copied);
   stage('assets', `${made.size} files`);
 
   const built = await runTargets(targets, input, cache.targets, browser, stage);
   await emit(
     out,
     targets.flatMap((t, i) => owned(t, built[i]!.files)),
+    cache.copied,
   );
   await pruneStale(out, made, new Set(targets.map((t) => t.name)));
   stage('emit', `${made.size} files`);

@@ -56,15 +56,47 @@ export const MANIFEST = '.studyguide-outputs.json';
  * The one place outputs are written: each file atomically, bytes that did not
  * change left alone. Returns the paths written (not those already current).
  */
-export async function emit(outDir: string, files: OutputFile[]): Promise<string[]> {
+export async function emit(outDir: string, files: OutputFile[], copied?: CopiedFiles): Promise<string[]> {
+  const present = listings();
   const written = await Promise.all(
     files.map(async (file) => {
       const to = path.join(outDir, file.path);
-      const changed = 'data' in file ? await writeAtomic(to, file.data) : 'copyFrom' in file ? await copyAtomic(file.copyFrom, to) : false;
+      if ('copyFrom' in file) {
+        // Copied (or found current) earlier in this session and still there: no stat of either file.
+        if (copied?.get(to) === file.copyFrom && (await present(to))) return null;
+        const changed = await copyAtomic(file.copyFrom, to);
+        copied?.set(to, file.copyFrom);
+        return changed ? file.path : null;
+      }
+      const changed = 'data' in file ? await writeAtomic(to, file.data) : false;
       return changed ? file.path : null;
     }),
   );
   return written.filter((p): p is string => p !== null);
+}
+
+/**
+ * Package files (fonts, reveal.js, KaTeX) copied into an output folder, by target path, kept by a
+ * builder: a rebuild in watch mode does not check hundreds of font files again, only that they are
+ * still there (one listing per folder).
+ */
+export type CopiedFiles = Map<string, string>;
+
+/** Whether a file exists, from one `readdir` per folder (memoized for one call of `emit`). */
+function listings(): (file: string) => Promise<boolean> {
+  const dirs = new Map<string, Promise<Set<string>>>();
+  return async (file) => {
+    const dir = path.dirname(file);
+    if (!dirs.has(dir))
+      dirs.set(
+        dir,
+        readdir(dir).then(
+          (names) => new Set(names),
+          () => new Set<string>(),
+        ),
+      );
+    return (await dirs.get(dir)!).has(path.basename(file));
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Fast unit tests of the pure parts between parsing and the browser: settings, deck assembly, handout geometry, TSV, the emit step. */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emit, MANIFEST, pruneStale } from '../src/output.js';
@@ -159,6 +159,19 @@ describe('emit', () => {
       'cheatsheet.pdf': 'cheatsheet',
       'slides/a.html': 'decks',
     });
+  });
+
+  it('copies a package file once per session, and again when it is gone from the outputs', async () => {
+    const out = await tempDir();
+    const source = path.join(await tempDir(), 'font.woff2');
+    await writeFile(source, 'glyphs');
+    const copied = new Map<string, string>();
+    const font = [{ path: 'fonts/font.woff2', copyFrom: source }];
+    expect(await emit(out, font, copied)).toEqual(['fonts/font.woff2']);
+    expect(await emit(out, font, copied)).toEqual([]);
+    await rm(path.join(out, 'fonts', 'font.woff2'));
+    expect(await emit(out, font, copied)).toEqual(['fonts/font.woff2']);
+    expect(await readFile(path.join(out, 'fonts', 'font.woff2'), 'utf8')).toBe('glyphs');
   });
 
   it('reads the manifest of older builds (a list of files)', async () => {
