@@ -4,6 +4,7 @@
  * emit step. Targets return their files; only `emit` writes (src/output.ts).
  * The builder (src/builder.ts) owns the browser and the caches across builds.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { VFileMessage } from 'vfile-message';
@@ -15,9 +16,9 @@ import { processRunning } from './lock.js';
 import { emit, pruneStale, sweepTemporaries, type CopiedFiles, type OutputFile } from './output.js';
 import { parseWithCache, type ParseCache } from './parse.js';
 import { imageFiles, katexFiles, DARK_THEMES } from './render/assets.js';
-import { EMOJI_CSS, fontFiles } from './render/fonts.js';
+import { codePoints, EMOJI_CSS, fontFiles } from './render/fonts.js';
 import { glossaryTopic } from './render/glossary.js';
-import { createHtmlRenderer, renderedHtml, type HtmlOptions } from './render/html.js';
+import { createHtmlRenderer, renderedHtml, type HtmlOptions, type RenderedTopic } from './render/html.js';
 import { usesMath } from './render/math.js';
 import { buildDiagrams, type DiagramCache } from './render/mermaid.js';
 import { renderCards } from './render/study.js';
@@ -32,7 +33,7 @@ import { handouts } from './targets/handouts.js';
 import { indexPage } from './targets/index-page.js';
 import { flashcardsPdf, flashcardsTsvTarget } from './targets/study.js';
 import type { Target, TargetInput, TargetResult } from './targets/target.js';
-import { BUNDLED_TEMPLATES, retiredOverrides, type TemplateSource } from './templates.js';
+import { BUNDLED_TEMPLATES, retiredOverrides, templateTexts, type TemplateSource } from './templates.js';
 import { buildGuide, selectTopics, walkTopics } from './tree.js';
 import type { Guide, Topic } from './types.js';
 
@@ -156,10 +157,9 @@ export async function runBuild(
   // KaTeX's stylesheet and fonts go along only when an output shows math; decks with callouts get the emoji font for their icons.
   const anyMath = [...renderedHtml(sheet), ...renderedHtml(deckTopics), ...cards.flatMap((c) => [c.front, c.back])].some(usesMath);
   const deckCallouts = [...renderedHtml(deckTopics)].some((html) => html.includes('class="callout'));
-  const [fonts, math] = await Promise.all([
-    wants('pdf') || wants('cards') || deckCallouts ? fontFiles() : null,
-    anyMath ? katexFiles() : null,
-  ]);
+  const needsFonts = wants('pdf') || wants('cards') || deckCallouts;
+  const used = needsFonts ? codePoints(await shownTexts(settings, templates, [sheet, deckTopics], cards)) : undefined;
+  const [fonts, math] = await Promise.all([needsFonts ? fontFiles(used) : null, anyMath ? katexFiles() : null]);
 
   const input: TargetInput = {
     settings,
@@ -227,4 +227,27 @@ export async function runBuild(
 /** Topics whose note does not opt out of the cheat sheet (`cheatsheet: false`). */
 function cheatsheetTopics(guide: Guide): Topic[] {
   return guide.topics.filter((topic) => topic.note.frontMatter.cheatsheet !== false);
+}
+
+/** Everything the outputs show as text, and what templates and stylesheets add to it: the fonts they need come from it. */
+async function shownTexts(
+  settings: ResolvedSettings,
+  templates: TemplateSource,
+  topicLists: RenderedTopic[][],
+  cards: { front: string; back: string }[],
+): Promise<string[]> {
+  const texts = [settings.title, ...(await templateTexts(templates))];
+  texts.push(...(await Promise.all(settings.css.map((file) => readFile(file, 'utf8').catch(() => '')))));
+  const visit = (topics: RenderedTopic[]) => {
+    for (const topic of topics) {
+      texts.push(topic.tagsHtml ?? '', ...topic.path);
+      visit(topic.children);
+    }
+  };
+  for (const topics of topicLists) {
+    texts.push(...renderedHtml(topics));
+    visit(topics);
+  }
+  for (const card of cards) texts.push(card.front, card.back);
+  return texts;
 }

@@ -1,6 +1,6 @@
 /** Handlebars templates and their assets from `templates/` (a notes folder may override them). */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
@@ -70,4 +70,15 @@ const RETIRED = ['cheatsheet.js', 'split.js', 'slides-fit.js', 'handout.js', 'fl
 export function retiredOverrides(source: TemplateSource): string[] {
   const userDirs = source.dirs.filter((dir) => path.resolve(dir) !== BUNDLED_TEMPLATES);
   return userDirs.flatMap((dir) => RETIRED.map((name) => path.join(dir, name)).filter((file) => existsSync(file)));
+}
+
+/** The text of every template and stylesheet in the folders (for the characters they add: `content: "»"`, icons). */
+export async function templateTexts(source: TemplateSource): Promise<string[]> {
+  const files = await Promise.all(
+    source.dirs.map(async (dir) => {
+      const names = await readdir(dir).catch(() => [] as string[]);
+      return names.filter((name) => /\.(hbs|css)$/.test(name)).map((name) => path.join(dir, name));
+    }),
+  );
+  return Promise.all(files.flat().map((file) => readFile(file, 'utf8').catch(() => '')));
 }

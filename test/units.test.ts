@@ -4,6 +4,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emit, MANIFEST, pruneStale } from '../src/output.js';
+import { codePoints, keepFaces } from '../src/render/fonts.js';
 import { handoutGeometry } from '../src/render/handout.js';
 import type { RenderedTopic } from '../src/render/html.js';
 import { allDeck, deckHomes, fitSlides, linkAcrossDecks, topicDeck, type FittedSlides } from '../src/render/slides.js';
@@ -125,6 +126,19 @@ describe('flashcards.tsv', () => {
     expect(tsvField('a\tb\nc\r\nd ')).toBe('a&#9;b<br>c<br>d');
     const tsv = flashcardsTsv([{ front: 'Q\t1', back: 'A\n2', tags: ['aws', 'aws/s3'] } as never]);
     expect(tsv).toBe('#separator:tab\n#html:true\n#tags column:3\nQ&#9;1\tA<br>2\taws aws/s3\n');
+  });
+});
+
+describe('fonts', () => {
+  it('keeps only the faces whose unicode range holds a character the outputs show', () => {
+    const face = (name: string, range: string) =>
+      `/* ${name} */\n@font-face {\n  src: url(./files/${name}.woff2);\n  unicode-range: ${range};\n}\n`;
+    const css = face('latin', 'U+0000-00FF,U+0131') + face('cyrillic', 'U+0400-045F') + face('cjk', 'U+4E00-4E0F') + face('wild', 'U+26??');
+    const kept = (text: string) => [...keepFaces(css, codePoints([text])).matchAll(/files\/(\w+)\.woff2/g)].map((m) => m[1]);
+    expect(kept('plain text')).toEqual(['latin']);
+    expect(kept('Привет 一')).toEqual(['latin', 'cyrillic', 'cjk']);
+    expect(kept('⚡')).toEqual(['wild']);
+    expect(keepFaces('@font-face { src: url(./files/all.woff2); }', codePoints(['x']))).toContain('all.woff2');
   });
 });
 
