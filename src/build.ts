@@ -16,7 +16,7 @@ import { processRunning } from './lock.js';
 import { emit, pruneStale, sweepTemporaries, type CopiedFiles, type OutputFile } from './output.js';
 import { parseWithCache, type ParseCache } from './parse.js';
 import { imageFiles, katexFiles, DARK_THEMES } from './render/assets.js';
-import { codePoints, EMOJI_CSS, fontFiles } from './render/fonts.js';
+import { codePoints, EMOJI_CSS, fontFiles, type FontFaces } from './render/fonts.js';
 import { glossaryTopic } from './render/glossary.js';
 import { createHtmlRenderer, renderedHtml, type HtmlOptions, type RenderedTopic } from './render/html.js';
 import { usesMath } from './render/math.js';
@@ -68,6 +68,7 @@ export interface PipelineCache {
   diagrams: DiagramCache;
   templates: NonNullable<TemplateSource['compiled']>;
   copied: CopiedFiles;
+  fonts: FontFaces;
   targets: Map<string, unknown>;
 }
 
@@ -77,6 +78,7 @@ export const createPipelineCache = (): PipelineCache => ({
   diagrams: new Map(),
   templates: new Map(),
   copied: new Map(),
+  fonts: new Map(),
   targets: new Map(),
 });
 
@@ -159,7 +161,7 @@ export async function runBuild(
   const deckCallouts = [...renderedHtml(deckTopics)].some((html) => html.includes('class="callout'));
   const needsFonts = wants('pdf') || wants('cards') || deckCallouts;
   const used = needsFonts ? codePoints(await shownTexts(settings, templates, [sheet, deckTopics], cards)) : undefined;
-  const [fonts, math] = await Promise.all([needsFonts ? fontFiles(used) : null, anyMath ? katexFiles() : null]);
+  const [fonts, math] = await Promise.all([needsFonts ? fontFiles(used, cache.fonts) : null, anyMath ? katexFiles() : null]);
 
   const input: TargetInput = {
     settings,

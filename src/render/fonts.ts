@@ -32,27 +32,40 @@ export const FONT_STACKS = {
   mono: '"Noto Sans Mono", "Noto Sans SC", "Noto Sans KR", "Noto Emoji", monospace',
 };
 
+/** One @font-face rule of a package stylesheet, with its unicode range (null: all of Unicode). */
+interface Face {
+  rule: string;
+  spans: [number, number][] | null;
+}
+
+/** Parsed package stylesheets by file: a builder keeps them, so a rebuild does not parse them again. */
+export type FontFaces = Map<string, Face[]>;
+
 /**
  * The font CSS and the woff2 files it names, for `<out>/fonts/`; `sheets` are the stylesheets' paths
  * relative to the output folder. With `used` (the characters the outputs show), only the faces whose
  * unicode range holds one of them go along: the packages hold 150 MB of faces (mostly Chinese and
  * Korean subsets) that a page only ever loads for text it has.
  */
-export async function fontFiles(used?: Set<number>): Promise<{ sheets: string[]; files: OutputFile[] }> {
+export async function fontFiles(used?: Set<number>, parsed: FontFaces = new Map()): Promise<{ sheets: string[]; files: OutputFile[] }> {
   const sheets: string[] = [];
   const files: OutputFile[] = [];
+  const points = used ? Int32Array.from(used).sort() : null;
   await Promise.all(
     FONTS.flatMap(([name, cssFiles]) => {
       const root = path.dirname(require.resolve(`@fontsource/${name}/package.json`));
       return cssFiles.map(async (file) => {
-        const source = await readFile(path.join(root, file), 'utf8');
-        const css = used ? keepFaces(source, used) : source;
+        const source = path.join(root, file);
+        if (!parsed.has(source)) parsed.set(source, parseFaces(await readFile(source, 'utf8')));
+        const css = parsed
+          .get(source)!
+          .filter((face) => !points || holdsAny(face, points))
+          .map((face) => face.rule)
+          .join('');
         // Only the woff2 files: Chromium takes the first format it supports and never asks for the woff.
         const woff2 = [...new Set([...css.matchAll(/url\(\.\/(files\/[^)]+\.woff2)\)/g)].map((m) => m[1]!))];
         files.push(...woff2.map((f) => ({ path: `fonts/${name}/${f}`, copyFrom: path.join(root, f) })));
-        files.push(
-          used ? { path: `fonts/${name}/${file}`, data: css } : { path: `fonts/${name}/${file}`, copyFrom: path.join(root, file) },
-        );
+        files.push({ path: `fonts/${name}/${file}`, data: css });
         sheets.push(`fonts/${name}/${file}`);
       });
     }),
@@ -67,18 +80,38 @@ export function codePoints(texts: Iterable<string>): Set<number> {
   return points;
 }
 
+/** The @font-face rules of a stylesheet (each with the comment before it), and their unicode ranges. */
+function parseFaces(css: string): Face[] {
+  return [...css.matchAll(/(?:\/\*[^*]*\*\/\s*)?@font-face\s*\{[^}]*\}\s*/g)].map(([rule]) => {
+    const range = /unicode-range:\s*([^;}]+)/.exec(rule)?.[1];
+    const spans = range?.split(',').map((part): [number, number] => {
+      const [from, to] = part.trim().replace(/^U\+/i, '').split('-');
+      return [parseInt(from!.replace(/\?/g, '0'), 16), parseInt((to ?? from!).replace(/\?/g, 'F'), 16)];
+    });
+    return { rule, spans: spans ?? null };
+  });
+}
+
+/** Whether one of `points` (sorted) is in the face's range. */
+function holdsAny(face: Face, points: Int32Array): boolean {
+  if (!face.spans) return true;
+  return face.spans.some(([lo, hi]) => {
+    let a = 0;
+    let b = points.length;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      if (points[mid]! < lo) a = mid + 1;
+      else b = mid;
+    }
+    return a < points.length && points[a]! <= hi;
+  });
+}
+
 /** The @font-face rules of `css` whose `unicode-range` holds one of `used` (a rule without one is kept). */
 export function keepFaces(css: string, used: Set<number>): string {
-  return css.replace(/(?:\/\*[^*]*\*\/\s*)?@font-face\s*\{[^}]*\}\s*/g, (rule) => {
-    const range = /unicode-range:\s*([^;}]+)/.exec(rule)?.[1];
-    if (!range) return rule;
-    const spans = range.split(',').map((part) => {
-      const [from, to] = part.trim().replace(/^U\+/i, '').split('-');
-      const lo = parseInt(from!.replace(/\?/g, '0'), 16);
-      const hi = parseInt((to ?? from!).replace(/\?/g, 'F'), 16);
-      return [lo, hi] as const;
-    });
-    for (const point of used) if (spans.some(([lo, hi]) => point >= lo && point <= hi)) return rule;
-    return '';
-  });
+  const points = Int32Array.from(used).sort();
+  return parseFaces(css)
+    .filter((face) => holdsAny(face, points))
+    .map((face) => face.rule)
+    .join('');
 }
