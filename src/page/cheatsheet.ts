@@ -116,7 +116,7 @@ function layout(options?: LayoutOptions): LayoutResult {
     if (path && !(isHeading(nextItem) && /\bt[01]\b/.test(nextItem.className))) col.append(runningHead(path));
     return col;
   }
-  /** The next column, with the headings that ended this one (a heading goes with what follows it). */
+  /** Go on in the next column, with the headings that ended this one (a heading goes with what follows it). */
   function moveOn(col: HTMLElement, item: HTMLElement): HTMLElement {
     const carried: HTMLElement[] = [];
     while (col.lastElementChild && isHeading(col.lastElementChild)) carried.unshift(col.removeChild(col.lastElementChild));
@@ -130,7 +130,7 @@ function layout(options?: LayoutOptions): LayoutResult {
 
   while (queue.length > 0) {
     const item = queue.shift()!;
-    let col = cols[ci]!;
+    const col = cols[ci]!;
     if (isHeading(item)) {
       path = item.getAttribute('data-path');
       if (/\bt[01]\b/.test(item.className)) {
@@ -161,7 +161,7 @@ function layout(options?: LayoutOptions): LayoutResult {
         shrinkToColumn(item, col);
         shrunk++;
       } else {
-        col = moveOn(col, item);
+        moveOn(col, item);
         queue.unshift(item);
       }
       continue;
@@ -192,7 +192,7 @@ function layout(options?: LayoutOptions): LayoutResult {
       shrunk++;
       continue;
     }
-    col = moveOn(col, item);
+    moveOn(col, item);
     queue.unshift(item);
   }
 
