@@ -84,10 +84,37 @@ export function remarkSpeakerNotes(this: Processor) {
   };
 }
 
+/** Texts up to this length are "short": `<details>` summaries, one-line answers. */
+const SHORT_TEXT = 1000;
+/** Short parses kept per parser (one parser per build). */
+const MAX_SHORT_PARSES = 10_000;
+
+/**
+ * Parse each short text once: every `<details>` of an exam-prep note parses
+ * its summary ("Answer") on its own, and a parse has a fixed cost (micromark
+ * and mdast-util-from-markdown set up their extensions on every call) far
+ * above what a short text takes. Each use gets its own copy of the tree, as
+ * the plugins change the trees they get.
+ */
+function remarkReuseShortParses(this: Processor) {
+  const parse = this.parser!;
+  const trees = new Map<string, Root>();
+  this.parser = (text, file) => {
+    if (text.length > SHORT_TEXT) return parse(text, file);
+    const known = trees.get(text);
+    if (known) return structuredClone(known);
+    const tree = parse(text, file) as Root;
+    if (trees.size >= MAX_SHORT_PARSES) trees.clear();
+    trees.set(text, structuredClone(tree));
+    return tree;
+  };
+}
+
 export function createParser(options: { allowHtml?: boolean } = {}) {
   return (
     unified()
       .use(remarkParse)
+      .use(remarkReuseShortParses)
       .use(remarkFrontmatter, ['yaml'])
       .use(remarkGfm)
       .use(remarkMath)

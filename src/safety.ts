@@ -76,13 +76,26 @@ export function unsafeParts(html: string): string[] {
   return [...found];
 }
 
+/** Pieces of raw HTML whose findings are kept per parser: most are short tags written again and again (`<br>`, `<b>`, `</b>`). */
+const MAX_KNOWN_HTML = 10_000;
+
 /** Report unsafe raw HTML and links at their position; sanitizing at render time removes them. */
 export function remarkReportUnsafeHtml(options: { allowHtml?: boolean } = {}) {
+  // Parsing each piece of HTML (parse5) costs far more than the piece: the same piece is read once.
+  const known = new Map<string, string[]>();
+  const partsOf = (html: string) => {
+    let parts = known.get(html);
+    if (!parts) {
+      if (known.size >= MAX_KNOWN_HTML) known.clear();
+      known.set(html, (parts = unsafeParts(html)));
+    }
+    return parts;
+  };
   return (tree: Root, file: VFile) => {
     if (options.allowHtml) return;
     visit(tree, (node) => {
       let parts: string[] = [];
-      if (node.type === 'html') parts = unsafeParts(node.value);
+      if (node.type === 'html') parts = partsOf(node.value);
       else if ((node.type === 'link' || node.type === 'image' || node.type === 'definition') && UNSAFE_URL.test(node.url)) {
         parts = [`${node.url.trim().split(':')[0]!.toLowerCase()}: URL`];
       }

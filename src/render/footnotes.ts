@@ -33,31 +33,49 @@ export const footnoteId = (scope: string, n: number) => `${scope}:fn-${n}`;
 export const referenceId = (scope: string, n: number, k: number) => `${scope}:fnref-${n}${k > 1 ? `-${k}` : ''}`;
 
 /**
- * Number the footnote references in `root` by first citation and make each a
- * plain marker, `<sup class="sg-fnref">1</sup>` (linked after sanitizing by
- * `linkFootnotes`). A reference with no definition in `definitions` is dropped:
- * a title or a glossary line has nowhere to show its note; so is one copied
- * from another note (`data.noteAbsPath`, an embed): its `[^1]` is not this
- * note's `[^1]`. Returns the cited definitions in citation order.
+ * Number footnote references by first citation and make each a plain marker,
+ * `<sup class="sg-fnref">1</sup>` (linked after sanitizing by `linkFootnotes`).
+ * `mark` takes the references in reading order and returns the marker, or null
+ * for a reference to drop: one with no definition in `definitions` (a title or
+ * a glossary line has nowhere to show its note), or one copied from another
+ * note (`data.noteAbsPath`, an embed): its `[^1]` is not this note's `[^1]`.
+ * `cited` holds the cited definitions in citation order.
  */
-export function markFootnoteReferences(root: Root, definitions: FootnoteDefinition[], noteAbsPath?: string): FootnoteDefinition[] {
+export function footnoteCiter(definitions: FootnoteDefinition[], noteAbsPath?: string) {
   const byId = new Map<string, FootnoteDefinition>();
   for (const definition of definitions) if (!byId.has(definition.identifier)) byId.set(definition.identifier, definition);
   const cited: FootnoteDefinition[] = [];
-  visit(root, 'footnoteReference', (node: FootnoteReference, index, parent) => {
-    if (!parent || index === undefined) return;
+  const mark = (node: FootnoteReference): FootnoteReference | null => {
     const elsewhere = node.data?.noteAbsPath !== undefined && node.data.noteAbsPath !== noteAbsPath;
     const definition = elsewhere ? undefined : byId.get(node.identifier);
-    if (!definition) {
+    if (!definition) return null;
+    const n = cited.includes(definition) ? cited.indexOf(definition) + 1 : cited.push(definition);
+    // remark-rehype's own link would get its ids prefixed again by sanitizing: a bare marker instead.
+    const data = {
+      ...node.data,
+      hName: 'sup',
+      hProperties: { className: [MARK] },
+      hChildren: [{ type: 'text' as const, value: String(n) }],
+    };
+    return { ...node, data };
+  };
+  return { cited, mark };
+}
+
+/** `footnoteCiter` over a whole tree, in place. Returns the cited definitions in citation order. */
+export function markFootnoteReferences(root: Root, definitions: FootnoteDefinition[], noteAbsPath?: string): FootnoteDefinition[] {
+  const citer = footnoteCiter(definitions, noteAbsPath);
+  visit(root, 'footnoteReference', (node: FootnoteReference, index, parent) => {
+    if (!parent || index === undefined) return;
+    const marker = citer.mark(node);
+    if (!marker) {
       parent.children.splice(index, 1);
       return [SKIP, index];
     }
-    const n = cited.includes(definition) ? cited.indexOf(definition) + 1 : cited.push(definition);
-    // remark-rehype's own link would get its ids prefixed again by sanitizing: a bare marker instead.
-    node.data = { ...node.data, hName: 'sup', hProperties: { className: [MARK] }, hChildren: [{ type: 'text', value: String(n) }] };
+    parent.children[index] = marker;
     return SKIP;
   });
-  return cited;
+  return citer.cited;
 }
 
 /**

@@ -6,12 +6,14 @@
 import type { Element, Root as HastRoot } from 'hast';
 import katex from 'katex';
 import { visit } from 'unist-util-visit';
+import type { VFile } from 'vfile';
 
 /** Formulas kept at most (a few KB each). */
 const MAX_CACHED = 5000;
 
 export function rehypeMath(options: { cache: Map<string, string> }) {
-  return (tree: HastRoot) => {
+  return (tree: HastRoot, file: VFile) => {
+    if (file.data.render?.has.math === false) return; // no formula to typeset
     visit(tree, 'element', (node: Element) => {
       const classes = node.properties.className;
       if (!Array.isArray(classes) || !classes.includes('sg-math')) return;

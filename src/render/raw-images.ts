@@ -49,6 +49,7 @@ export function imageView(options: { images: ImageMap; assetPrefix: string }, no
 export function rehypeRawImages() {
   return (tree: HastRoot, file: VFile) => {
     const context = file.data.render;
+    if (context?.has.images === false) return; // no <img> to look for
     visit(tree, 'element', (node: Element, index, parent) => {
       if (node.tagName !== 'img') return;
       if (node.properties[RESOLVED_MARK] !== undefined) {
