@@ -3,7 +3,7 @@
  * one for everything. Slides are fitted at build time in Chromium
  * (src/page/slides-fit.ts), so the decks on disk never overflow.
  */
-import type { Browser } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { browserTimeout, pageScript, withLocalPage } from '../browser.js';
 import type { FittedSlides, SlidesFitConfig, SlidesFitResult } from '../page/protocol.js';
 import { scriptHashSource } from '../safety.js';
@@ -226,6 +226,8 @@ export interface FitRequest {
   templates: DeckTemplates;
   /** Called with each non-local URL the page tried to load (blocked). */
   onBlocked?: (url: string) => void;
+  /** A tab of `openLocalPage` to fit in, left open and blank afterwards (watch mode keeps one: no new tab per rebuild). */
+  reuse?: Page;
 }
 
 /**
@@ -245,7 +247,12 @@ export async function fitInBrowser(browser: Browser, request: FitRequest): Promi
       onBlocked: request.onBlocked,
       timeout: browserTimeout(request.slides.length, 100),
       viewport: { width: options.width, height: options.height },
+      reuse: request.reuse,
     },
-    async (_page, fitted) => fitted,
+    // A kept tab lets go of the slides it laid out (it keeps its renderer for the next fit).
+    async (page, fitted) => {
+      if (request.reuse) await page.goto('about:blank');
+      return fitted;
+    },
   );
 }

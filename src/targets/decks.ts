@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { Page } from 'puppeteer-core';
+import { openLocalPage } from '../browser.js';
 import type { ImageMap } from '../images.js';
 import type { OutputFile } from '../output.js';
 import { revealFiles } from '../render/assets.js';
@@ -34,7 +36,13 @@ import type { Target, TargetContext, TargetInput } from './target.js';
 export const SLIDE = { width: 1280, height: 720 };
 
 /** Fitted slides by a hash of the slide and everything that shapes its layout. */
-type FitCache = Map<string, string[]>;
+interface FitCache {
+  fits: Map<string, string[]>;
+  /** The tab slides are fitted in, kept for the next build (a new tab costs more than the fitting of an edit). */
+  page?: Page;
+  /** Where that tab reports blocked requests: the current build's. */
+  onBlocked?: (url: string) => void;
+}
 
 export interface DeckSummary {
   name: string;
@@ -74,7 +82,11 @@ export function slidesOptions(input: TargetInput): SlidesOptions {
 export const decks: Target<DecksResult, FitCache> = {
   name: 'decks',
   enabled: (settings) => settings.only.includes('slides'),
-  createCache: () => new Map(),
+  createCache: () => ({ fits: new Map() }),
+  async dispose(cache) {
+    await cache.page?.close().catch(() => undefined);
+    cache.page = undefined;
+  },
   async assets(input) {
     const { settings } = input;
     return [
@@ -156,21 +168,36 @@ async function fitWithCache(
   for (const file of ['slides.hbs', 'slides.css']) env.update(await readFile(templatePath(input.templates, file)));
   for (const css of input.settings.css) env.update(await readFile(css));
   const envHash = env.digest('hex');
-  const keyOf = (slide: FitSlide) => createHash('sha1').update(envHash).update(JSON.stringify(slide)).digest('hex');
+  // What a slide shows, not its key: the key (`quiz:12`) only finds the result again, and shifts
+  // for every later card when a note gains a card, which made a one-note edit fit 840 slides again.
+  const keyOf = (slide: FitSlide) =>
+    createHash('sha1')
+      .update(envHash)
+      .update(JSON.stringify([slide.id ?? null, slide.classes, slide.html]))
+      .digest('hex');
 
   const fitted: FittedSlides = {};
   const missing = slides.filter((slide) => {
-    const hit = ctx.cache.get(keyOf(slide));
+    const hit = ctx.cache.fits.get(keyOf(slide));
     if (hit) fitted[slide.key] = hit;
     return !hit;
   });
   if (missing.length === 0) return { fitted, overflowing: [] };
   const dir = path.join(input.settings.out, 'slides');
-  const fresh = await fitInBrowser(await ctx.browser(), { dir, slides: missing, options, templates, onBlocked: ctx.onBlocked });
+  const browser = await ctx.browser();
+  const cache = ctx.cache;
+  cache.onBlocked = ctx.onBlocked;
+  if (!cache.page || cache.page.isClosed()) cache.page = await openLocalPage(browser, (url) => cache.onBlocked?.(url));
+  const fresh = await fitInBrowser(browser, { dir, slides: missing, options, templates, reuse: cache.page }).catch(
+    async (error: unknown) => {
+      await decks.dispose!(cache); // a tab in an unknown state is not reused
+      throw error;
+    },
+  );
   for (const slide of missing) {
     const sections = fresh.slides[slide.key] ?? [];
     fitted[slide.key] = sections;
-    ctx.cache.set(keyOf(slide), sections);
+    ctx.cache.fits.set(keyOf(slide), sections);
   }
   return { fitted, overflowing: fresh.overflowing };
 }
