@@ -160,8 +160,8 @@ export async function runBuild(
   const anyMath = [...renderedHtml(sheet), ...renderedHtml(deckTopics), ...cards.flatMap((c) => [c.front, c.back])].some(usesMath);
   const deckCallouts = [...renderedHtml(deckTopics)].some((html) => html.includes('class="callout'));
   const needsFonts = wants('pdf') || wants('cards') || deckCallouts;
-  const used = needsFonts ? codePoints(await shownTexts(settings, templates, [sheet, deckTopics], cards)) : undefined;
-  const [fonts, math] = await Promise.all([needsFonts ? fontFiles(used, cache.fonts) : null, anyMath ? katexFiles() : null]);
+  const used = needsFonts ? codePoints(await shownTexts(settings, templates, [sheet, deckTopics], cards)) : null;
+  const [fonts, math] = await Promise.all([used ? fontFiles(used, cache.fonts) : null, anyMath ? katexFiles() : null]);
 
   const input: TargetInput = {
     settings,

@@ -43,14 +43,14 @@ export type FontFaces = Map<string, Face[]>;
 
 /**
  * The font CSS and the woff2 files it names, for `<out>/fonts/`; `sheets` are the stylesheets' paths
- * relative to the output folder. With `used` (the characters the outputs show), only the faces whose
- * unicode range holds one of them go along: the packages hold 150 MB of faces (mostly Chinese and
+ * relative to the output folder. Only the faces whose unicode range holds one of `used` (the characters
+ * the outputs show) go along: the packages hold 150 MB of faces (mostly Chinese and
  * Korean subsets) that a page only ever loads for text it has.
  */
-export async function fontFiles(used?: Set<number>, parsed: FontFaces = new Map()): Promise<{ sheets: string[]; files: OutputFile[] }> {
+export async function fontFiles(used: Set<number>, parsed: FontFaces = new Map()): Promise<{ sheets: string[]; files: OutputFile[] }> {
   const sheets: string[] = [];
   const files: OutputFile[] = [];
-  const points = used ? Int32Array.from(used).sort() : null;
+  const points = Int32Array.from(used).sort();
   await Promise.all(
     FONTS.flatMap(([name, cssFiles]) => {
       const root = path.dirname(require.resolve(`@fontsource/${name}/package.json`));
@@ -59,7 +59,7 @@ export async function fontFiles(used?: Set<number>, parsed: FontFaces = new Map(
         if (!parsed.has(source)) parsed.set(source, parseFaces(await readFile(source, 'utf8')));
         const css = parsed
           .get(source)!
-          .filter((face) => !points || holdsAny(face, points))
+          .filter((face) => holdsAny(face, points))
           .map((face) => face.rule)
           .join('');
         // Only the woff2 files: Chromium takes the first format it supports and never asks for the woff.
