@@ -117,12 +117,10 @@ function layout(options?: LayoutOptions): LayoutResult {
     return col;
   }
   /** Go on in the next column, with the headings that ended this one (a heading goes with what follows it). */
-  function moveOn(col: HTMLElement, item: HTMLElement): HTMLElement {
+  function moveOn(col: HTMLElement, item: HTMLElement): void {
     const carried: HTMLElement[] = [];
     while (col.lastElementChild && isHeading(col.lastElementChild)) carried.unshift(col.removeChild(col.lastElementChild));
-    const next = nextColumn(carried[0] || item);
-    next.append(...carried);
-    return next;
+    nextColumn(carried[0] || item).append(...carried);
   }
   function contentless(col: HTMLElement): boolean {
     return Array.from(col.children).every((c) => isHeading(c) || c.classList.contains('col-head'));
