@@ -1,13 +1,13 @@
 /** Slides that present well: long content fitted at build time, notes, fragments, questions, handouts, a11y — in real Chromium. */
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { appendFile, cp, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildResult } from '../src/build.js';
-import { build } from '../src/builder.js';
+import { build, createBuilder } from '../src/builder.js';
 import { NOTES, ROOT, launchTestBrowser, openDeck, overflowingSlides, readPdf, tempDir } from './helpers.js';
 
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'long-content');
@@ -67,6 +67,46 @@ describe('no overflow, ever', () => {
     expect(code.trim().split('\n')).toHaveLength(60);
     expect(await page.evaluate(() => document.querySelectorAll('pre.continues').length)).toBeGreaterThan(0);
     await page.close();
+  });
+});
+
+describe('rebuilds', () => {
+  it('a note that gains a card fits again only the slides that changed, and the decks are those of a fresh build', async () => {
+    const notes = await tempDir();
+    await cp(NOTES, notes, { recursive: true });
+    const out = await tempDir();
+    // How many slides each fitting page holds (read from the page's file as it is opened).
+    const fitted: number[] = [];
+    const newPage = browser.newPage.bind(browser);
+    browser.newPage = async (...args: Parameters<Browser['newPage']>) => {
+      const page = await newPage(...args);
+      page.on('request', (request) => {
+        if (!/\/\.fit\.\d+\.html$/.test(request.url())) return;
+        fitted.push((readFileSync(fileURLToPath(request.url()), 'utf8').match(/<section data-key=/g) ?? []).length);
+      });
+      return page;
+    };
+    const builder = createBuilder({ notes, out, only: ['slides'], offline: true, browser });
+    try {
+      await builder.build();
+      // A card early in the quiz: every later card's slide has a new place, not new content.
+      await appendFile(path.join(notes, '01-cloud-hsm.md'), '\n\nQ: What does the fit cache keep?\nA: Every slide that did not change.\n');
+      await builder.build();
+    } finally {
+      browser.newPage = newPage;
+      await builder.close();
+    }
+    expect(fitted).toHaveLength(2);
+    expect(fitted[0]).toBeGreaterThan(20);
+    // The note's slide, the new card's, and the quiz's title (it counts the cards).
+    expect(fitted[1]).toBeLessThanOrEqual(4);
+    const fresh = await tempDir();
+    await build({ notes, out: fresh, only: ['slides'], offline: true });
+    for (const deck of ['all', 'quiz', 'cloud-hsm']) {
+      expect(await readFile(path.join(out, 'slides', `${deck}.html`), 'utf8')).toBe(
+        await readFile(path.join(fresh, 'slides', `${deck}.html`), 'utf8'),
+      );
+    }
   });
 });
 

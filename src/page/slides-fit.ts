@@ -5,6 +5,10 @@
  * rows, code between lines, paragraphs between words), and a single block that
  * cannot be split, or is too wide, is scaled down. Never clipped.
  * The result, keyed by slide, is read back by the build and written to disk.
+ *
+ * Slides are measured together: each is laid out on its own (absolutely
+ * positioned at the deck's size), so one layout measures a whole batch, and
+ * only the slides that do not fit are split, one at a time.
  */
 import type { FittedSlides, PageGlobal } from './protocol.js';
 import { fail, install, readConfig, ready } from './ready.js';
@@ -14,6 +18,12 @@ const sg: PageGlobal<'slides-fit'> = install('slides-fit', {});
 const config = readConfig<'slides-fit'>();
 const H = config.height - config.safety;
 const W = config.width;
+/**
+ * Slides (or parts of one) shown and measured at once: one layout measures them all (a layout
+ * has a cost of its own besides the slides in it). Not all of them: a layout forced while they
+ * are shown (a formula wrapped, a block scaled) lays out only what changed, but visits each one.
+ */
+const BATCH = 64;
 
 function fitsSection(section: HTMLElement): boolean {
   return section.scrollHeight <= H && section.scrollWidth <= W + 1;
@@ -22,14 +32,96 @@ function isHeader(node: Element): boolean {
   return node.matches('.sg-title, .sg-crumbs, h1.sg-title, .sg-sub');
 }
 
-function fit(section: HTMLElement): HTMLElement[] {
-  const notes = section.querySelector(':scope > aside.notes');
-  // A display formula wider than the slide wraps (set inline) before anything is split or scaled.
-  wrapWideFormulas(section);
-  if (fitsSection(section)) {
-    study([section]);
-    return [section];
+/**
+ * What a split block's previous part held, set on its rest (which goes on to the next part): its
+ * children (a list, a quote) or its characters (code, a paragraph). See `cannotFit`.
+ */
+const heldBefore = new WeakMap<Element, number>();
+
+/** Blocks split between children: their rest is measured by its first children. */
+const SPLIT_BY_CHILDREN = /^(UL|OL|BLOCKQUOTE)$/;
+/** Blocks split in their text: their rest is measured by the start of its text. */
+const SPLIT_IN_TEXT = /^(PRE|P)$/;
+/** What a cut in the text could change the shape of: such text is not measured by its start. */
+const ATOMS = '.katex, math, svg, img, .sg-tag, .footnotes';
+
+/** The element a paragraph's or a code block's text is split in (as src/page/split.ts does). */
+function textHolder(block: HTMLElement): Element {
+  return (block.tagName === 'PRE' && block.querySelector('code')) || block;
+}
+
+/**
+ * `block` with only its first `size` children shown: the others stay in place, hidden, so that
+ * the shown ones lay out as in the whole block (same numbering, same margins, same structural
+ * selectors). Null when that is the whole block.
+ */
+function firstChildren(block: HTMLElement, size: number): HTMLElement | null {
+  if (size >= block.childElementCount) return null;
+  const probe = block.cloneNode(false) as HTMLElement;
+  let shown = 0;
+  block.childNodes.forEach((child) => {
+    if (child.nodeType !== Node.ELEMENT_NODE) {
+      probe.append(child.cloneNode(false));
+    } else if (shown < size) {
+      probe.append(child.cloneNode(true));
+      shown++;
+    } else {
+      const stub = child.cloneNode(false) as HTMLElement;
+      stub.style.setProperty('display', 'none', 'important');
+      probe.append(stub);
+    }
+  });
+  return probe;
+}
+
+/**
+ * `block` (the rest of a split paragraph or code block: the element, or `pre > code`, holding
+ * the text) with only its first `size` characters. Null when that is the whole text.
+ */
+function firstCharacters(block: HTMLElement, size: number): HTMLElement | null {
+  const holder = textHolder(block);
+  if (size >= (holder.textContent || '').length) return null;
+  const walker = document.createTreeWalker(holder, NodeFilter.SHOW_TEXT);
+  let left = size;
+  while (walker.nextNode()) {
+    const text = walker.currentNode as Text;
+    if (left <= text.data.length) break;
+    left -= text.data.length;
   }
+  const range = document.createRange();
+  range.setStart(holder, 0);
+  range.setEnd(walker.currentNode, left);
+  const probe = block.cloneNode(false) as HTMLElement;
+  const inner = holder === block ? probe : (holder.cloneNode(false) as HTMLElement);
+  if (inner !== probe) probe.append(inner);
+  inner.append(range.cloneContents());
+  return probe;
+}
+
+/**
+ * Whether the rest of a split block certainly does not fit in `cur`, found without laying the
+ * whole rest out: its start (one child or a quarter more than the previous part held, then
+ * twice as much, ...) is measured instead. The whole rest lays out as that start and more below
+ * it, so if the start does not fit, the whole does not either. Without this, a list or a code
+ * block split over 40 slides was laid out whole for each of them (the square of its length).
+ */
+function cannotFit(cur: HTMLElement, block: HTMLElement): boolean {
+  const held = heldBefore.get(block);
+  if (held === undefined) return false;
+  const byChildren = SPLIT_BY_CHILDREN.test(block.tagName);
+  for (let size = byChildren ? held + 1 : held + Math.ceil(held / 4) + 1; ; size *= 2) {
+    const probe = byChildren ? firstChildren(block, size) : firstCharacters(block, size);
+    if (!probe) return false;
+    cur.append(probe);
+    const fits = fitsSection(cur);
+    probe.remove();
+    if (!fits) return true;
+  }
+}
+
+/** Split a slide that does not fit into parts that do (it is in the document, shown). */
+function splitSlide(section: HTMLElement): HTMLElement[] {
+  const notes = section.querySelector(':scope > aside.notes');
   if (notes) notes.remove();
   const children = Array.from(section.children) as HTMLElement[];
   const header = children.filter(isHeader);
@@ -59,10 +151,16 @@ function fit(section: HTMLElement): HTMLElement[] {
   // with every measurement (a 10,000-item list took 24 ms a slide while it was).
   section.classList.remove('sg-measuring');
   const headerCount = header.length;
+  // The slide was measured whole, and does not fit: when it is its header and one block, the
+  // first part with that block is the same layout, and is not made again to learn the same
+  // (only the first: the rest of a split list goes on as the same element).
+  let measured = !notes && queue.length === 1 ? queue[0] : null;
   while (queue.length > 0) {
     const block = queue.shift()!;
     const huge = tooBigToTry(block);
-    if (!huge) {
+    const known = block === measured;
+    measured = null;
+    if (!huge && !known && !cannotFit(cur, block)) {
       cur.append(block);
       if (fitsSection(cur)) continue;
       block.remove();
@@ -77,14 +175,25 @@ function fit(section: HTMLElement): HTMLElement[] {
       continue;
     }
     const target = cur;
-    const pieces = split(block, (node) => {
-      target.append(node);
-      const ok = fitsSection(target);
-      node.remove();
-      return ok;
-    });
+    // A list's (or table's) head is measured where it goes, grown and cut back (`room`): a try
+    // then lays out only the items it adds, not the whole head again.
+    const room = { place: (node: HTMLElement) => target.append(node), fits: () => fitsSection(target) };
+    const pieces = split(
+      block,
+      (node) => {
+        target.append(node);
+        const ok = fitsSection(target);
+        node.remove();
+        return ok;
+      },
+      room,
+    );
     if (pieces) {
-      cur.append(pieces[0]);
+      if (pieces[0].parentNode !== cur) cur.append(pieces[0]);
+      if (SPLIT_BY_CHILDREN.test(block.tagName)) heldBefore.set(pieces[1], pieces[0].childElementCount);
+      // Text is measured by its start only where no part of it must stay whole (a formula, an image).
+      else if (SPLIT_IN_TEXT.test(block.tagName) && !pieces[1].querySelector(ATOMS))
+        heldBefore.set(pieces[1], (textHolder(pieces[0]).textContent || '').length);
       queue.unshift(pieces[1]);
       newPart();
       continue;
@@ -120,17 +229,20 @@ function fit(section: HTMLElement): HTMLElement[] {
   }
   if (notes) parts[0]!.append(notes);
   study(parts);
-  // Wide content that wraps no further (a 12-column table, a long unbroken line): scale it.
+  // Hidden until they are measured again, all together (`finish`).
   parts.forEach((p) => {
-    p.classList.add('sg-measuring');
-    (Array.from(p.children) as HTMLElement[]).forEach((child) => {
-      if (child.scrollWidth > p.clientWidth + 1 || child.getBoundingClientRect().right > p.getBoundingClientRect().right + 1) {
-        shrinkToFit(child, Infinity, p.clientWidth);
-      }
-    });
     p.classList.remove('sg-measuring');
   });
   return parts;
+}
+
+/** Wide content that wraps no further (a 12-column table, a long unbroken line): scale it. */
+function scaleWide(p: HTMLElement): void {
+  (Array.from(p.children) as HTMLElement[]).forEach((child) => {
+    if (child.scrollWidth > p.clientWidth + 1 || child.getBoundingClientRect().right > p.getBoundingClientRect().right + 1) {
+      shrinkToFit(child, Infinity, p.clientWidth);
+    }
+  });
 }
 
 /**
@@ -166,32 +278,85 @@ function study(parts: HTMLElement[]): void {
   });
 }
 
+/** A fitted slide or part, as it is written: its markup, and whether it still overflows. */
+interface Done {
+  html: string;
+  overflows: boolean;
+}
+
+/**
+ * The last measurements, with `parts` shown together (a batch at a time): the width check of
+ * split parts (`scaleWide`), then whether each still overflows; then their markup, and out of the document.
+ */
+function finish(parts: HTMLElement[], split: boolean): Done[] {
+  const done: Done[] = [];
+  for (let start = 0; start < parts.length; start += BATCH) {
+    const batch = parts.slice(start, start + BATCH);
+    if (split) {
+      batch.forEach((p) => {
+        p.classList.add('sg-measuring');
+      });
+      batch.forEach(scaleWide);
+    }
+    batch.forEach((p) => {
+      p.removeAttribute('data-key');
+      p.classList.add('sg-measuring');
+    });
+    const fits = batch.map(fitsSection);
+    batch.forEach((p, i) => {
+      p.classList.remove('sg-measuring');
+      done.push({ html: p.outerHTML, overflows: !fits[i] });
+      p.remove();
+    });
+  }
+  return done;
+}
+
 function run(): void {
   const result: FittedSlides = {};
   const overflowing: string[] = [];
-  // One slide in the document at a time, in a fresh container: Chromium keeps a cost per child
-  // a container ever had, so measuring in the one that held all 10,000 slides of 5,000 notes
-  // took 4 ms a slide, against 0.4 ms in a new one (70 s against 7 s).
+  // In a fresh container: Chromium keeps a cost per child a container ever had, so measuring
+  // in the one that held all 10,000 slides of 5,000 notes took 4 ms a slide, against 0.4 ms in
+  // a new one (70 s against 7 s).
   const sections = Array.from(document.querySelectorAll<HTMLElement>('.slides > section'));
   const old = document.querySelector('.slides')!;
   const container = old.cloneNode(false) as HTMLElement;
   old.replaceWith(container);
-  sections.forEach((section) => {
-    const key = section.getAttribute('data-key')!;
-    container.append(section);
-    section.classList.add('sg-measuring'); // its parts inherit the class while they are filled
-    const parts = fit(section);
-    result[key] = parts.map((p) => {
-      p.removeAttribute('data-key');
-      p.classList.add('sg-measuring');
-      if (!fitsSection(p)) overflowing.push(key);
-      p.classList.remove('sg-measuring');
-      return p.outerHTML;
+  for (let start = 0; start < sections.length; start += BATCH) {
+    const batch = sections.slice(start, start + BATCH);
+    const keys = batch.map((section) => section.getAttribute('data-key')!);
+    batch.forEach((section) => {
+      container.append(section);
+      section.classList.add('sg-measuring'); // its parts inherit the class while they are filled
     });
-    parts.forEach((p) => {
-      p.remove();
+    // A display formula wider than the slide wraps (set inline) before anything is split or scaled.
+    batch.forEach((section) => {
+      wrapWideFormulas(section);
     });
-  });
+    const fits = batch.map(fitsSection);
+    const done: Done[][] = [];
+    const whole = batch.filter((_, i) => fits[i]);
+    whole.forEach((section) => {
+      study([section]);
+    });
+    const wholeDone = finish(whole, false);
+    batch.forEach((section, i) => {
+      if (fits[i]) done[i] = [wholeDone.shift()!];
+      else section.classList.remove('sg-measuring');
+    });
+    // The others, one at a time, alone in the document.
+    batch.forEach((section, i) => {
+      if (fits[i]) return;
+      section.classList.add('sg-measuring');
+      done[i] = finish(splitSlide(section), true);
+    });
+    keys.forEach((key, i) => {
+      result[key] = done[i]!.map((d) => {
+        if (d.overflows) overflowing.push(key);
+        return d.html;
+      });
+    });
+  }
   ready(sg, { slides: result, overflowing: overflowing });
 }
 
