@@ -48,6 +48,8 @@ export interface BuildResult {
   pdfFontPt: number | null;
   decks: number;
   slides: number;
+  /** Slides this build laid out (and split where needed): the others came from the builder's cache. */
+  slidesFitted: number;
   /** Flashcards, questions asked but not answered, topics with nothing to study yet. */
   study: { cards: number; openQuestions: number; toFill: number; glossary: number };
   warnings: VFileMessage[];
@@ -217,6 +219,7 @@ export async function runBuild(
     pdfFontPt: pdf?.fontPt ?? null,
     decks: deckList?.length ?? 0,
     slides: deckList?.find((d) => d.name === 'all')?.slides ?? 0,
+    slidesFitted: resultOf<DecksResult>('decks')?.summary.fitted ?? 0,
     study: { cards: cards.length, openQuestions: study.openQuestions.length, toFill: study.toFill.length, glossary: study.glossary.length },
     warnings: [...input.messages.warnings, ...built.flatMap((r) => r.messages)],
     notices: input.messages.notices,

@@ -12,7 +12,7 @@
  */
 import type { FitOptions, LayoutOptions, LayoutResult, PageGlobal } from './protocol.js';
 import { fail, install, readConfig, ready } from './ready.js';
-import { loadKatexFaces, shrinkToFit, split as splitBlock, tooBigToTry, wrapWideFormulas } from './split.js';
+import { imagesSettled, loadKatexFaces, shrinkToFit, split as splitBlock, tooBigToTry, wrapWideFormulas } from './split.js';
 
 /** A layout result with the size it was made at (while fitting). */
 type Sized = LayoutResult & { size: number };
@@ -343,20 +343,6 @@ function whenReady(fn: () => Promise<void>): void {
   else window.addEventListener('load', go);
 }
 
-/** Images of the flow, loaded (or failed): their size is needed before measuring. */
-function imagesSettled(): Promise<unknown> {
-  return Promise.all(
-    Array.from(flow.querySelectorAll('img'), (img) =>
-      img.complete
-        ? null
-        : new Promise((resolve) => {
-            img.addEventListener('load', resolve);
-            img.addEventListener('error', resolve);
-          }),
-    ),
-  );
-}
-
 /**
  * Watch mode: take the flow of a newly built sheet (same template and
  * settings) and lay it out again, without reloading the page and its fonts.
@@ -364,7 +350,7 @@ function imagesSettled(): Promise<unknown> {
 function update(html: string): Promise<LayoutResult> {
   const next = new DOMParser().parseFromString(html, 'text/html').getElementById('flow');
   flow.innerHTML = next ? next.innerHTML : '';
-  return imagesSettled()
+  return imagesSettled(flow)
     .then(loadFonts)
     .then(() => (sg.result = layout({ fontPt: config.fontPt })));
 }

@@ -87,6 +87,14 @@ export interface SlidesFitConfig {
   fragments: boolean;
 }
 
+export interface SlidesFitApi {
+  /**
+   * Watch mode: fit the slides of a newly rendered fitting page (same template, settings and
+   * stylesheets) without reloading the page and its stylesheets and fonts; the result becomes `result`.
+   */
+  update(html: string): Promise<void>;
+}
+
 /** Fitted slides by key: each entry is one or more `<section>`s (continuations). */
 export type FittedSlides = Record<string, string[]>;
 
@@ -137,7 +145,7 @@ export interface MermaidApi {
 /** Each program (`dist/page/<name>.js`): its input, the result it reports when ready, and the API it offers. */
 export interface PagePrograms {
   cheatsheet: { input: CheatsheetConfig; result: LayoutResult; api: CheatsheetApi };
-  'slides-fit': { input: SlidesFitConfig; result: SlidesFitResult; api: object };
+  'slides-fit': { input: SlidesFitConfig; result: SlidesFitResult; api: SlidesFitApi };
   handout: { input: null; result: HandoutResult; api: object };
   flashcards: { input: null; result: FlashcardsResult; api: object };
   /** Ready as soon as its API is there: the diagrams are rendered by calling it. */

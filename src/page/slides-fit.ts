@@ -12,9 +12,9 @@
  */
 import type { FittedSlides, PageGlobal } from './protocol.js';
 import { fail, install, readConfig, ready } from './ready.js';
-import { loadKatexFaces, shrinkToFit, split, tooBigToTry, wrapWideFormulas } from './split.js';
+import { imagesSettled, loadKatexFaces, shrinkToFit, split, tooBigToTry, wrapWideFormulas } from './split.js';
 
-const sg: PageGlobal<'slides-fit'> = install('slides-fit', {});
+const sg: PageGlobal<'slides-fit'> = install('slides-fit', { update: update });
 const config = readConfig<'slides-fit'>();
 const H = config.height - config.safety;
 const W = config.width;
@@ -360,11 +360,26 @@ function run(): void {
   ready(sg, { slides: result, overflowing: overflowing });
 }
 
+/** The fonts the shown slides use, loaded: text is measured in its own face. */
+function fontsLoaded(): Promise<unknown> {
+  return loadKatexFaces(document).then(() => (document.fonts ? document.fonts.ready : null));
+}
+
+/**
+ * The slides of a newly rendered fitting page, fitted as if the page had been loaded with them:
+ * shown all at once (so the faces they need start loading, as on load), their images and fonts
+ * waited for, then `run`. A fit leaves the page without slides, so this page holds none but these.
+ */
+function update(html: string): Promise<void> {
+  const next = new DOMParser().parseFromString(html, 'text/html').querySelector('.slides');
+  const slides = document.querySelector('.slides')!;
+  slides.innerHTML = next ? next.innerHTML : '';
+  void slides.getBoundingClientRect().height; // a layout: the faces of the new text start loading
+  return imagesSettled(slides).then(fontsLoaded).then(run);
+}
+
 const go = () => {
-  loadKatexFaces(document)
-    .then(() => (document.fonts ? document.fonts.ready : null))
-    .then(run)
-    .catch(fail);
+  fontsLoaded().then(run).catch(fail);
 };
 if (document.readyState === 'complete') go();
 else window.addEventListener('load', go);

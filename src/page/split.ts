@@ -326,6 +326,20 @@ export function wrapWideFormulas(item: HTMLElement): boolean {
  * KaTeX's faces are asked for only once a formula is laid out: where `root`
  * has math, load them all before measuring, or it is measured with fallbacks.
  */
+/** Images under `root`, loaded (or failed): their size is needed before measuring. */
+export function imagesSettled(root: ParentNode): Promise<unknown> {
+  return Promise.all(
+    Array.from(root.querySelectorAll('img'), (img) =>
+      img.complete
+        ? null
+        : new Promise((resolve) => {
+            img.addEventListener('load', resolve);
+            img.addEventListener('error', resolve);
+          }),
+    ),
+  );
+}
+
 export function loadKatexFaces(root: ParentNode): Promise<unknown> {
   if (!document.fonts || !root.querySelector('.katex')) return Promise.resolve();
   const loads: Promise<unknown>[] = [];

@@ -4,8 +4,8 @@
  * (src/page/slides-fit.ts), so the decks on disk never overflow.
  */
 import type { Browser, Page } from 'puppeteer-core';
-import { browserTimeout, pageScript, withLocalPage } from '../browser.js';
-import type { FittedSlides, SlidesFitConfig, SlidesFitResult } from '../page/protocol.js';
+import { browserTimeout, pageScript, waitForPage, withLocalPage } from '../browser.js';
+import type { FittedSlides, PageWindow, SlidesFitConfig, SlidesFitResult } from '../page/protocol.js';
 import { scriptHashSource } from '../safety.js';
 import type { TemplateSource } from '../templates.js';
 import { loadTemplate } from '../templates.js';
@@ -226,9 +226,17 @@ export interface FitRequest {
   templates: DeckTemplates;
   /** Called with each non-local URL the page tried to load (blocked). */
   onBlocked?: (url: string) => void;
-  /** A tab of `openLocalPage` to fit in, left open and blank afterwards (watch mode keeps one: no new tab per rebuild). */
+  /**
+   * A tab of `openLocalPage` to fit in, left open (watch mode keeps one: no new tab per rebuild).
+   * A fit leaves it showing the fitting page without slides.
+   */
   reuse?: Page;
+  /** `reuse` shows the fitting page of the same shell (`fitPageShell`): the slides are swapped in, nothing is loaded. */
+  inPlace?: boolean;
 }
+
+/** The fitting page without slides: two fits with the same shell differ only in their slides. */
+export const fitPageShell = (options: SlidesOptions, templates: DeckTemplates) => renderFitPage([], options, templates);
 
 /**
  * Lay out every slide in Chromium at the deck's size and split or scale what
@@ -237,22 +245,24 @@ export interface FitRequest {
  */
 export async function fitInBrowser(browser: Browser, request: FitRequest): Promise<SlidesFitResult> {
   const { options } = request;
+  const html = renderFitPage(request.slides, options, request.templates);
+  if (request.reuse && request.inPlace) {
+    type InPage = PageWindow<'slides-fit'>;
+    await request.reuse.evaluate((page) => (window as unknown as InPage).studyguide.update(page), html);
+    return waitForPage(request.reuse, 'slides-fit');
+  }
   return withLocalPage(
     browser,
     {
       dir: request.dir,
       name: 'fit',
-      html: renderFitPage(request.slides, options, request.templates),
+      html,
       program: 'slides-fit',
       onBlocked: request.onBlocked,
       timeout: browserTimeout(request.slides.length, 100),
       viewport: { width: options.width, height: options.height },
       reuse: request.reuse,
     },
-    // A kept tab lets go of the slides it laid out (it keeps its renderer for the next fit).
-    async (page, fitted) => {
-      if (request.reuse) await page.goto('about:blank');
-      return fitted;
-    },
+    async (_page, fitted) => fitted,
   );
 }

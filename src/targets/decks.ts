@@ -15,6 +15,7 @@ import {
   allDeck,
   deckHomes,
   fitInBrowser,
+  fitPageShell,
   fitSlides,
   linkAcrossDecks,
   loadDeckTemplates,
@@ -40,6 +41,8 @@ interface FitCache {
   fits: Map<string, string[]>;
   /** The tab slides are fitted in, kept for the next build (a new tab costs more than the fitting of an edit). */
   page?: Page;
+  /** What the tab shows: the fitting page of this shell (`fitPageShell`, and its environment's hash). */
+  shellKey?: string;
   /** Where that tab reports blocked requests: the current build's. */
   onBlocked?: (url: string) => void;
 }
@@ -53,6 +56,8 @@ export interface DeckSummary {
 
 export interface DecksResult {
   decks: DeckSummary[];
+  /** Slides fitted in this build (the others came from the cache). */
+  fitted: number;
   /** The decks as built, for the handouts. */
   built: Deck[];
   options: SlidesOptions;
@@ -98,14 +103,14 @@ export const decks: Target<DecksResult, FitCache> = {
       ...(input.styles.emoji ? input.shared.fonts : []),
     ];
   },
-  describe: (result) => `${result.decks.length} decks`,
+  describe: (result) => `${result.decks.length} decks, ${result.fitted} slides fitted`,
   async build(input, ctx) {
     const { guide, settings } = input;
     const options = slidesOptions(input);
     const templates = await loadDeckTemplates(input.templates);
     const quizCards = settings.shuffle ? shuffle(input.deckCards, settings.seed ?? Date.now()) : input.deckCards;
     const quiz = quizSlides(quizCards, guide.title);
-    const { fitted, overflowing } = await fitWithCache(
+    const { fitted, overflowing, fittedNow } = await fitWithCache(
       [...fitSlides(guide.title, input.deckTopics), ...quiz],
       options,
       templates,
@@ -130,7 +135,7 @@ export const decks: Target<DecksResult, FitCache> = {
       source: sources.get(deck.name),
     }));
     const messages = [...new Set(overflowing)].map((key) => buildWarning(`slides: ${key} still overflows after fitting`, 'slide-overflow'));
-    return { files, messages, summary: { decks: summaries, built, options } };
+    return { files, messages, summary: { decks: summaries, fitted: fittedNow, built, options } };
   },
 };
 
@@ -159,7 +164,7 @@ async function fitWithCache(
   templates: DeckTemplates,
   input: TargetInput,
   ctx: TargetContext<FitCache>,
-): Promise<{ fitted: FittedSlides; overflowing: string[] }> {
+): Promise<{ fitted: FittedSlides; overflowing: string[]; fittedNow: number }> {
   const env = createHash('sha1');
   env
     .update(JSON.stringify(options))
@@ -182,22 +187,29 @@ async function fitWithCache(
     if (hit) fitted[slide.key] = hit;
     return !hit;
   });
-  if (missing.length === 0) return { fitted, overflowing: [] };
+  if (missing.length === 0) return { fitted, overflowing: [], fittedNow: 0 };
   const dir = path.join(input.settings.out, 'slides');
   const browser = await ctx.browser();
   const cache = ctx.cache;
   cache.onBlocked = ctx.onBlocked;
-  if (!cache.page || cache.page.isClosed()) cache.page = await openLocalPage(browser, (url) => cache.onBlocked?.(url));
-  const fresh = await fitInBrowser(browser, { dir, slides: missing, options, templates, reuse: cache.page }).catch(
+  if (!cache.page || cache.page.isClosed()) {
+    cache.page = await openLocalPage(browser, (url) => cache.onBlocked?.(url));
+    cache.shellKey = undefined;
+  }
+  const shellKey = createHash('sha1').update(envHash).update(fitPageShell(options, templates)).digest('hex');
+  const inPlace = cache.shellKey === shellKey;
+  cache.shellKey = undefined; // until this fit is done
+  const fresh = await fitInBrowser(browser, { dir, slides: missing, options, templates, reuse: cache.page, inPlace }).catch(
     async (error: unknown) => {
       await decks.dispose!(cache); // a tab in an unknown state is not reused
       throw error;
     },
   );
+  cache.shellKey = shellKey;
   for (const slide of missing) {
     const sections = fresh.slides[slide.key] ?? [];
     fitted[slide.key] = sections;
     ctx.cache.fits.set(keyOf(slide), sections);
   }
-  return { fitted, overflowing: fresh.overflowing };
+  return { fitted, overflowing: fresh.overflowing, fittedNow: missing.length };
 }
