@@ -124,9 +124,7 @@ export async function runBuild(
   const blocked = new Set<string>();
   // Mermaid diagrams, in the build's browser: light for the sheet, index and flashcards, the deck theme's for the decks.
   const deckTheme = wants('slides') && DARK_THEMES.has(settings.theme) ? 'dark' : 'light';
-  const ready = await browser();
-  stage('browser', 'ready');
-  const diagrams = await buildDiagrams(ready, guide, {
+  const diagrams = await buildDiagrams(browser, guide, {
     deckTheme,
     cache: cache.diagrams,
     dir: out,
@@ -199,6 +197,9 @@ export async function runBuild(
   // What the pages load while Chromium lays them out is on disk first.
   await emit(out, (await Promise.all(targets.map(async (t) => owned(t, (await t.assets?.(input)) ?? [])))).flat(), cache.copied);
   stage('assets', `${made.size} files`);
+  // Waited for only now: all of the above (but diagrams) goes on while Chromium starts.
+  await browser();
+  stage('browser', 'ready');
 
   const built = await runTargets(targets, input, cache.targets, browser, stage);
   await emit(

@@ -129,7 +129,8 @@ export interface DiagramJob {
  * the cache. Returns how many diagrams were rendered.
  */
 export async function updateDiagramCache(
-  browser: Browser,
+  /** The build's browser, asked for only when a diagram is missing. */
+  browser: () => Promise<Browser>,
   cache: DiagramCache,
   wanted: DiagramJob[],
   options: RenderOptions,
@@ -139,7 +140,7 @@ export async function updateDiagramCache(
   const missing = [...jobs].filter(([key]) => !cache.has(key));
   if (missing.length === 0) return 0;
   const results = await renderDiagrams(
-    browser,
+    await browser(),
     missing.map(([, job]) => job),
     options,
   );
@@ -149,7 +150,7 @@ export async function updateDiagramCache(
 
 /** The diagrams of a build, for the light outputs and the decks' theme; null when the notes have none. */
 export async function buildDiagrams(
-  browser: Browser,
+  browser: () => Promise<Browser>,
   guide: Pick<Guide, 'notes' | 'topics'>,
   options: RenderOptions & { deckTheme: DiagramTheme; cache: DiagramCache },
 ): Promise<{ light: DiagramMap; deck: DiagramMap; blocks: number; rendered: number } | null> {
