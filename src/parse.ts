@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { chunksOf, joinChunks } from './chunks.js';
 import { firstLine } from './errors.js';
 import type { LoadedNote } from './load.js';
 import { remarkReportUnsafeHtml } from './safety.js';
@@ -144,11 +145,26 @@ export function titleFromFileName(absPath: string): string {
   return (stripped || base).replace(/[-_]+/g, ' ').trim() || base;
 }
 
-/** Parse a loaded note; only called for notes whose text could be read. */
-export function parseNote(parser: Parser, loaded: LoadedNote & { text: string }): Note {
+/** The trees of a note's parts (src/chunks.ts) by their text, as the parser gave them. */
+export type ChunkTrees = Map<string, Root>;
+
+/**
+ * Parse a loaded note; only called for notes whose text could be read. The note is parsed in
+ * parts (src/chunks.ts) and the plugins run on the whole tree. With `parts`, a part found in
+ * `known` is not parsed again, and the trees of every part are put in `kept`.
+ */
+export function parseNote(parser: Parser, loaded: LoadedNote & { text: string }, parts?: { known: ChunkTrees; kept: ChunkTrees }): Note {
   const markdown = latexDelimitersToDollars(loaded.text);
   loaded.file.data.markdown = markdown;
-  const mdast = parser.runSync(parser.parse(markdown), loaded.file) as Root;
+  const tree = joinChunks(chunksOf(markdown), ({ text }) => {
+    if (!parts) return parser.parse(text);
+    const known = parts.known.get(text);
+    const parsed = known ? structuredClone(known) : parser.parse(text);
+    // The plugins change the tree they get: what is kept is a copy.
+    parts.kept.set(text, known ?? structuredClone(parsed));
+    return parsed;
+  });
+  const mdast = parser.runSync(tree, loaded.file) as Root;
   const frontMatter = readFrontMatter(mdast, loaded.file);
   return {
     path: loaded.path,
@@ -228,8 +244,12 @@ function names(list: unknown[]): string[] {
   return list.flatMap((x) => (typeof x === 'string' || typeof x === 'number' ? [String(x).trim()] : [])).filter(Boolean);
 }
 
-/** Parse results by absolute path, valid while the text's hash matches; `messages` are the parser's own. Kept by a builder across rebuilds. */
-export type ParseCache = Map<string, { hash: string; note: Note; messages: VFileMessage[] }>;
+/**
+ * Parse results by absolute path, valid while the text's hash matches; `messages` are the
+ * parser's own. A note parsed again (edited while watching) keeps the trees of its `parts`: the
+ * next edit parses only the part it changes. Kept by a builder across rebuilds.
+ */
+export type ParseCache = Map<string, { hash: string; note: Note; messages: VFileMessage[]; parts?: ChunkTrees }>;
 
 /**
  * Parse each note, reusing the last parse of a note whose text has not
@@ -246,11 +266,13 @@ export function parseWithCache(loaded: LoadedNote[], cache: ParseCache, allowHtm
     const hash = createHash('sha1').update(entry.text).digest('hex');
     let hit = cache.get(entry.absPath);
     if (!hit || hit.hash !== hash) {
-      const note = parseNote(parser, { ...entry, text: entry.text });
+      // Only edited notes keep their parts: copies of every tree would cost a first build time and memory.
+      const parts = hit ? { known: hit.parts ?? new Map<string, Root>(), kept: new Map<string, Root>() } : undefined;
+      const note = parseNote(parser, { ...entry, text: entry.text }, parts);
       if (note.mdast.children.length === 0) {
         note.file.message('empty note, skipped', { place: { line: 1, column: 1 }, ruleId: 'empty', source: 'studyguide' });
       }
-      hit = { hash, note, messages: note.file.messages.slice(loadMessages.length) };
+      hit = { hash, note, messages: note.file.messages.slice(loadMessages.length), parts: parts?.kept };
       cache.set(entry.absPath, hit);
     }
     const file = new VFile({ path: entry.path, value: entry.text });

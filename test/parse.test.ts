@@ -1,14 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Root } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { describe, expect, it } from 'vitest';
 import { VFile } from 'vfile';
 import { decodeNote, loadNotes } from '../src/load.js';
-import { createParser, parseNote, titleFromFileName } from '../src/parse.js';
+import { chunksOf } from '../src/chunks.js';
+import { latexDelimitersToDollars } from '../src/syntax/math.js';
+import { createParser, parseNote, parseWithCache, titleFromFileName, type ParseCache } from '../src/parse.js';
 import { imageKey } from '../src/images.js';
 import { createHtmlRenderer } from '../src/render/html.js';
 import { buildGuide, topicNodes, walkTopics } from '../src/tree.js';
-import { NOTES, noteFrom } from './helpers.js';
+import { NOTES, ROOT, noteFrom } from './helpers.js';
 
 const render = (md: string) => {
   const guide = buildGuide([noteFrom(md)], 'T');
@@ -106,5 +109,76 @@ describe('the bundled notes', () => {
     const treeText = guide.topics.flatMap((t) => [...topicNodes(t)].map((n) => toString(n))).join('');
     expect(treeText).toBe(notes.flatMap((n) => n.mdast.children.map((c) => toString(c))).join(''));
     expect(guide.topics.map((t) => t.title)).toEqual(['Cloud HSM', 'EC2 plus', 'VPC Peering', 'VPC', 'AWS Direct Connect', 'Misc']);
+  });
+});
+
+describe('notes parsed in parts (src/chunks.ts)', () => {
+  const starts = (md: string) => chunksOf(md).map((c) => c.text.split('\n')[0]);
+
+  it('cuts before a top-level heading that follows a blank line', () => {
+    const md = '# A\n\ntext\n\n## B\n\n- item\n\n# C\ntext\n# D\n';
+    expect(starts(md)).toEqual(['# A', '## B', '# C']);
+    const chunks = chunksOf(md);
+    expect(chunks.map((c) => c.text).join('')).toBe(md);
+    expect(chunks.map((c) => [c.line, c.offset])).toEqual([
+      [0, 0],
+      [4, 11],
+      [8, 25],
+    ]);
+  });
+
+  it('does not cut in code, math, raw HTML or front matter, nor in a note with definitions', () => {
+    const whole = [
+      '# A\n\n```\n\n# not a heading\n```\n',
+      '# A\n\n~~~~md\n\n# no\n~~~\n\n# still code\n',
+      '# A\n\n$$\n\n# no\n$$\n',
+      '# A\n\n<!-- a comment\n\n# no\n-->\n',
+      '# A\n\n<pre>\n\n# no\n</pre>\n',
+      '---\ntitle: x\n\n# yaml comment\n---\n',
+      '# A\n\n[x]: https://example.com\n\n# B\n\n[x]\n',
+      '# A\n\ntext[^1]\n\n# B\n\n[^1]: a footnote\n',
+    ];
+    for (const md of whole) expect(chunksOf(md)).toHaveLength(1);
+    expect(starts('# A\n\n```\ncode\n```\n\n# B\n\n<!-- c --> done\n\n# C\n')).toEqual(['# A', '# B', '# C']);
+  });
+
+  it('gives the tree of the whole note, positions included, for real notes', async () => {
+    const files = [
+      ...(await loadNotes(NOTES)),
+      ...(await loadNotes(path.join(ROOT, 'test', 'fixtures', 'vault'))),
+      ...(await loadNotes(path.join(ROOT, 'test', 'fixtures', 'long-content'))),
+    ];
+    let cut = 0;
+    for (const loaded of files) {
+      const text = loaded.text!;
+      if (chunksOf(text).length > 1) cut++;
+      const parser = createParser();
+      const markdown = latexDelimitersToDollars(text);
+      const file = new VFile({ path: loaded.path, value: text, data: { markdown } });
+      const whole = parser.runSync(parser.parse(markdown), file) as Root;
+      const inParts = parseNote(
+        parser,
+        { ...loaded, text, file: new VFile({ path: loaded.path, value: text }) },
+        { known: new Map(), kept: new Map() },
+      );
+      expect(inParts.mdast).toEqual({
+        ...whole,
+        children: whole.children.filter((c) => c.type !== 'yaml' && c.type !== 'footnoteDefinition'),
+      });
+    }
+    expect(cut).toBeGreaterThan(2);
+  });
+
+  it('an edited note keeps the trees of its parts, and parses to what a fresh parse gives', async () => {
+    const [loaded] = await loadNotes(NOTES).then((all) => all.filter((n) => n.path.endsWith('06-misc.md')));
+    const cache: ParseCache = new Map();
+    parseWithCache([loaded!], cache, false);
+    const edited = `${loaded!.text}\n- one more line\n`;
+    const [note] = parseWithCache([{ ...loaded!, text: edited, file: new VFile({ path: loaded!.path, value: edited }) }], cache, false);
+    const entry = [...cache.values()][0]!;
+    expect(entry.parts?.size).toBe(chunksOf(edited).length);
+    expect(entry.parts!.size).toBeGreaterThan(1);
+    const fresh = parseNote(createParser(), { ...loaded!, text: edited, file: new VFile({ path: loaded!.path, value: edited }) });
+    expect(note!.mdast).toEqual(fresh.mdast);
   });
 });
