@@ -1,11 +1,11 @@
 /** The cheat sheet that fits: real builds, sizes and pages read back from the PDF, layout checked in Chromium. */
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { cp, readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildResult } from '../src/build.js';
-import { build, type BuildOptions } from '../src/builder.js';
+import { build, createBuilder, type BuildOptions } from '../src/builder.js';
 import { formatMessage } from '../src/report.js';
 import { NOTES, launchTestBrowser, readPdf, tempDir, type PdfText } from './helpers.js';
 
@@ -180,5 +180,48 @@ describe('focus and fonts', () => {
     const text = (await readPdf(path.join(dir, 'out', 'cheatsheet.pdf'))).pageText.join(' ');
     expect(text).toContain('Kept topic');
     expect(text).not.toContain('Slides only');
+  });
+});
+
+describe('rebuilds', () => {
+  /** An exam-prep note: one long ordered list of questions, options and a details answer each. */
+  const exam = Array.from(
+    { length: 60 },
+    (_, i) =>
+      `${i + 1}. A company needs to store objects for question ${i + 1} with the least operational overhead. Which service meets these requirements?\n\n` +
+      '    - A. Amazon S3\n    - B. Amazon EBS\n    - C. Amazon EFS\n    - D. Amazon FSx\n\n' +
+      "    <details markdown=1><summary markdown='span'>Answer</summary>\n\n      Correct answer: A\n\n" +
+      '      S3 stores objects; the others store blocks or files.\n\n    </details>\n',
+  ).join('\n');
+
+  it('a rebuild lays out again from the first block that changed, and prints what a fresh build prints', async () => {
+    const notes = await tempDir();
+    await cp(NOTES, notes, { recursive: true });
+    await writeFile(path.join(notes, '07-exam.md'), `# Practice exam\n\n${exam}`);
+    const options = { notes, only: ['pdf' as const], offline: true, browser };
+    const out = await tempDir();
+    const builder = createBuilder({ ...options, out });
+    const text = async (dir: string) => (await readPdf(path.join(dir, 'cheatsheet.pdf'))).pageText;
+    const edits: [string, (text: string) => string][] = [
+      // After a long list that was split over columns: its rest must not be laid out twice.
+      ['07-exam.md', (t) => `${t}\n- one more line after the list\n`],
+      ['06-misc.md', (t) => t.replace('\n## ', '\nA new paragraph before a heading, long enough to wrap in its column.\n\n## ')],
+      ['04-vpc.md', (t) => `${t}\n- a line in an earlier topic\n`],
+      ['07-exam.md', (t) => t.replace('question 7?', 'question seven, asked at more length so that it wraps?')],
+    ];
+    try {
+      const first = await builder.build();
+      for (const [note, edit] of edits) {
+        const file = path.join(notes, note);
+        await writeFile(file, edit(await readFile(file, 'utf8')));
+        await builder.build();
+        const fresh = await tempDir();
+        await build({ ...options, out: fresh });
+        expect(await text(out)).toEqual(await text(fresh));
+      }
+      expect(first.pdfPages).toBeGreaterThan(3);
+    } finally {
+      await builder.close();
+    }
   });
 });

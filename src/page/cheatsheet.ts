@@ -79,6 +79,30 @@ function longList(item: HTMLElement): boolean {
   return /^(UL|OL|BLOCKQUOTE)$/.test(item.tagName) && item.childElementCount > 8 && !item.querySelector('.katex, .sg-diagram');
 }
 
+/**
+ * Where the last layout stood when it took each block of the flow: an update whose flow starts
+ * with the same blocks goes on from the first one that changed, instead of laying out again
+ * what comes before it (the same blocks at the same size lay out the same).
+ */
+interface Checkpoint {
+  page: HTMLElement;
+  ci: number;
+  /** What the column held: the headings at its end may have been carried on since. */
+  held: Element[];
+  topics: string[];
+  current: string | null;
+  path: string | null;
+  shrunk: number;
+}
+interface LastLayout {
+  fontPt: string;
+  /** The flow's blocks, as markup. */
+  blocks: string[];
+  /** By block: where the layout stood when it took that block (none for blocks not reached yet). */
+  at: Checkpoint[];
+}
+let last: LastLayout | null = null;
+
 /** Blocks kept whole when they fit in a column: moved on rather than split. */
 function keepWhole(item: HTMLElement): boolean {
   if (item.tagName === 'PRE' || item.tagName === 'TABLE' || item.tagName === 'FIGURE' || item.querySelector('img')) return true;
@@ -93,16 +117,52 @@ function runningHead(path: string): HTMLElement {
   return head;
 }
 
-function layout(options?: LayoutOptions): LayoutResult {
+/** Lay the flow out; `resume`: go on from the last layout where the flow starts the same (an update). */
+function layout(options?: LayoutOptions, resume = false): LayoutResult {
   if (options && options.fontPt) document.documentElement.style.setProperty('--fs', options.fontPt + 'pt');
-  pagesRoot.textContent = '';
-  const queue = Array.from(flow.children, (n) => n.cloneNode(true) as HTMLElement);
-  let page = makePage();
+  const fontPt = document.documentElement.style.getPropertyValue('--fs');
+  const flowBlocks = Array.from(flow.children, (n) => n.outerHTML);
+  // The first block that differs from the last layout's, and where that layout stood when it took it.
+  let from = 0;
+  if (resume && last && last.fontPt === fontPt) while (from < flowBlocks.length && flowBlocks[from] === last.blocks[from]) from++;
+  while (from > 0 && !(last && last.at[from])) from--;
+  const resumed = from > 0 ? last!.at[from]! : null;
+  const at = resumed ? last!.at.slice(0, from) : [];
+  last = { fontPt: fontPt, blocks: flowBlocks, at: at };
+  const firstOf = new Map<Element, number>();
+  const queue = Array.from(flow.children)
+    .slice(from)
+    .map((n, i) => {
+      const copy = n.cloneNode(true) as HTMLElement;
+      firstOf.set(copy, from + i);
+      return copy;
+    });
+  let page: HTMLElement;
+  let ci: number;
+  let current: string | null; // top-level topic being laid out, for the page header
+  let path: string | null; // topic path of the last heading placed, for running heads
+  let shrunk: number;
+  if (resumed) {
+    page = resumed.page;
+    while (page.nextElementSibling) page.nextElementSibling.remove();
+    ci = resumed.ci;
+    page.querySelectorAll('.col').forEach((col, i) => {
+      if (i === ci) col.replaceChildren(...resumed.held);
+      else if (i > ci) col.textContent = '';
+    });
+    pageTopics.set(page, resumed.topics.slice());
+    current = resumed.current;
+    path = resumed.path;
+    shrunk = resumed.shrunk;
+  } else {
+    pagesRoot.textContent = '';
+    page = makePage();
+    ci = 0;
+    current = null;
+    path = null;
+    shrunk = 0;
+  }
   let cols = page.querySelectorAll<HTMLElement>('.col');
-  let ci = 0;
-  let current: string | null = null; // top-level topic being laid out, for the page header
-  let path: string | null = null; // topic path of the last heading placed, for running heads
-  let shrunk = 0;
 
   function nextColumn(nextItem: HTMLElement): HTMLElement {
     ci++;
@@ -129,6 +189,12 @@ function layout(options?: LayoutOptions): LayoutResult {
   while (queue.length > 0) {
     const item = queue.shift()!;
     const col = cols[ci]!;
+    // Only when a block comes first: it may come again, moved on or as the rest of itself once split.
+    const index = firstOf.get(item);
+    if (index !== undefined) {
+      firstOf.delete(item);
+      at[index] = { page, ci, held: Array.from(col.children), topics: topicsOf(page).slice(), current, path, shrunk };
+    }
     if (isHeading(item)) {
       path = item.getAttribute('data-path');
       if (/\bt[01]\b/.test(item.className)) {
@@ -352,7 +418,7 @@ function update(html: string): Promise<LayoutResult> {
   flow.innerHTML = next ? next.innerHTML : '';
   return imagesSettled(flow)
     .then(loadFonts)
-    .then(() => (sg.result = layout({ fontPt: config.fontPt })));
+    .then(() => (sg.result = layout({ fontPt: config.fontPt }, true)));
 }
 
 const sg: PageGlobal<'cheatsheet'> = install('cheatsheet', {
