@@ -76,19 +76,19 @@ export function chunksOf(markdown: string): Chunk[] {
 /** What still ends open raw HTML after `text` (null: none open). */
 function htmlAfter(text: string, open: RegExp | null): RegExp | null {
   let at = 0;
+  let closing = open;
   for (;;) {
-    if (open) {
-      open.lastIndex = at;
-      const close = open.exec(text);
-      if (!close) return open;
+    if (closing) {
+      closing.lastIndex = at;
+      const close = closing.exec(text);
+      if (!close) return closing;
       at = close.index + close[0].length;
-      open = null;
     }
     HTML_OPEN.lastIndex = at;
     const start = HTML_OPEN.exec(text);
     if (!start) return null;
     at = start.index + start[0].length;
-    open = start[1] ? new RegExp(`</${start[1]}>`, 'gi') : /-->/g;
+    closing = start[1] ? new RegExp(`</${start[1]}>`, 'gi') : /-->/g;
   }
 }
 
