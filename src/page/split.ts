@@ -322,10 +322,6 @@ export function wrapWideFormulas(item: HTMLElement): boolean {
   return changed;
 }
 
-/**
- * KaTeX's faces are asked for only once a formula is laid out: where `root`
- * has math, load them all before measuring, or it is measured with fallbacks.
- */
 /** Images under `root`, loaded (or failed): their size is needed before measuring. */
 export function imagesSettled(root: ParentNode): Promise<unknown> {
   return Promise.all(
@@ -340,6 +336,10 @@ export function imagesSettled(root: ParentNode): Promise<unknown> {
   );
 }
 
+/**
+ * KaTeX's faces are asked for only once a formula is laid out: where `root`
+ * has math, load them all before measuring, or it is measured with fallbacks.
+ */
 export function loadKatexFaces(root: ParentNode): Promise<unknown> {
   if (!document.fonts || !root.querySelector('.katex')) return Promise.resolve();
   const loads: Promise<unknown>[] = [];
