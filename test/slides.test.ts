@@ -70,6 +70,68 @@ describe('no overflow, ever', () => {
   });
 });
 
+describe('legible slides (test/fixtures/legibility)', () => {
+  it('a 250-subheading topic, a 120-row table, a 400-line code block, a 3,000-word paragraph and ASCII art: no overflow, no text under 12 px but the art, which a warning names', async () => {
+    const out = await tempDir();
+    const result = await build({ notes: path.join(ROOT, 'test', 'fixtures', 'legibility'), out, only: ['slides'], offline: true, browser });
+    const said = result.warnings.map((w) => `${w.ruleId}: ${w.reason}`);
+    expect(said.filter((w) => w.startsWith('slide-overflow'))).toEqual([]);
+    expect(said.filter((w) => w.startsWith('slide-legibility'))).toEqual([
+      expect.stringMatching(/^slide-legibility: slides: content:a-banner: ASCII art "#\|.*below the legibility floor/),
+    ]);
+    for (const viewport of [
+      { width: 1280, height: 720 },
+      { width: 1024, height: 768 },
+    ]) {
+      for (const deck of decksOf(result)) {
+        const { page } = await openDeck(browser, deckUrl(out, deck), viewport);
+        expect({ deck, viewport, overflow: await overflowingSlides(page) }).toEqual({ deck, viewport, overflow: [] });
+        // Text size in slide pixels: the computed size times every zoom the fitter set on the way up.
+        const small = await page.evaluate(() => {
+          const out: string[] = [];
+          for (const slide of (window as any).Reveal.getSlides() as HTMLElement[]) {
+            const walker = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
+            while (walker.nextNode()) {
+              const el = walker.currentNode.parentElement!;
+              if (!/[^\s\u200b]/.test(walker.currentNode.textContent!) || el.closest('aside.notes, .katex-mathml, .sr-only')) continue;
+              let px = parseFloat(getComputedStyle(el).fontSize);
+              for (let up: HTMLElement | null = el; up && up !== slide; up = up.parentElement)
+                px *= parseFloat(getComputedStyle(up).zoom) || 1;
+              if (px < 12 && !el.closest('pre.sg-art')) out.push(`${slide.id}: ${px.toFixed(1)} px ${el.textContent!.slice(0, 30)}`);
+            }
+          }
+          return out;
+        });
+        expect({ deck, viewport, small }).toEqual({ deck, viewport, small: [] });
+        await page.close();
+      }
+    }
+    // The outline goes on over "ASCII fonts (k/n)" slides, with every font in it.
+    const { page } = await openDeck(browser, deckUrl(out, 'ascii-fonts'));
+    const outline = await page.evaluate(() =>
+      [...document.querySelectorAll('section.sg-title-slide')].map((s) => ({
+        title: s.querySelector('.sg-title')!.textContent!.trim(),
+        fonts: [...s.querySelectorAll('.sg-outline-list a')].map((a) => a.textContent!).filter((t) => t.startsWith('Font ')),
+      })),
+    );
+    expect(outline.length).toBeGreaterThan(5);
+    outline.forEach((part, i) => expect(part.title).toBe(`ASCII fonts (${i + 1}/${outline.length})`));
+    expect(outline.flatMap((part) => part.fonts.map((f) => f.slice(0, 8)))).toEqual(
+      Array.from({ length: 250 }, (_, i) => `Font ${String(i + 1).padStart(3, '0')}`),
+    );
+    // The art is drawn as written: not wrapped, one line of the slide per line of the note.
+    const banner = await openDeck(browser, deckUrl(out, 'a-banner'));
+    const art = await banner.page.evaluate(() => {
+      const code = document.querySelector('pre.sg-art code') as HTMLElement;
+      return { lines: code.textContent!.trim().split('\n').length, wrap: getComputedStyle(code).whiteSpace };
+    });
+    await banner.page.close();
+    expect(art.wrap).toBe('pre');
+    expect(art.lines).toBe(12);
+    await page.close();
+  });
+});
+
 describe('rebuilds', () => {
   it('a note that gains a card fits again only the slides that changed, in the page already loaded, and the decks are those of a fresh build', async () => {
     const notes = await tempDir();

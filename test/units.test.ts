@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emit, MANIFEST, pruneStale } from '../src/output.js';
 import { codePoints, keepFaces } from '../src/render/fonts.js';
+import { isAsciiArt } from '../src/render/handlers.js';
 import { handoutGeometry } from '../src/render/handout.js';
 import type { RenderedTopic } from '../src/render/html.js';
 import { allDeck, deckHomes, fitSlides, linkAcrossDecks, topicDeck, type FittedSlides } from '../src/render/slides.js';
@@ -105,6 +106,27 @@ describe('deck assembly', () => {
     expect(homes.get('a2')).toBe('a');
     const linked = linkAcrossDecks({ name: 'a', title: 'a', stacks: [['<a href="#/other">x</a> <a href="#/a1">y</a>']] }, homes);
     expect(linked.stacks[0]![0]).toBe('<a href="other.html#/other">x</a> <a href="#/a1">y</a>');
+  });
+});
+
+describe('ASCII art', () => {
+  const code = (value: string, lang: string | null = null) => ({ type: 'code' as const, lang, value });
+  it('is a plain code block of three lines or more, mostly neither letters nor digits', () => {
+    const figlet = [
+      '  _   _      _ _       ',
+      ' | | | | ___| | | ___  ',
+      ' | |_| |/ _ \\ | |/ _ \\ ',
+      ' |  _  |  __/ | | (_) |',
+      ' |_| |_|\\___|_|_|\\___/ ',
+    ].join('\n');
+    expect(isAsciiArt(code(figlet))).toBe(true);
+    expect(isAsciiArt(code(figlet, 'text'))).toBe(true);
+    expect(isAsciiArt(code('+---+---+\n| a | b |\n+---+---+'))).toBe(true);
+    // Program code, a directory listing, or a drawing in a named language are code, wrapped as code.
+    expect(isAsciiArt(code(figlet, 'python'))).toBe(false);
+    expect(isAsciiArt(code('x = compute(1)\ny = compute(2)\nprint(x + y)'))).toBe(false);
+    expect(isAsciiArt(code('src/\n├── index.ts\n└── build.ts'))).toBe(false);
+    expect(isAsciiArt(code('-----\n=====\n'))).toBe(false);
   });
 });
 

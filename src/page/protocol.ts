@@ -98,10 +98,22 @@ export interface SlidesFitApi {
 /** Fitted slides by key: each entry is one or more `<section>`s (continuations). */
 export type FittedSlides = Record<string, string[]>;
 
+/** A block scaled below the legibility floor because it cannot be split (ASCII art, a wide image). */
+export interface BelowFloor {
+  /** The slide's key. */
+  key: string;
+  /** What the block is, in a few words and its first characters. */
+  block: string;
+  /** The scale it was set at, and the size of its smallest text then, in slide pixels. */
+  scale: number;
+  px: number;
+}
+
 export interface SlidesFitResult {
   slides: FittedSlides;
   /** Keys of slides that still overflow after fitting (should be none). */
   overflowing: string[];
+  belowFloor: BelowFloor[];
 }
 
 /* --- handouts and flashcards (src/page/handout.ts, flashcards.ts) --------- */

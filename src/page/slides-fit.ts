@@ -10,7 +10,7 @@
  * positioned at the deck's size), so one layout measures a whole batch, and
  * only the slides that do not fit are split, one at a time.
  */
-import type { FittedSlides, PageGlobal } from './protocol.js';
+import type { BelowFloor, FittedSlides, PageGlobal } from './protocol.js';
 import { fail, install, readConfig, ready } from './ready.js';
 import { imagesSettled, loadKatexFaces, shrinkToFit, split, tooBigToTry, wrapWideFormulas } from './split.js';
 
@@ -24,6 +24,65 @@ const W = config.width;
  * are shown (a formula wrapped, a block scaled) lays out only what changed, but visits each one.
  */
 const BATCH = 64;
+
+/** Text smaller than this, in slide pixels, is not legible from the back of a room. */
+const FLOOR_PX = 12;
+/** A block is scaled to no less than this share of its size; code, set small already, a little further. */
+const FLOOR_SCALE = 0.6;
+const FLOOR_SCALE_CODE = 0.5;
+
+/** Blocks the slide being fitted scaled below the floor, as last scaled (`run` adds the slide's key). */
+let belowFloor = new Map<HTMLElement, Omit<BelowFloor, 'key'>>();
+
+/** Text that is not seen: KaTeX's MathML and struts (zero-width spaces at 2 px), screen-reader text. */
+const UNSEEN = '.katex-mathml, .sr-only';
+const INK = /[^\s\u200b-\u200d\ufeff]/;
+
+/** The size of the smallest text seen in `block`, in CSS pixels before any scaling. */
+function smallestText(block: HTMLElement): number {
+  let min = Infinity;
+  const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const text = walker.currentNode as Text;
+    const parent = text.parentElement;
+    if (!parent || !INK.test(text.data) || parent.closest(UNSEEN)) continue;
+    min = Math.min(min, parseFloat(getComputedStyle(parent).fontSize));
+  }
+  return min;
+}
+
+/** What a warning calls a kind of block. */
+const KINDS: [string, string][] = [
+  ['pre.sg-art', 'ASCII art'],
+  ['pre', 'code block'],
+  ['table', 'table'],
+  ['.sg-embed', 'embedded note'],
+  ['.callout', 'callout'],
+  ['.sg-details', 'details block'],
+  ['.sg-diagram', 'diagram'],
+  ['.sg-math-display', 'formula'],
+];
+
+/** `code block "#|/|/|_/|#…"`: what a warning calls a block. */
+function describe(block: HTMLElement): string {
+  const known = KINDS.find(([selector]) => block.matches(selector));
+  const kind = known ? known[1] : block.querySelector('img, svg') ? 'image' : block.tagName.toLowerCase();
+  const text = (block.textContent || '').replace(/\s+/g, ' ').trim();
+  return text ? `${kind} "${text.slice(0, 40)}${text.length > 40 ? '…' : ''}"` : kind;
+}
+
+/**
+ * The last resort for a block that cannot be split (or too wide to wrap): scaled to the room it
+ * has. Below the legibility floor it is noted, for a warning that names it.
+ */
+function scale(block: HTMLElement, height: number, width: number): void {
+  const factor = shrinkToFit(block, height, width);
+  if (factor >= 1) return;
+  const px = smallestText(block) * factor;
+  if (px < FLOOR_PX || factor < (block.tagName === 'PRE' ? FLOOR_SCALE_CODE : FLOOR_SCALE)) {
+    belowFloor.set(block, { block: describe(block), scale: Math.round(factor * 100) / 100, px: Math.round(px * 10) / 10 });
+  } else belowFloor.delete(block);
+}
 
 function fitsSection(section: HTMLElement): boolean {
   return section.scrollHeight <= H && section.scrollWidth <= W + 1;
@@ -205,7 +264,7 @@ function splitSlide(section: HTMLElement): HTMLElement[] {
     }
     // Alone on a slide and still too big: scale it to the room left.
     cur.append(block);
-    shrinkToFit(block, H - block.offsetTop, W);
+    scale(block, H - block.offsetTop, W);
   }
   // A part left holding only the header (the split ended exactly at a slide's end) is dropped.
   parts = parts.filter((p, i) => {
@@ -240,7 +299,7 @@ function splitSlide(section: HTMLElement): HTMLElement[] {
 function scaleWide(p: HTMLElement): void {
   (Array.from(p.children) as HTMLElement[]).forEach((child) => {
     if (child.scrollWidth > p.clientWidth + 1 || child.getBoundingClientRect().right > p.getBoundingClientRect().right + 1) {
-      shrinkToFit(child, Infinity, p.clientWidth);
+      scale(child, Infinity, p.clientWidth);
     }
   });
 }
@@ -315,6 +374,7 @@ function finish(parts: HTMLElement[], split: boolean): Done[] {
 function run(): void {
   const result: FittedSlides = {};
   const overflowing: string[] = [];
+  const scaled: BelowFloor[] = [];
   // In a fresh container: Chromium keeps a cost per child a container ever had, so measuring
   // in the one that held all 10,000 slides of 5,000 notes took 4 ms a slide, against 0.4 ms in
   // a new one (70 s against 7 s).
@@ -348,7 +408,9 @@ function run(): void {
     batch.forEach((section, i) => {
       if (fits[i]) return;
       section.classList.add('sg-measuring');
+      belowFloor = new Map();
       done[i] = finish(splitSlide(section), true);
+      for (const block of belowFloor.values()) scaled.push({ key: keys[i]!, ...block });
     });
     keys.forEach((key, i) => {
       result[key] = done[i]!.map((d) => {
@@ -357,7 +419,7 @@ function run(): void {
       });
     });
   }
-  ready(sg, { slides: result, overflowing: overflowing });
+  ready(sg, { slides: result, overflowing: overflowing, belowFloor: scaled });
 }
 
 /** The fonts the shown slides use, loaded: text is measured in its own face. */

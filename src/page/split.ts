@@ -245,6 +245,43 @@ function splitChildren(
   return [first, item];
 }
 
+/** Lists nested in a list item: where an item too big for any room alone is split. */
+const NESTED = /^(UL|OL)$/;
+
+/**
+ * Split a list inside its first item, when that item alone does not fit: the head is the list
+ * with the item's start and the part of its nested list that fits; the rest goes on with the
+ * item continued (no second bullet or number) and the items after it. An outline of a topic
+ * with 150 subsections under one heading was one item, scaled to 5.7 px.
+ */
+function splitFirstItem(list: HTMLElement, fitsWith: FitsWith): Parts | null {
+  const item = childrenMatching(list, 'li')[0];
+  const inner = item && (Array.from(item.children) as HTMLElement[]).reverse().find((c) => NESTED.test(c.tagName));
+  if (!item || !inner) return null;
+  const frame = list.cloneNode(false) as HTMLElement;
+  const wrap = (innerHead: HTMLElement) => {
+    const head = frame.cloneNode(false) as HTMLElement;
+    const headItem = item.cloneNode(false) as HTMLElement;
+    for (const child of Array.from(item.childNodes)) {
+      if (child === inner) break;
+      headItem.append(child.cloneNode(true));
+    }
+    headItem.append(innerHead);
+    head.append(headItem);
+    head.classList.add('continues');
+    return head;
+  };
+  const parts = split(inner, (node) => fitsWith(wrap(node)));
+  if (!parts) return null;
+  const head = wrap(parts[0]);
+  // The item goes on in the rest: without what the head showed, marked so that it shows no marker.
+  while (item.firstChild && item.firstChild !== inner) item.firstChild.remove();
+  inner.replaceWith(parts[1]);
+  item.classList.add('sg-li-cont');
+  mark([head, list]);
+  return [head, list];
+}
+
 function mark(parts: Parts): void {
   parts[0].classList.add('continues');
   parts[1].classList.add('cont');
@@ -264,12 +301,13 @@ function tbody(node: HTMLElement): Element {
 export function split(item: HTMLElement, fitsWith: FitsWith, room?: Room): Parts | null {
   switch (item.tagName) {
     case 'UL':
-      return splitChildren(item, fitsWith, room, self, 'li');
+      return splitChildren(item, fitsWith, room, self, 'li') || splitFirstItem(item, fitsWith);
     case 'OL': {
       const start = parseInt(item.getAttribute('start') || '1', 10) || 1;
-      return splitChildren(item, fitsWith, room, self, 'li', (rest, k) => {
+      const parts = splitChildren(item, fitsWith, room, self, 'li', (rest, k) => {
         rest.setAttribute('start', String(start + k));
       });
+      return parts || splitFirstItem(item, fitsWith);
     }
     case 'TABLE':
       return splitChildren(item, fitsWith, room, tbody, 'tr');

@@ -6,7 +6,8 @@
  */
 import type { Element, ElementContent } from 'hast';
 import type { Root, RootContent } from 'mdast';
-import type { Handlers, State } from 'mdast-util-to-hast';
+import type { Code } from 'mdast';
+import { defaultHandlers, type Handlers, type State } from 'mdast-util-to-hast';
 import type { Callout, Details, Mark, WikiEmbed } from '../types.js';
 
 const element = (tagName: string, className: string[], children: ElementContent[]): Element => ({
@@ -21,7 +22,30 @@ const text = (value: string): ElementContent => ({ type: 'text', value });
 const blocks = (state: State, children: RootContent[]): ElementContent[] =>
   state.wrap(state.all({ type: 'root', children } as Root) as ElementContent[], true);
 
+/** Code blocks of no language (or plain text) that are drawings: kept unwrapped on slides, as drawn. */
+const PLAIN = new Set(['text', 'txt', 'plain', 'ascii', 'art', 'ascii-art', 'asciiart']);
+
+/**
+ * ASCII art (a figlet banner, a box drawing): at least three lines, at least half of its
+ * characters (spaces aside) neither letters nor digits. Wrapping it would break the drawing.
+ */
+export function isAsciiArt(node: Code): boolean {
+  if (node.lang && !PLAIN.has(node.lang.toLowerCase())) return false;
+  const lines = node.value.split('\n').filter((line) => line.trim() !== '');
+  const ink = node.value.replace(/\s+/g, '');
+  const symbols = ink.replace(/[\p{L}\p{N}]/gu, '');
+  return lines.length >= 3 && symbols.length * 2 >= ink.length;
+}
+
 export const markdownHandlers: Handlers = {
+  code(state, node: Code) {
+    const result = defaultHandlers.code(state, node);
+    if (result.type === 'element' && isAsciiArt(node)) {
+      const classes = (result.properties.className as string[] | undefined) ?? [];
+      result.properties.className = [...classes, 'sg-art'];
+    }
+    return result;
+  },
   inlineMath(state, node: { value: string; data?: { mathError?: boolean } }) {
     const result = node.data?.mathError
       ? element('code', ['sg-math-error'], [text(node.value)])

@@ -36,9 +36,21 @@ import type { Target, TargetContext, TargetInput } from './target.js';
 /** Slide size in CSS pixels (reveal.js scales it to the screen). */
 export const SLIDE = { width: 1280, height: 720 };
 
+/** What a build warns about a fitted slide. */
+interface SlideWarning {
+  reason: string;
+  ruleId: 'slide-legibility' | 'slide-overflow';
+}
+
+/** A slide fitted: its sections, and its warnings (kept with it: every build says them again). */
+interface Fitted {
+  sections: string[];
+  warnings: SlideWarning[];
+}
+
 /** Fitted slides by a hash of the slide and everything that shapes its layout. */
 interface FitCache {
-  fits: Map<string, string[]>;
+  fits: Map<string, Fitted>;
   /** The tab slides are fitted in, kept for the next build (a new tab costs more than the fitting of an edit). */
   page?: Page;
   /** What the tab shows: the fitting page of this shell (`fitPageShell`, and its environment's hash). */
@@ -110,7 +122,7 @@ export const decks: Target<DecksResult, FitCache> = {
     const templates = await loadDeckTemplates(input.templates);
     const quizCards = settings.shuffle ? shuffle(input.deckCards, settings.seed ?? Date.now()) : input.deckCards;
     const quiz = quizSlides(quizCards, guide.title);
-    const { fitted, overflowing, fittedNow } = await fitWithCache(
+    const { fitted, warnings, fittedNow } = await fitWithCache(
       [...fitSlides(guide.title, input.deckTopics), ...quiz],
       options,
       templates,
@@ -134,7 +146,7 @@ export const decks: Target<DecksResult, FitCache> = {
       slides: deck.stacks.reduce((sum, stack) => sum + stack.length, 0),
       source: sources.get(deck.name),
     }));
-    const messages = [...new Set(overflowing)].map((key) => buildWarning(`slides: ${key} still overflows after fitting`, 'slide-overflow'));
+    const messages = warnings.map((w) => buildWarning(w.reason, w.ruleId));
     return { files, messages, summary: { decks: summaries, fitted: fittedNow, built, options } };
   },
 };
@@ -164,7 +176,7 @@ async function fitWithCache(
   templates: DeckTemplates,
   input: TargetInput,
   ctx: TargetContext<FitCache>,
-): Promise<{ fitted: FittedSlides; overflowing: string[]; fittedNow: number }> {
+): Promise<{ fitted: FittedSlides; warnings: SlideWarning[]; fittedNow: number }> {
   const env = createHash('sha1');
   env
     .update(JSON.stringify(options))
@@ -182,12 +194,18 @@ async function fitWithCache(
       .digest('hex');
 
   const fitted: FittedSlides = {};
+  const notes = new Map<string, SlideWarning[]>();
   const missing = slides.filter((slide) => {
     const hit = ctx.cache.fits.get(keyOf(slide));
-    if (hit) fitted[slide.key] = hit;
+    if (hit) {
+      fitted[slide.key] = hit.sections;
+      notes.set(slide.key, hit.warnings);
+    }
     return !hit;
   });
-  if (missing.length === 0) return { fitted, overflowing: [], fittedNow: 0 };
+  // A slide in several decks is fitted once: its warnings are said once.
+  const warnings = () => [...new Map([...notes.values()].flat().map((w) => [w.reason, w])).values()];
+  if (missing.length === 0) return { fitted, warnings: warnings(), fittedNow: 0 };
   const dir = path.join(input.settings.out, 'slides');
   const browser = await ctx.browser();
   const cache = ctx.cache;
@@ -208,8 +226,19 @@ async function fitWithCache(
   cache.shellKey = shellKey;
   for (const slide of missing) {
     const sections = fresh.slides[slide.key] ?? [];
+    const said: SlideWarning[] = fresh.belowFloor
+      .filter((b) => b.key === slide.key)
+      .map((b) => ({
+        reason:
+          `slides: ${b.key}: ${b.block} is scaled to ${Math.round(b.scale * 100)}% (smallest text ${b.px} px), ` +
+          'below the legibility floor: it cannot be split',
+        ruleId: 'slide-legibility',
+      }));
+    if (fresh.overflowing.includes(slide.key))
+      said.push({ reason: `slides: ${slide.key} still overflows after fitting`, ruleId: 'slide-overflow' });
     fitted[slide.key] = sections;
-    ctx.cache.fits.set(keyOf(slide), sections);
+    notes.set(slide.key, said);
+    ctx.cache.fits.set(keyOf(slide), { sections, warnings: said });
   }
-  return { fitted, overflowing: fresh.overflowing, fittedNow: missing.length };
+  return { fitted, warnings: warnings(), fittedNow: missing.length };
 }
