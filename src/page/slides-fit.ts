@@ -75,8 +75,8 @@ function describe(block: HTMLElement): string {
  * The last resort for a block that cannot be split (or too wide to wrap): scaled to the room it
  * has. Below the legibility floor it is noted, for a warning that names it.
  */
-function scale(block: HTMLElement, height: number, width: number): void {
-  const factor = shrinkToFit(block, height, width);
+function scale(block: HTMLElement, height: number, width: number, least = 0): void {
+  const factor = shrinkToFit(block, height, width, least);
   if (factor >= 1) return;
   const px = smallestText(block) * factor;
   if (px < FLOOR_PX || factor < (block.tagName === 'PRE' ? FLOOR_SCALE_CODE : FLOOR_SCALE)) {
@@ -178,13 +178,65 @@ function cannotFit(cur: HTMLElement, block: HTMLElement): boolean {
   }
 }
 
+/** Of the slide's height, what its title may take; more, and continuation slides show it shortened. */
+const TITLE_ROOM = 0.35;
+const SHORT_TITLE_ROOM = 0.5;
+const SHORT_TITLE_WORDS = 12;
+
+/**
+ * A title too tall for the slide (a question of 200 words) is set smaller, to the floor at most;
+ * still taller than half the slide, the continuation slides repeat only its first words. Returns
+ * the header the continuation slides show.
+ */
+function fitHeader(section: HTMLElement, header: HTMLElement[]): HTMLElement[] {
+  const title = header.find((h) => h.classList.contains('sg-title'));
+  if (!title) return header;
+  const height = () => header[header.length - 1]!.getBoundingClientRect().bottom - section.getBoundingClientRect().top;
+  if (height() <= H * TITLE_ROOM) return header;
+  scale(title, title.offsetHeight - (height() - H * TITLE_ROOM), Infinity, FLOOR_SCALE);
+  if (height() <= H * SHORT_TITLE_ROOM) return header;
+  const short = title.cloneNode(false) as HTMLElement;
+  const words = (title.textContent || '').trim().split(/\s+/);
+  short.textContent = words.slice(0, SHORT_TITLE_WORDS).join(' ') + (words.length > SHORT_TITLE_WORDS ? ' …' : '');
+  return header.map((h) => (h === title ? short : h));
+}
+
+/**
+ * A table too wide for the slide at the floor's scale has its cells wrap instead (fixed layout,
+ * the slide's width): it then splits between rows like any long table. Returns whether it changed.
+ */
+function wrapWideTable(cur: HTMLElement, block: HTMLElement): boolean {
+  if (block.tagName !== 'TABLE' || block.classList.contains('sg-wrap')) return false;
+  cur.append(block);
+  const wide = block.scrollWidth * FLOOR_SCALE > W;
+  block.remove();
+  if (wide) block.classList.add('sg-wrap');
+  return wide;
+}
+
+/**
+ * A quiz card's answer is one wrapper (one fragment): on a slide it does not fit, its blocks go
+ * on one by one, each still a fragment of the answer, so that they split like any other blocks.
+ */
+function answerBlocks(block: HTMLElement): HTMLElement[] {
+  if (!block.matches('div.sg-answer') || block.childElementCount === 0) return [block];
+  const blocks = Array.from(block.children) as HTMLElement[];
+  blocks.forEach((child) => {
+    child.classList.add('sg-answer', 'fragment');
+    child.setAttribute('data-fragment-index', block.getAttribute('data-fragment-index') || '0');
+  });
+  block.replaceWith(...blocks);
+  return blocks;
+}
+
 /** Split a slide that does not fit into parts that do (it is in the document, shown). */
 function splitSlide(section: HTMLElement): HTMLElement[] {
   const notes = section.querySelector(':scope > aside.notes');
   if (notes) notes.remove();
   const children = Array.from(section.children) as HTMLElement[];
   const header = children.filter(isHeader);
-  const queue = children.filter((c) => !isHeader(c));
+  const contHeader = fitHeader(section, header);
+  const queue = children.filter((c) => !isHeader(c)).flatMap(answerBlocks);
   let parts: HTMLElement[] = [];
   // Null until the first part is made, just below.
   let cur = null as unknown as HTMLElement;
@@ -198,7 +250,7 @@ function splitSlide(section: HTMLElement): HTMLElement[] {
       cur.removeAttribute('id');
       cur.classList.add('sg-cont');
     }
-    header.forEach((h) => {
+    (parts.length > 0 ? contHeader : header).forEach((h) => {
       cur.append(h.cloneNode(true));
     });
     section.parentNode!.insertBefore(cur, section);
@@ -216,6 +268,7 @@ function splitSlide(section: HTMLElement): HTMLElement[] {
   let measured = !notes && queue.length === 1 ? queue[0] : null;
   while (queue.length > 0) {
     const block = queue.shift()!;
+    wrapWideTable(cur, block);
     const huge = tooBigToTry(block);
     const known = block === measured;
     measured = null;
@@ -298,7 +351,9 @@ function splitSlide(section: HTMLElement): HTMLElement[] {
 /** Wide content that wraps no further (a 12-column table, a long unbroken line): scale it. */
 function scaleWide(p: HTMLElement): void {
   (Array.from(p.children) as HTMLElement[]).forEach((child) => {
-    if (child.scrollWidth > p.clientWidth + 1 || child.getBoundingClientRect().right > p.getBoundingClientRect().right + 1) {
+    // A block scaled already measures its scroll width unscaled.
+    const zoom = parseFloat(child.style.zoom) || 1;
+    if (child.scrollWidth * zoom > p.clientWidth + 1 || child.getBoundingClientRect().right > p.getBoundingClientRect().right + 1) {
       scale(child, Infinity, p.clientWidth);
     }
   });

@@ -323,12 +323,12 @@ export function split(item: HTMLElement, fitsWith: FitsWith, room?: Room): Parts
 }
 
 /** Last resort for a block taller (or wider) than the room it has: scale it down, never clip it. */
-export function shrinkToFit(item: HTMLElement, availableHeight: number, availableWidth?: number): number {
+export function shrinkToFit(item: HTMLElement, availableHeight: number, availableWidth?: number, least = 0.25): number {
   let scale = 1;
   if (item.scrollHeight > availableHeight && availableHeight > 0) scale = Math.min(scale, availableHeight / item.scrollHeight);
   if (availableWidth && item.scrollWidth > availableWidth) scale = Math.min(scale, availableWidth / item.scrollWidth);
   if (scale >= 1) return 1;
-  scale = Math.max(0.25, scale * 0.98);
+  scale = Math.max(least, 0.25, scale * 0.98);
   item.style.zoom = String(scale);
   item.classList.add('scaled');
   return scale;
