@@ -71,7 +71,7 @@ describe('no overflow, ever', () => {
 });
 
 describe('legible slides (test/fixtures/legibility)', () => {
-  it('a 250-subheading topic, a 120-row table, a 400-line code block, a 3,000-word paragraph, ASCII art, a 260-word question and a 120-word heading: no overflow, no text under 12 px but the art, which a warning names', async () => {
+  it('a 250-subheading topic, a 120-row table, a 400-line code block, a 3,000-word paragraph, ASCII art, a 260-word question, a 120-word heading and a 24-column table: no overflow, no text under 12 px but the art, which a warning names', async () => {
     const out = await tempDir();
     const result = await build({ notes: path.join(ROOT, 'test', 'fixtures', 'legibility'), out, only: ['slides'], offline: true, browser });
     const said = result.warnings.map((w) => `${w.ruleId}: ${w.reason}`);
@@ -120,6 +120,14 @@ describe('legible slides (test/fixtures/legibility)', () => {
     expect(outline.flatMap((part) => part.fonts.map((f) => f.slice(0, 8)))).toEqual(
       Array.from({ length: 250 }, (_, i) => `Font ${String(i + 1).padStart(3, '0')}`),
     );
+    // The 24-column table wraps its cells and goes on over slides, its header on each.
+    const table = await openDeck(browser, deckUrl(out, 'a-wide-table'));
+    const heads = await table.page.evaluate(() =>
+      [...document.querySelectorAll('section table')].map((t) => t.querySelectorAll('thead th').length),
+    );
+    await table.page.close();
+    expect(heads.length).toBeGreaterThan(1);
+    expect(new Set(heads)).toEqual(new Set([24]));
     // The art is drawn as written: not wrapped, one line of the slide per line of the note.
     const banner = await openDeck(browser, deckUrl(out, 'a-banner'));
     const art = await banner.page.evaluate(() => {

@@ -202,19 +202,6 @@ function fitHeader(section: HTMLElement, header: HTMLElement[]): HTMLElement[] {
 }
 
 /**
- * A table too wide for the slide at the floor's scale has its cells wrap instead (fixed layout,
- * the slide's width): it then splits between rows like any long table. Returns whether it changed.
- */
-function wrapWideTable(cur: HTMLElement, block: HTMLElement): boolean {
-  if (block.tagName !== 'TABLE' || block.classList.contains('sg-wrap')) return false;
-  cur.append(block);
-  const wide = block.scrollWidth * FLOOR_SCALE > W;
-  block.remove();
-  if (wide) block.classList.add('sg-wrap');
-  return wide;
-}
-
-/**
  * A quiz card's answer is one wrapper (one fragment): on a slide it does not fit, its blocks go
  * on one by one, each still a fragment of the answer, so that they split like any other blocks.
  */
@@ -268,7 +255,6 @@ function splitSlide(section: HTMLElement): HTMLElement[] {
   let measured = !notes && queue.length === 1 ? queue[0] : null;
   while (queue.length > 0) {
     const block = queue.shift()!;
-    wrapWideTable(cur, block);
     const huge = tooBigToTry(block);
     const known = block === measured;
     measured = null;
