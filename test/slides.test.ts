@@ -83,8 +83,8 @@ describe('legible slides (test/fixtures/legibility)', () => {
       { width: 1280, height: 720 },
       { width: 1024, height: 768 },
     ]) {
-      // all.html holds every topic's slides; the quiz deck, the cards'.
-      for (const deck of ['all', 'quiz']) {
+      // all.html holds every topic's slides; the quiz deck, the cards'; a topic deck, its outline (250 entries).
+      for (const deck of ['all', 'quiz', 'ascii-fonts']) {
         const { page } = await openDeck(browser, deckUrl(out, deck), viewport);
         expect({ deck, viewport, overflow: await overflowingSlides(page) }).toEqual({ deck, viewport, overflow: [] });
         // Text size in slide pixels: the computed size times every zoom the fitter set on the way up.
