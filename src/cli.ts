@@ -124,14 +124,21 @@ export function createProgram(cleanups: Cleanups = []): Command {
       }
     });
 
-  const watching = async (command: Command, withServer: boolean) => {
+  const watching = async (command: Command, withServer: boolean, presenting = false) => {
     const reporter = consoleReporter(process.stderr, false);
     const settings = await settingsOf(command);
     const out = shown(settings, settings.out);
     const templates = { dirs: [path.join(settings.notes, '.studyguide', 'templates'), BUNDLED_TEMPLATES] };
-    const [{ serve }, { watch }] = await Promise.all([import('./serve.js'), import('./watch.js')]);
+    const [{ serve }, { watch }, { createFollow, lanAddresses }] = await Promise.all([
+      import('./serve.js'),
+      import('./watch.js'),
+      import('./present.js'),
+    ]);
     let server: Server | null = null;
-    if (withServer) server = await serve(settings.out, settings.port, templates);
+    const follow = presenting ? await createFollow(templates, (line) => reporter.info(line)) : undefined;
+    const lan = presenting && settings.lan ? lanAddresses() : [];
+    if (presenting && settings.lan && lan.length === 0) reporter.info('present: no LAN address found; serving on 127.0.0.1 only');
+    if (withServer) server = await serve(settings.out, settings.port, templates, { follow, hosts: ['127.0.0.1', ...lan] });
     const watcher = watch({
       ...givenFlags(command),
       config: command.opts().config ?? CONFIG_FILE,
@@ -156,6 +163,10 @@ export function createProgram(cleanups: Cleanups = []): Command {
     await watcher.ready;
     const serving = server ? `; serving ${server.url} (live PDF: ${server.url}__studyguide/pdf)` : '';
     reporter.info(`watching ${shown(settings, settings.notes)}/ and the templates${serving} — Ctrl-C to stop`);
+    if (server && follow) {
+      const base = `http://${lan[0] ?? '127.0.0.1'}:${server.port}/slides/${settings.deck}.html`;
+      process.stdout.write(`audience: ${base}\npresenter: ${base}?presenter=${follow.token()}\n`);
+    }
     await new Promise(() => undefined); // runs until Ctrl-C
   };
 
@@ -169,6 +180,11 @@ export function createProgram(cleanups: Cleanups = []): Command {
   withSettings(program.command('serve').description('watch, and serve the output folder on 127.0.0.1 with live reload'), 'serve').action(
     (_opts, command: Command) => watching(command, true),
   );
+
+  withSettings(
+    program.command('present').description("serve, and let everyone follow the presenter's deck on their own device (--lan for the room)"),
+    'present',
+  ).action((_opts, command: Command) => watching(command, true, true));
 
   return program;
 }

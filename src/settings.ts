@@ -30,7 +30,7 @@ export interface Setting<T> {
   commands?: Command[];
 }
 
-export type Command = 'build' | 'watch' | 'serve';
+export type Command = 'build' | 'watch' | 'serve' | 'present';
 
 const onOff = (help: string, defaultValue = false): Setting<boolean> => ({
   help,
@@ -174,7 +174,9 @@ export const SETTINGS = {
   glossary: onOff('add the glossary as the last section of the cheat sheet'),
   shuffle: onOff('shuffle the quiz deck'),
   seed: whole(0, 2 ** 31 - 1, undefined, 'n', 'seed for --shuffle: the same order every time'),
-  port: whole(1, 65535, 8077, 'n', 'port to serve on (127.0.0.1)', ['watch', 'serve']),
+  port: whole(1, 65535, 8077, 'n', 'port to serve on (127.0.0.1)', ['watch', 'serve', 'present']),
+  lan: { ...onOff('present: serve on the LAN addresses too, so the group joins from their own devices'), commands: ['present'] },
+  deck: text('slug', 'present: the deck both links open (a topic slug, or all)', 'all', { commands: ['present'] }),
 } satisfies Record<string, Setting<unknown>>;
 
 export type SettingName = keyof typeof SETTINGS;

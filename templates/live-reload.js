@@ -8,6 +8,8 @@
   'use strict';
   if (!window.EventSource) return;
   var source = new EventSource('/__studyguide/events');
+  // Follow mode (`studyguide present`) listens on the same stream.
+  window.studyguideEvents = source;
   var banner = null;
   source.addEventListener('reload', function () {
     if (window.Reveal && window.Reveal.isReady && window.Reveal.isReady()) {

@@ -1,0 +1,206 @@
+/** `studyguide present`: follow mode in real Chromium on 127.0.0.1, and what the server refuses. */
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
+import type { Browser, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from '../src/builder.js';
+import { createFollow, type Follow } from '../src/present.js';
+import { serve, type Server } from '../src/serve.js';
+import { BUNDLED_TEMPLATES } from '../src/templates.js';
+import { CLI, NOTES, launchTestBrowser, tempDir } from './helpers.js';
+
+let browser: Browser;
+let server: Server;
+let follow: Follow;
+const log: string[] = [];
+
+beforeAll(async () => {
+  const out = await tempDir();
+  browser = await launchTestBrowser();
+  await build({ notes: NOTES, out, only: ['slides'], offline: true, browser });
+  const templates = { dirs: [BUNDLED_TEMPLATES] };
+  follow = await createFollow(templates, (line) => log.push(line));
+  server = await serve(out, 0, templates, { follow });
+});
+afterAll(async () => {
+  await server?.close();
+  await browser?.close();
+});
+
+/** The status of a GET of `raw`, sent as written. */
+const rawStatus = (raw: string) =>
+  new Promise<number>((resolve, reject) => {
+    const { hostname, port } = new URL(server.url);
+    http
+      .get({ hostname, port, path: raw }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+      .on('error', reject);
+  });
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+
+const deckUrl = (deck: string, token?: string) => `${server.url}slides/${deck}.html${token ? `?presenter=${token}` : ''}`;
+
+async function open(url: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1024, height: 640 });
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForFunction('window.Reveal && Reveal.isReady() && document.querySelector(".sg-follow")');
+  return page;
+}
+
+/** Where a deck is: its path and reveal.js's indices. */
+const where = (page: Page) =>
+  page.evaluate(() => {
+    const i = (window as any).Reveal.getIndices();
+    return { deck: location.pathname, h: i.h, v: i.v ?? 0, f: typeof i.f === 'number' ? i.f : -1 };
+  });
+
+/** Wait until `page` shows what `presenter` shows (events, not a clock: the server pushes each move). */
+async function followed(page: Page, presenter: Page): Promise<void> {
+  const want = await where(presenter);
+  const there = async () => JSON.stringify(await where(page).catch(() => null)) === JSON.stringify(want);
+  // A wait begun before the page goes to another deck ends with that page: wait again in the new one.
+  for (let tries = 0; tries < 20 && !(await there()); tries++) {
+    await page
+      .waitForFunction(
+        (w) => {
+          const R = (window as any).Reveal;
+          if (!R || !R.isReady() || location.pathname !== w.deck) return false;
+          const i = R.getIndices();
+          return i.h === w.h && (i.v ?? 0) === w.v && (typeof i.f === 'number' ? i.f : -1) === w.f;
+        },
+        { timeout: 2_000 },
+        want,
+      )
+      .catch(() => undefined);
+  }
+  expect({ at: await where(page) }).toEqual({ at: want });
+}
+
+const post = (pathname: string, token: string | null, body = '{}') =>
+  fetch(new URL(pathname, server.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token === null ? {} : { 'x-studyguide-token': token }) },
+    body,
+  });
+
+describe('follow mode', () => {
+  it('two audience pages follow ten moves (slides, fragments, another deck); a late joiner lands on the current slide; a free page stays until it follows again', async () => {
+    const presenter = await open(deckUrl('all', follow.token()));
+    const audience = [await open(deckUrl('all')), await open(deckUrl('all'))];
+    expect(await presenter.$eval('.sg-follow', (b) => b.getAttribute('data-state'))).toBe('presenting');
+    const moves: ((R: any) => void)[] = [
+      (R) => R.next(),
+      (R) => R.next(),
+      (R) => R.down(),
+      (R) => R.slide(3, 0),
+      (R) => R.prev(),
+      (R) => R.slide(5, 0),
+      (R) => R.down(),
+      (R) => R.up(),
+      (R) => R.slide(0, 0),
+    ];
+    for (const move of moves) {
+      await presenter.evaluate(`(${move.toString()})(window.Reveal)`);
+      for (const page of audience) await followed(page, presenter);
+    }
+    // The tenth move: another deck. The audience goes there too.
+    await Promise.all([presenter.waitForNavigation(), presenter.goto(deckUrl('vpc'))]);
+    await presenter.waitForFunction('window.Reveal && Reveal.isReady()');
+    await presenter.evaluate('Reveal.next()');
+    for (const page of audience) await followed(page, presenter);
+
+    const late = await open(deckUrl('all'));
+    await followed(late, presenter);
+
+    // The second reader moves on their own: free, and stays while the presenter goes on.
+    const [first, second] = audience as [Page, Page];
+    await second.evaluate('Reveal.slide(0, 0)');
+    expect(await second.$eval('.sg-follow', (b) => b.getAttribute('data-state'))).toBe('free');
+    await presenter.evaluate('Reveal.prev()');
+    await followed(first, presenter);
+    expect(await where(second)).toMatchObject({ h: 0, v: 0 });
+    // F follows again.
+    await second.keyboard.press('f');
+    await followed(second, presenter);
+    for (const page of [presenter, ...audience, late]) await page.close();
+  });
+
+  it('hands over: the pass gives a new token, and the old one gets 403 (logged once)', async () => {
+    const old = follow.token();
+    const passed = await post('/__studyguide/pass', old);
+    expect(passed.status).toBe(200);
+    const { token } = (await passed.json()) as { token: string };
+    expect(token).not.toBe(old);
+    expect(Buffer.from(token, 'base64url')).toHaveLength(16);
+    const move = JSON.stringify({ deck: '/slides/all.html', h: 1, v: 0, f: 0 });
+    expect((await post('/__studyguide/move', old, move)).status).toBe(403);
+    expect((await post('/__studyguide/move', old, move)).status).toBe(403);
+    expect(log.filter((line) => line.includes('refused'))).toHaveLength(1);
+    expect((await post('/__studyguide/move', token, move)).status).toBe(204);
+    expect((await post('/__studyguide/move', null, move)).status).toBe(403);
+  });
+
+  it('refuses what is not a move, and anything but reading the output folder', async () => {
+    const token = follow.token();
+    expect((await post('/__studyguide/move', token, '{"deck":"/etc/passwd","h":0,"v":0,"f":0}')).status).toBe(400);
+    expect((await post('/__studyguide/move', token, 'x'.repeat(10_000))).status).toBe(413);
+    expect((await fetch(new URL('/__studyguide/move', server.url))).status).toBe(405);
+    // Sent as written (fetch would resolve the dots first).
+    for (const bad of [
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/slides/%2e%2e/%2e%2e/package.json',
+      '/slides/..%2f..%2fpackage.json',
+      '/%ff',
+      '/a%00b',
+    ]) {
+      expect([400, 403, 404]).toContain(await rawStatus(bad));
+    }
+    // No listing: a folder without an index is not found.
+    expect((await fetch(new URL('/slides/', server.url))).status).toBe(404);
+    for (const method of ['PUT', 'DELETE', 'POST']) expect((await fetch(new URL('/index.html', server.url), { method })).status).toBe(405);
+  });
+});
+
+describe('studyguide present', () => {
+  it('prints the audience and presenter links as two lines, and serves them', async () => {
+    const out = await tempDir();
+    const child = spawn(
+      process.execPath,
+      [CLI, 'present', '--notes', NOTES, '--out', out, '--offline', '--only', 'slides', '--port', String(await freePort())],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    try {
+      let stdout = '';
+      const lines = await new Promise<string[]>((resolve, reject) => {
+        child.stdout!.on('data', (d) => {
+          stdout += d;
+          const found = stdout.split('\n').filter((l) => /^(audience|presenter): /.test(l));
+          if (found.length === 2) resolve(found);
+        });
+        child.once('exit', (code) => reject(new Error(`present exited ${code}`)));
+      });
+      expect(lines[0]).toMatch(/^audience: http:\/\/127\.0\.0\.1:\d+\/slides\/all\.html$/);
+      expect(lines[1]).toMatch(/^presenter: http:\/\/127\.0\.0\.1:\d+\/slides\/all\.html\?presenter=[\w-]{22}$/);
+      const page = await fetch(lines[0]!.slice('audience: '.length));
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('/__studyguide/move');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+  });
+});
