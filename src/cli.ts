@@ -129,7 +129,7 @@ export function createProgram(cleanups: Cleanups = []): Command {
     const settings = await settingsOf(command);
     const out = shown(settings, settings.out);
     const templates = { dirs: [path.join(settings.notes, '.studyguide', 'templates'), BUNDLED_TEMPLATES] };
-    const [{ serve }, { watch }, { createFollow, lanAddresses }] = await Promise.all([
+    const [{ serve }, { watch }, { createFollow, lanAddresses, terminalQr }] = await Promise.all([
       import('./serve.js'),
       import('./watch.js'),
       import('./present.js'),
@@ -166,6 +166,7 @@ export function createProgram(cleanups: Cleanups = []): Command {
     if (server && follow) {
       const base = `http://${lan[0] ?? '127.0.0.1'}:${server.port}/slides/${settings.deck}.html`;
       process.stdout.write(`audience: ${base}\npresenter: ${base}?presenter=${follow.token()}\n`);
+      if (lan.length > 0) process.stdout.write(`\nscan to follow:\n${terminalQr(base)}\n`);
     }
     await new Promise(() => undefined); // runs until Ctrl-C
   };

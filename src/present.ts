@@ -9,6 +9,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import os from 'node:os';
 import type http from 'node:http';
+import { renderUnicodeCompact } from 'uqr';
 import { readTemplateFile, type TemplateSource } from './templates.js';
 
 /** Where the presenter is: a deck (its path under the output folder) and reveal.js's indices. */
@@ -161,4 +162,9 @@ export function lanAddresses(): string[] {
     .flat()
     .filter((a): a is os.NetworkInterfaceInfo => !!a && a.family === 'IPv4' && !a.internal)
     .map((a) => a.address);
+}
+
+/** The audience link as a QR code for a terminal (two rows of modules a line), to scan from a phone. */
+export function terminalQr(url: string): string {
+  return renderUnicodeCompact(url);
 }

@@ -5,10 +5,18 @@ import net from 'node:net';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../src/builder.js';
-import { createFollow, type Follow } from '../src/present.js';
+import jsQRModule from 'jsqr';
+import { createFollow, terminalQr, type Follow } from '../src/present.js';
 import { serve, type Server } from '../src/serve.js';
 import { BUNDLED_TEMPLATES } from '../src/templates.js';
 import { CLI, NOTES, launchTestBrowser, tempDir } from './helpers.js';
+
+/** jsQR is CommonJS whose types say ES module: its default export, however the loader hands it over. */
+const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as unknown as (
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+) => { data: string } | null;
 
 let browser: Browser;
 let server: Server;
@@ -170,6 +178,33 @@ describe('follow mode', () => {
     // No listing: a folder without an index is not found.
     expect((await fetch(new URL('/slides/', server.url))).status).toBe(404);
     for (const method of ['PUT', 'DELETE', 'POST']) expect((await fetch(new URL('/index.html', server.url), { method })).status).toBe(405);
+  });
+});
+
+describe('the QR code of --lan', () => {
+  it('decodes to the audience link', () => {
+    const url = 'http://192.168.1.20:8077/slides/all.html';
+    // Each character is two modules, one above the other; a block is a light module (for dark terminals).
+    const rows = terminalQr(url).split('\n').filter(Boolean);
+    const top = new Set(['█', '▀']);
+    const bottom = new Set(['█', '▄']);
+    const light: boolean[][] = rows.flatMap((row) => [[...row].map((c) => top.has(c)), [...row].map((c) => bottom.has(c))]);
+    const scale = 8;
+    const quiet = 4;
+    const width = (light[0]!.length + 2 * quiet) * scale;
+    const height = (light.length + 2 * quiet) * scale;
+    const pixels = new Uint8ClampedArray(width * height * 4).fill(255);
+    light.forEach((row, y) =>
+      row.forEach((isLight, x) => {
+        if (isLight) return;
+        for (let dy = 0; dy < scale; dy++)
+          for (let dx = 0; dx < scale; dx++) {
+            const at = (((y + quiet) * scale + dy) * width + (x + quiet) * scale + dx) * 4;
+            pixels.fill(0, at, at + 3);
+          }
+      }),
+    );
+    expect(jsQR(pixels, width, height)?.data).toBe(url);
   });
 });
 
