@@ -135,7 +135,7 @@ export function createProgram(cleanups: Cleanups = []): Command {
       import('./present.js'),
     ]);
     let server: Server | null = null;
-    const follow = presenting ? await createFollow(templates, (line) => reporter.info(line)) : undefined;
+    const follow = presenting ? await createFollow(templates, (line) => reporter.info(line), { duration: settings.duration }) : undefined;
     const lan = presenting && settings.lan ? lanAddresses() : [];
     if (presenting && settings.lan && lan.length === 0) reporter.info('present: no LAN address found; serving on 127.0.0.1 only');
     if (withServer) server = await serve(settings.out, settings.port, templates, { follow, hosts: ['127.0.0.1', ...lan] });

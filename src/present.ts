@@ -57,6 +57,21 @@ function parseJson(text: string): unknown {
   }
 }
 
+/** The presenter's pointer: where on a slide, as shares of its width and height (hidden: -1). */
+export interface Pointer {
+  deck: string;
+  h: number;
+  v: number;
+  x: number;
+  y: number;
+}
+
+function isPointer(value: unknown): value is Pointer {
+  const p = value as Pointer;
+  const share = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && (n === -1 || (n >= 0 && n <= 1));
+  return isPosition({ ...p, f: 0 }) && share(p.x) && share(p.y) && Object.keys(p).length === 5;
+}
+
 function isPosition(value: unknown): value is Position {
   const p = value as Position;
   const index = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0 && n < 100_000;
@@ -71,8 +86,13 @@ function isPosition(value: unknown): value is Position {
   );
 }
 
-export async function createFollow(templates: TemplateSource, log: (line: string) => void): Promise<Follow> {
-  const script = await readTemplateFile(templates, 'follow.js');
+export async function createFollow(
+  templates: TemplateSource,
+  log: (line: string) => void,
+  options: { /** The talk's length in seconds: the presenter's speaker view paces it. */ duration?: number } = {},
+): Promise<Follow> {
+  const settings = `window.studyguidePresent = ${JSON.stringify({ duration: options.duration ?? null })};\n`;
+  const script = settings + (await readTemplateFile(templates, 'follow.js'));
   const audience = new Set<http.ServerResponse>();
   let token = newToken();
   let position: Position | null = null;
@@ -116,7 +136,7 @@ export async function createFollow(templates: TemplateSource, log: (line: string
       res.on('close', () => audience.delete(res));
     },
     handle(req, res, pathname) {
-      if (pathname !== '/__studyguide/move' && pathname !== '/__studyguide/pass') return false;
+      if (pathname !== '/__studyguide/move' && pathname !== '/__studyguide/pass' && pathname !== '/__studyguide/pointer') return false;
       if (req.method !== 'POST') {
         res.writeHead(405, { allow: 'POST' }).end();
         return true;
@@ -142,6 +162,12 @@ export async function createFollow(templates: TemplateSource, log: (line: string
         // Too big: answered at once, and the rest of it is not read.
         if (text === null) return void res.writeHead(413, { connection: 'close' }).end(() => req.destroy());
         const move = parseJson(text);
+        if (pathname === '/__studyguide/pointer') {
+          if (!isPointer(move)) return void res.writeHead(400).end();
+          // Not kept: a late joiner sees the next one.
+          for (const client of audience) client.write(`event: pointer\ndata: ${JSON.stringify(move)}\n\n`);
+          return void res.writeHead(204).end();
+        }
         if (!isPosition(move)) return void res.writeHead(400).end();
         position = { deck: move.deck, h: move.h, v: move.v, f: move.f ?? 0 };
         for (const client of audience) send(client, position);

@@ -32,6 +32,29 @@ export interface Setting<T> {
 
 export type Command = 'build' | 'watch' | 'serve' | 'present';
 
+/** `30m`, `1h`, `1h30m`, `90s`, or minutes alone (`45`) → seconds; undefined for anything else. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$/i.exec(text);
+  const minutesAlone = /^\s*(\d+)\s*$/.exec(text);
+  const seconds = minutesAlone
+    ? Number(minutesAlone[1]) * 60
+    : m && (m[1] || m[2] || m[3])
+      ? Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0)
+      : undefined;
+  return seconds && seconds > 0 && seconds <= 24 * 3600 ? seconds : undefined;
+}
+
+const duration: Setting<number | undefined> = {
+  arg: 'time',
+  help: "present: the talk's length (30m, 1h30m): the speaker view paces it",
+  expects: 'a length of time such as 30m, 1h30m or 90s',
+  default: undefined,
+  check: (v) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : typeof v === 'string' ? parseDuration(v) : undefined),
+  fromText: (text) => parseDuration(text) ?? text,
+  show: (v) => (v === undefined ? 'none' : `${v} s`),
+  commands: ['present'],
+};
+
 const onOff = (help: string, defaultValue = false): Setting<boolean> => ({
   help,
   expects: 'true or false',
@@ -177,6 +200,7 @@ export const SETTINGS = {
   port: whole(1, 65535, 8077, 'n', 'port to serve on (127.0.0.1)', ['watch', 'serve', 'present']),
   lan: { ...onOff('present: serve on the LAN addresses too, so the group joins from their own devices'), commands: ['present'] },
   deck: text('slug', 'present: the deck both links open (a topic slug, or all)', 'all', { commands: ['present'] }),
+  duration,
 } satisfies Record<string, Setting<unknown>>;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -32,9 +32,43 @@
     return { deck: deck, h: i.h, v: i.v || 0, f: typeof i.f === 'number' ? i.f + 1 : 0 };
   }
 
+  var options = window.studyguidePresent || {};
+  /** Where the slide is on the screen (reveal.js scales it to fit). */
+  function slideBox() {
+    return document.querySelector('.reveal .slides').getBoundingClientRect();
+  }
+
   function present() {
     badge.textContent = 'presenting · pass on';
     badge.setAttribute('data-state', 'presenting');
+    // --duration: the speaker view's pacing timer (reveal.js's totalTime) counts down the talk.
+    if (options.duration) {
+      whenReady(function () {
+        Reveal.configure({ totalTime: options.duration });
+      });
+    }
+    // The pointer: where the presenter's cursor is on the slide, at most 20 times a second.
+    var pointed = 0;
+    var point = function (x, y) {
+      var i = Reveal.getIndices();
+      fetch('/__studyguide/pointer', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-studyguide-token': token },
+        body: JSON.stringify({ deck: deck, h: i.h, v: i.v || 0, x: x, y: y }),
+      });
+    };
+    document.addEventListener('mousemove', function (event) {
+      var now = Date.now();
+      if (now - pointed < 50) return;
+      pointed = now;
+      var box = slideBox();
+      var x = (event.clientX - box.left) / box.width;
+      var y = (event.clientY - box.top) / box.height;
+      if (x >= 0 && x <= 1 && y >= 0 && y <= 1) point(x, y);
+    });
+    document.addEventListener('mouseleave', function () {
+      point(-1, -1);
+    });
     var post = function () {
       fetch('/__studyguide/move', {
         method: 'POST',
@@ -98,6 +132,28 @@
     source.addEventListener('position', function (event) {
       last = JSON.parse(event.data);
       if (following) go(last);
+    });
+    // The presenter's pointer: a dot on the same slide, gone after 3 s without a move.
+    var dot = document.createElement('div');
+    dot.className = 'sg-pointer';
+    dot.setAttribute('aria-hidden', 'true');
+    dot.style.cssText =
+      'position:fixed;z-index:99998;width:16px;height:16px;margin:-8px 0 0 -8px;border-radius:50%;background:rgba(220,30,30,.85);box-shadow:0 0 0 4px rgba(220,30,30,.25);pointer-events:none;display:none';
+    document.body.appendChild(dot);
+    var hide = 0;
+    source.addEventListener('pointer', function (event) {
+      var p = JSON.parse(event.data);
+      var i = Reveal.getIndices();
+      var here = following && p.deck === deck && p.h === i.h && p.v === (i.v || 0) && p.x >= 0;
+      dot.style.display = here ? 'block' : 'none';
+      if (!here) return;
+      var box = slideBox();
+      dot.style.left = box.left + p.x * box.width + 'px';
+      dot.style.top = box.top + p.y * box.height + 'px';
+      clearTimeout(hide);
+      hide = setTimeout(function () {
+        dot.style.display = 'none';
+      }, 3000);
     });
     ['slidechanged', 'fragmentshown', 'fragmenthidden'].forEach(function (event) {
       Reveal.on(event, function () {

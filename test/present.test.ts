@@ -28,7 +28,7 @@ beforeAll(async () => {
   browser = await launchTestBrowser();
   await build({ notes: NOTES, out, only: ['slides'], offline: true, browser });
   const templates = { dirs: [BUNDLED_TEMPLATES] };
-  follow = await createFollow(templates, (line) => log.push(line));
+  follow = await createFollow(templates, (line) => log.push(line), { duration: 1800 });
   server = await serve(out, 0, templates, { follow });
 });
 afterAll(async () => {
@@ -103,10 +103,12 @@ const post = (pathname: string, token: string | null, body = '{}') =>
   });
 
 describe('follow mode', () => {
-  it('two audience pages follow ten moves (slides, fragments, another deck); a late joiner lands on the current slide; a free page stays until it follows again', async () => {
+  it('two audience pages follow ten moves (slides, fragments, another deck); a late joiner lands on the current slide; a free page stays until it follows again; the pointer and the pacing timer', async () => {
     const presenter = await open(deckUrl('all', follow.token()));
     const audience = [await open(deckUrl('all')), await open(deckUrl('all'))];
     expect(await presenter.$eval('.sg-follow', (b) => b.getAttribute('data-state'))).toBe('presenting');
+    // --duration 30m: the speaker view's pacing timer.
+    expect(await presenter.evaluate('Reveal.getConfig().totalTime')).toBe(1800);
     const moves: ((R: any) => void)[] = [
       (R) => R.next(),
       (R) => R.next(),
@@ -141,6 +143,27 @@ describe('follow mode', () => {
     // F follows again.
     await second.keyboard.press('f');
     await followed(second, presenter);
+
+    // The presenter's pointer: a dot at the same place of the slide on every following page.
+    const box = (page: Page) =>
+      page.evaluate(() => {
+        const r = document.querySelector('.reveal .slides')!.getBoundingClientRect();
+        return { left: r.left, top: r.top, width: r.width, height: r.height };
+      });
+    const at = await box(presenter);
+    await presenter.mouse.move(at.left + at.width * 0.4, at.top + at.height * 0.3);
+    for (const page of [first, second]) {
+      await page.waitForSelector('.sg-pointer', { visible: true });
+      const [dot, slide] = [
+        await page.$eval('.sg-pointer', (d) => {
+          const r = d.getBoundingClientRect();
+          return { left: r.left, top: r.top, width: r.width, height: r.height };
+        }),
+        await box(page),
+      ];
+      expect((dot.left + dot.width / 2 - slide.left) / slide.width).toBeCloseTo(0.4, 1);
+      expect((dot.top + dot.height / 2 - slide.top) / slide.height).toBeCloseTo(0.3, 1);
+    }
     for (const page of [presenter, ...audience, late]) await page.close();
   });
 

@@ -10,7 +10,7 @@ import { handoutGeometry } from '../src/render/handout.js';
 import type { RenderedTopic } from '../src/render/html.js';
 import { allDeck, deckHomes, fitSlides, linkAcrossDecks, topicDeck, type FittedSlides } from '../src/render/slides.js';
 import { flashcardsTsv, tsvField } from '../src/render/study.js';
-import { checkConfig, defaultTitle, flagOf, resolveSettings, SETTINGS } from '../src/settings.js';
+import { checkConfig, defaultTitle, flagOf, parseDuration, resolveSettings, SETTINGS } from '../src/settings.js';
 import { BUNDLED_TEMPLATES, retiredOverrides } from '../src/templates.js';
 import { NOTES, tempDir } from './helpers.js';
 
@@ -81,6 +81,20 @@ function topic(slug: string, depth: number, children: RenderedTopic[] = [], empt
     children,
   } as RenderedTopic;
 }
+
+describe('present --duration', () => {
+  it('reads 30m, 1h30m, 90s and minutes alone; nothing else', () => {
+    expect(['30m', '1h30m', '90s', '45', '2 h', '10min'].map(parseDuration)).toEqual([1800, 5400, 90, 2700, 7200, 600]);
+    expect(['', 'soon', '0m', '-5m', '25h', '1.5h'].map(parseDuration)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+});
 
 describe('deck assembly', () => {
   const topics = [topic('a', 1, [topic('a1', 2), topic('a2', 2)]), topic('other', 1, [], false)];
