@@ -26,7 +26,8 @@ const log: string[] = [];
 beforeAll(async () => {
   const out = await tempDir();
   browser = await launchTestBrowser();
-  await build({ notes: NOTES, out, only: ['slides'], offline: true, browser });
+  // --fragments: list items one by one, so that moves go through fragments too.
+  await build({ notes: NOTES, out, only: ['slides'], offline: true, fragments: true, browser });
   const templates = { dirs: [BUNDLED_TEMPLATES] };
   follow = await createFollow(templates, (line) => log.push(line), { duration: 1800 });
   server = await serve(out, 0, templates, { follow });
@@ -118,12 +119,19 @@ describe('follow mode', () => {
       (R) => R.slide(5, 0),
       (R) => R.down(),
       (R) => R.up(),
-      (R) => R.slide(0, 0),
+      // A fragment: the answer of the notes' question slide.
+      (R) => {
+        const slide = R.getSlides().find((s: Element) => s.querySelector('.fragment'));
+        const { h, v } = R.getIndices(slide);
+        R.slide(h, v, -1);
+        R.nextFragment();
+      },
     ];
     for (const move of moves) {
       await presenter.evaluate(`(${move.toString()})(window.Reveal)`);
       for (const page of audience) await followed(page, presenter);
     }
+    expect((await where(presenter)).f).toBe(0);
     // The tenth move: another deck. The audience goes there too.
     await Promise.all([presenter.waitForNavigation(), presenter.goto(deckUrl('vpc'))]);
     await presenter.waitForFunction('window.Reveal && Reveal.isReady()');
