@@ -39,6 +39,7 @@ export interface Follow {
 /** What a move may weigh, and how many a second the presenter may send (a held arrow key is about 30). */
 const MAX_BODY = 512;
 const MOVES_PER_SECOND = 60;
+const MAX_LOGGED_REFUSALS = 20;
 
 /** A token: 128 random bits, in a URL as they are. */
 const newToken = () => randomBytes(16).toString('base64url');
@@ -104,7 +105,8 @@ export async function createFollow(
   /** A wrong or old token: 403, and one line in the log per token. */
   const refuse = (res: http.ServerResponse, given: string | undefined) => {
     const key = given ?? '';
-    if (!refused.has(key)) {
+    // Logged once per token, and for the first few only: a stream of made-up tokens neither floods the log nor fills memory.
+    if (!refused.has(key) && refused.size < MAX_LOGGED_REFUSALS) {
       refused.add(key);
       log(`present: refused a ${given ? 'wrong or old' : 'missing'} presenter token`);
     }
