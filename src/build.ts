@@ -151,11 +151,12 @@ export async function runBuild(
   };
   // Decks link within all.html; a topic deck's links to other decks are pointed there when it is written.
   const slidesHtml: HtmlOptions = { images, assetPrefix: '../', diagrams: diagrams?.deck, topicHref: (slug) => `#/${slug}` };
-  const cards = renderCards(study, renderer, rootHtml);
+  const where = { notesDir: settings.notes, title: guide.title };
+  const cards = renderCards(study, renderer, rootHtml, where);
   const sheet = wants('pdf') ? renderer.renderTopics(sheetTopics, rootHtml) : [];
   if (wants('pdf') && settings.glossary && study.glossary.length > 0) sheet.push(glossaryTopic(study, renderer, rootHtml));
   const deckTopics = wants('slides') ? renderer.renderTopics(guide.topics, slidesHtml) : [];
-  const deckCards = wants('slides') ? renderCards(study, renderer, slidesHtml) : [];
+  const deckCards = wants('slides') ? renderCards(study, renderer, slidesHtml, where) : [];
   // KaTeX's stylesheet and fonts go along only when an output shows math; decks with callouts get the emoji font for their icons.
   const anyMath = [...renderedHtml(sheet), ...renderedHtml(deckTopics), ...cards.flatMap((c) => [c.front, c.back])].some(usesMath);
   const deckCallouts = [...renderedHtml(deckTopics)].some((html) => html.includes('class="callout'));

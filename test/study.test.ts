@@ -1,5 +1,5 @@
 /** Study features on the bundled notes: cards (exact ones), open questions, glossary, the TSV read back, the quiz in Chromium, printable cards. */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { toString } from 'mdast-util-to-string';
@@ -130,13 +130,24 @@ describe('patterns', () => {
 });
 
 describe('outputs', () => {
-  it('writes flashcards.tsv that Anki imports: front, back, tags; tabs and newlines escaped', async () => {
+  it('writes flashcards.tsv that Anki imports: front, back, tags, id, note type, deck; tabs and newlines escaped', async () => {
     const lines = (await readFile(path.join(out, 'flashcards.tsv'), 'utf8')).split('\n').filter(Boolean);
-    expect(lines.slice(0, 3)).toEqual(['#separator:tab', '#html:true', '#tags column:3']);
-    const rows = lines.slice(3).map((l) => l.split('\t'));
+    expect(lines.slice(0, 6)).toEqual([
+      '#separator:tab',
+      '#html:true',
+      '#tags column:3',
+      '#guid column:4',
+      '#notetype column:5',
+      '#deck column:6',
+    ]);
+    const rows = lines.slice(6).map((l) => l.split('\t'));
     expect(rows).toHaveLength(set.cards.length);
+    expect(new Set(rows.map((r) => r[3])).size).toBe(rows.length);
     for (const row of rows) {
-      expect(row).toHaveLength(3);
+      expect(row).toHaveLength(6);
+      expect(row[3]).toMatch(/^[\w-]{12}$/);
+      expect(row[4]).toBe('Basic');
+      expect(row[5]).toMatch(/^Study Guide::\S/);
       expect(row[0]!.length).toBeGreaterThan(0);
       expect(row[1]).not.toMatch(/[\t\r\n]/);
       expect(row[2]).toMatch(/^studyguide [a-z0-9:-]+ (definition|scenario|question|explicit)$/);
@@ -145,6 +156,27 @@ describe('outputs', () => {
     expect(secrets[1]).toContain('is an AWS service that makes it easier for you to manage secrets');
     expect(secrets[2]).toBe('studyguide misc::security definition');
     expect(result.study).toEqual({ cards: 9, openQuestions: 1, toFill: 1, glossary: 8 });
+  });
+
+  it('a card keeps its Anki id when its front is edited (so importing again updates it), and so do the others', async () => {
+    const notes = await tempDir();
+    await cp(NOTES, notes, { recursive: true });
+    const tsv = async () => {
+      const dir = await tempDir();
+      await build({ notes, out: dir, only: ['pdf'], offline: true, browser });
+      const rows = (await readFile(path.join(dir, 'flashcards.tsv'), 'utf8'))
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .map((l) => l.split('\t'));
+      return { rows, secrets: rows.find((r) => r[1]!.includes('makes it easier for you to manage secrets'))! };
+    };
+    const before = await tsv();
+    const file = path.join(notes, '06-misc.md');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('**AWS Secrets Manager**', '**AWS Secrets Manager (ASM)**'));
+    const after = await tsv();
+    expect(after.secrets[0]).not.toBe(before.secrets[0]);
+    expect(after.secrets[3]).toBe(before.secrets[3]);
+    expect(after.rows.map((r) => r[3])).toEqual(before.rows.map((r) => r[3]));
   });
 
   it('the quiz deck hides each answer until the presenter advances, and nothing overflows', async () => {

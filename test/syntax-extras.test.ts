@@ -127,7 +127,7 @@ describe('footnotes', () => {
 
   it('a flashcard back that cites a footnote carries it, with ids of its own', () => {
     const guide = guideOf(['# Why VPC peering?\n\nIt is not transitive[^t].\n\n[^t]: Each pair needs its own peering.\n']);
-    const cards = renderCards(extractStudySet(guide), createHtmlRenderer(), html);
+    const cards = renderCards(extractStudySet(guide), createHtmlRenderer(), html, { notesDir: path.resolve('notes'), title: 'T' });
     expect(cards).toHaveLength(1);
     expect(cards[0]!.back).toContain('<li id="card:0:fn-1"><p>Each pair needs its own peering.');
     expect(cards[0]!.back).toContain('href="#card:0:fn-1"');

@@ -25,12 +25,44 @@ export interface RenderedCard {
   /** Titles from the top-level topic down. */
   path: string[];
   slug: string;
+  /**
+   * Anki's note id, from where the card lives, not from its text: the note's path in the notes
+   * folder, the heading path, and the card's place among that section's cards. Editing a card
+   * keeps its id, so importing again updates the note in Anki (and keeps its reviews).
+   */
+  guid: string;
+  /** Anki's deck: the guide's title, then the top-level topic (`AWS notes::Misc`). */
+  deck: string;
 }
+
+/** A short id (72 bits, base64url) for `parts`. */
+const shortId = (parts: string[]) => createHash('sha1').update(parts.join('\n')).digest('base64url').slice(0, 12);
+
+/** Anki's deck names use `::` for nesting: a title holding it would nest where it should not. */
+const deckName = (title: string) =>
+  title
+    .replace(/::/g, ':')
+    .replace(/[\t\r\n]/g, ' ')
+    .trim() || 'Study Guide';
 
 const blocksHtml = (blocks: RenderedBlock[]) => blocks.map((b) => b.html).join('\n');
 
-export function renderCards(set: StudySet, renderer: HtmlRenderer, options: HtmlOptions): RenderedCard[] {
+export function renderCards(
+  set: StudySet,
+  renderer: HtmlRenderer,
+  options: HtmlOptions,
+  /** The notes folder and the guide's title: the cards' ids and decks. */
+  where: { notesDir: string; title: string },
+): RenderedCard[] {
   const tag = (title: string) => slug(title) || 'topic';
+  const seen = new Map<string, number>();
+  const guid = (card: Card) => {
+    const note = path.relative(where.notesDir, card.topic.note.absPath).split(path.sep).join('/');
+    const section = [note, ...card.topic.path].join('\n');
+    const nth = seen.get(section) ?? 0;
+    seen.set(section, nth + 1);
+    return shortId([note, ...card.topic.path, String(nth)]);
+  };
   return set.cards.map((card, i) => ({
     kind: card.kind,
     front: renderer.renderInline(card.front, options, card.topic.note.absPath),
@@ -42,6 +74,8 @@ export function renderCards(set: StudySet, renderer: HtmlRenderer, options: Html
     source: `${card.source.file}:${card.source.line}`,
     path: card.topic.path,
     slug: card.topic.slug,
+    guid: guid(card),
+    deck: [where.title, card.topic.path[0] ?? ''].map(deckName).join('::'),
   }));
 }
 
@@ -50,10 +84,14 @@ export function tsvField(html: string): string {
   return html.replace(/\t/g, '&#9;').replace(/\r?\n/g, '<br>').trim();
 }
 
-/** `flashcards.tsv`: front, back, tags; the header lines tell Anki how to read it. */
+/**
+ * `flashcards.tsv`: front, back, tags, then Anki's note id, note type and deck; the header lines
+ * tell Anki how to read it (its text importer's file headers). With the id, importing again
+ * updates the cards already there instead of adding them twice.
+ */
 export function flashcardsTsv(cards: RenderedCard[]): string {
-  const header = ['#separator:tab', '#html:true', '#tags column:3'];
-  const rows = cards.map((c) => [tsvField(c.front), tsvField(c.back), c.tags.join(' ')].join('\t'));
+  const header = ['#separator:tab', '#html:true', '#tags column:3', '#guid column:4', '#notetype column:5', '#deck column:6'];
+  const rows = cards.map((c) => [tsvField(c.front), tsvField(c.back), c.tags.join(' '), c.guid, 'Basic', tsvField(c.deck)].join('\t'));
   return `${[...header, ...rows].join('\n')}\n`;
 }
 
