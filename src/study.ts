@@ -21,6 +21,8 @@ export interface Card {
   back: RootContent[];
   topic: Topic;
   source: SourcePosition;
+  /** Written to be learnt both ways (`:::`, `??`): Anki's "Basic (and reversed card)". */
+  reversed?: boolean;
 }
 
 export interface OpenQuestion {
@@ -127,8 +129,47 @@ function blocks(topic: Topic, set: StudySet): void {
   });
 }
 
+/**
+ * The Obsidian Spaced Repetition plugin's cards, in one paragraph: question lines, a line with
+ * only `?` (`??`: both ways), answer lines; or one card a line, `Question::Answer` (`:::`: both
+ * ways). Precision first: a line with more than one separator (`AWS::CloudFormation::Init`) is
+ * not a card, nor one whose separator touches words on both sides unless the question ends with
+ * `?` (`the AWS::Serverless transform` is prose; write `Question :: Answer` or `Question?::Answer`).
+ */
+function spacedRepetition(topic: Topic, block: Paragraph, set: StudySet): boolean {
+  const value = toString(block);
+  const card = (front: string, back: string, reversed: boolean) =>
+    set.cards.push({
+      kind: 'explicit',
+      front: [text(front.trim())],
+      back: [paragraph([text(back.trim())])],
+      topic,
+      source: position(topic, block),
+      ...(reversed ? { reversed } : {}),
+    });
+  const multi = /^([\s\S]*?\S[\s\S]*?)\n[ \t]*(\?\??)[ \t]*\n([\s\S]*\S[\s\S]*)$/.exec(value);
+  if (multi) {
+    card(multi[1]!, multi[3]!, multi[2] === '??');
+    return true;
+  }
+  let found = false;
+  for (const line of value.split('\n')) {
+    const parts = line.split(/:{2,}/);
+    const separator = /:{2,}/.exec(line)?.[0];
+    if (parts.length !== 2 || (separator !== '::' && separator !== ':::')) continue;
+    const [front, back] = parts as [string, string];
+    if (!front.trim() || !back.trim()) continue;
+    const touches = /\S$/.test(front) && /^\S/.test(back);
+    if (touches && !/\?$/.test(front.trim())) continue;
+    card(front, back, separator === ':::');
+    found = true;
+  }
+  return found;
+}
+
 /** `Q: question` then `A: answer`, in one paragraph (two lines) or two; says which. */
 function explicit(topic: Topic, block: Paragraph, next: RootContent | undefined, set: StudySet): 'one' | 'two' | null {
+  if (spacedRepetition(topic, block, set)) return 'one';
   const value = toString(block);
   const both = /^\s*Q:\s*([\s\S]+?)\n\s*A:\s*([\s\S]+)$/.exec(value);
   if (both) {

@@ -121,6 +121,41 @@ describe('patterns', () => {
     expect(s.openQuestions.map((q) => q.question)).toEqual(['Is this open?']);
   });
 
+  it("reads the Spaced Repetition plugin's cards: Question::Answer, ::: both ways, ? and ?? between lines; not code or prose", () => {
+    const s = cards(
+      [
+        '# Cards',
+        '',
+        'Capital of France :: Paris',
+        'What is 2 + 2?::Four',
+        'Hello ::: Bonjour',
+        '',
+        'What does IAM stand for',
+        'in AWS?',
+        '?',
+        'Identity and Access Management',
+        '',
+        'Chlorophyll',
+        '??',
+        'The green pigment of plants',
+        '',
+        'More specifically, the AWS::Serverless transform expands the template.',
+        '',
+        'AWS::CloudFormation::Init holds the configuration.',
+        '',
+        'In C++, std::vector is a growable array.',
+        '',
+      ].join('\n'),
+    );
+    expect(s.cards.map((c) => [front(c), back(c), c.reversed ?? false])).toEqual([
+      ['Capital of France', 'Paris', false],
+      ['What is 2 + 2?', 'Four', false],
+      ['Hello', 'Bonjour', true],
+      ['What does IAM stand for\nin AWS?', 'Identity and Access Management', false],
+      ['Chlorophyll', 'The green pigment of plants', true],
+    ]);
+  });
+
   it('shuffles the quiz the same way for the same seed', () => {
     const items = Array.from({ length: 20 }, (_, i) => i);
     expect(shuffle(items, 42)).toEqual(shuffle(items, 42));

@@ -160,7 +160,9 @@ describe('handout geometry', () => {
 describe('flashcards.tsv', () => {
   it("Anki's header, then front, back and tags; tabs and line breaks escaped", () => {
     expect(tsvField('a\tb\nc\r\nd ')).toBe('a&#9;b<br>c<br>d');
-    const tsv = flashcardsTsv([{ front: 'Q\t1', back: 'A\n2', tags: ['aws', 'aws/s3'], guid: 'Ab12-_', deck: 'Notes::S3' } as never]);
+    const tsv = flashcardsTsv([
+      { front: 'Q\t1', back: 'A\n2', tags: ['aws', 'aws/s3'], guid: 'Ab12-_', deck: 'Notes::S3', notetype: 'Basic' } as never,
+    ]);
     expect(tsv).toBe(
       '#separator:tab\n#html:true\n#tags column:3\n#guid column:4\n#notetype column:5\n#deck column:6\n' +
         'Q&#9;1\tA<br>2\taws aws/s3\tAb12-_\tBasic\tNotes::S3\n',

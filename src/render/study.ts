@@ -33,6 +33,8 @@ export interface RenderedCard {
   guid: string;
   /** Anki's deck: the guide's title, then the top-level topic (`AWS notes::Misc`). */
   deck: string;
+  /** Anki's note type. */
+  notetype: 'Basic' | 'Basic (and reversed card)';
 }
 
 /** A short id (72 bits, base64url) for `parts`. */
@@ -75,6 +77,7 @@ export function renderCards(
     path: card.topic.path,
     slug: card.topic.slug,
     guid: guid(card),
+    notetype: card.reversed ? 'Basic (and reversed card)' : 'Basic',
     deck: [where.title, card.topic.path[0] ?? ''].map(deckName).join('::'),
   }));
 }
@@ -91,7 +94,7 @@ export function tsvField(html: string): string {
  */
 export function flashcardsTsv(cards: RenderedCard[]): string {
   const header = ['#separator:tab', '#html:true', '#tags column:3', '#guid column:4', '#notetype column:5', '#deck column:6'];
-  const rows = cards.map((c) => [tsvField(c.front), tsvField(c.back), c.tags.join(' '), c.guid, 'Basic', tsvField(c.deck)].join('\t'));
+  const rows = cards.map((c) => [tsvField(c.front), tsvField(c.back), c.tags.join(' '), c.guid, c.notetype, tsvField(c.deck)].join('\t'));
   return `${[...header, ...rows].join('\n')}\n`;
 }
 
