@@ -147,13 +147,19 @@ function spacedRepetition(topic: Topic, block: Paragraph, set: StudySet): boolea
       source: position(topic, block),
       ...(reversed ? { reversed } : {}),
     });
-  const multi = /^([\s\S]*?\S[\s\S]*?)\n[ \t]*(\?\??)[ \t]*\n([\s\S]*\S[\s\S]*)$/.exec(value);
-  if (multi) {
-    card(multi[1]!, multi[3]!, multi[2] === '??');
-    return true;
+  const lines = value.split('\n');
+  // A line of its own between question and answer lines (found line by line: a regular expression
+  // over a paragraph of a megabyte would take the square of it).
+  const mark = lines.findIndex((line, i) => i > 0 && i < lines.length - 1 && /^\s*\?\??\s*$/.test(line));
+  if (mark > 0) {
+    const [front, back] = [lines.slice(0, mark).join('\n'), lines.slice(mark + 1).join('\n')];
+    if (front.trim() && back.trim()) {
+      card(front, back, lines[mark]!.trim() === '??');
+      return true;
+    }
   }
   let found = false;
-  for (const line of value.split('\n')) {
+  for (const line of lines) {
     const parts = line.split(/:{2,}/);
     const separator = /:{2,}/.exec(line)?.[0];
     if (parts.length !== 2 || (separator !== '::' && separator !== ':::')) continue;
