@@ -100,7 +100,9 @@ export async function createFollow(
   let rate = { start: 0, moves: 0 };
   const refused = new Set<string>();
 
-  const send = (res: http.ServerResponse, p: Position) => res.write(`event: position\ndata: ${JSON.stringify(p)}\n\n`);
+  /** A server-sent event to one page (the data is JSON: one line). */
+  const send = (res: http.ServerResponse, event: 'position' | 'pointer', data: Position | Pointer) =>
+    res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 
   /** A wrong or old token: 403, and one line in the log per token. */
   const refuse = (res: http.ServerResponse, given: string | undefined) => {
@@ -133,7 +135,7 @@ export async function createFollow(
     script,
     token: () => token,
     join(res) {
-      if (position) send(res, position);
+      if (position) send(res, 'position', position);
       audience.add(res);
       res.on('close', () => audience.delete(res));
     },
@@ -167,12 +169,12 @@ export async function createFollow(
         if (pathname === '/__studyguide/pointer') {
           if (!isPointer(move)) return void res.writeHead(400).end();
           // Not kept: a late joiner sees the next one.
-          for (const client of audience) client.write(`event: pointer\ndata: ${JSON.stringify(move)}\n\n`);
+          for (const client of audience) send(client, 'pointer', move);
           return void res.writeHead(204).end();
         }
         if (!isPosition(move)) return void res.writeHead(400).end();
         position = { deck: move.deck, h: move.h, v: move.v, f: move.f ?? 0 };
-        for (const client of audience) send(client, position);
+        for (const client of audience) send(client, 'position', position);
         res.writeHead(204).end();
       });
       return true;

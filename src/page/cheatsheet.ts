@@ -102,6 +102,8 @@ interface LastLayout {
   at: Checkpoint[];
 }
 let last: LastLayout | null = null;
+/** The flow's blocks as markup, read once per flow (a fit lays the same flow out up to ten times). */
+let flowMarkup: string[] | null = null;
 
 /** Blocks kept whole when they fit in a column: moved on rather than split. */
 function keepWhole(item: HTMLElement): boolean {
@@ -121,7 +123,7 @@ function runningHead(path: string): HTMLElement {
 function layout(options?: LayoutOptions, resume = false): LayoutResult {
   if (options && options.fontPt) document.documentElement.style.setProperty('--fs', options.fontPt + 'pt');
   const fontPt = document.documentElement.style.getPropertyValue('--fs');
-  const flowBlocks = Array.from(flow.children, (n) => n.outerHTML);
+  const flowBlocks = (flowMarkup ??= Array.from(flow.children, (n) => n.outerHTML));
   // The first block that differs from the last layout's, and where that layout stood when it took it.
   let from = 0;
   if (resume && last && last.fontPt === fontPt) while (from < flowBlocks.length && flowBlocks[from] === last.blocks[from]) from++;
@@ -416,6 +418,7 @@ function whenReady(fn: () => Promise<void>): void {
 function update(html: string): Promise<LayoutResult> {
   const next = new DOMParser().parseFromString(html, 'text/html').getElementById('flow');
   flow.innerHTML = next ? next.innerHTML : '';
+  flowMarkup = null;
   return imagesSettled(flow)
     .then(loadFonts)
     .then(() => (sg.result = layout({ fontPt: config.fontPt }, true)));

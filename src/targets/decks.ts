@@ -195,8 +195,9 @@ async function fitWithCache(
 
   const fitted: FittedSlides = {};
   const notes = new Map<string, SlideWarning[]>();
+  const keys = new Map(slides.map((slide) => [slide, keyOf(slide)]));
   const missing = slides.filter((slide) => {
-    const hit = ctx.cache.fits.get(keyOf(slide));
+    const hit = ctx.cache.fits.get(keys.get(slide)!);
     if (hit) {
       fitted[slide.key] = hit.sections;
       notes.set(slide.key, hit.warnings);
@@ -238,7 +239,7 @@ async function fitWithCache(
       said.push({ reason: `slides: ${slide.key} still overflows after fitting`, ruleId: 'slide-overflow' });
     fitted[slide.key] = sections;
     notes.set(slide.key, said);
-    ctx.cache.fits.set(keyOf(slide), { sections, warnings: said });
+    ctx.cache.fits.set(keys.get(slide)!, { sections, warnings: said });
   }
   return { fitted, warnings: warnings(), fittedNow: missing.length };
 }
