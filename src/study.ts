@@ -23,6 +23,18 @@ export interface Card {
   source: SourcePosition;
   /** Written to be learnt both ways (`:::`, `??`): Anki's "Basic (and reversed card)". */
   reversed?: boolean;
+  /**
+   * Where the note says what the card asks for, as offsets in its note's text: what the self-test
+   * sheet blanks (the answer; a definition's term; a cloze's deletions). Empty when the answer is
+   * not written in the note as such (it cannot be blanked, only listed in the key).
+   */
+  blanks: Span[];
+}
+
+/** A stretch of a note's text: `start` to `end` offsets, as in mdast positions. */
+export interface Span {
+  start: number;
+  end: number;
 }
 
 export interface OpenQuestion {
@@ -64,6 +76,41 @@ const PLAIN_TERM = /^([A-Za-z0-9][\w .@/+-]{0,40}?)\s*(?::|\s[–—-])\s+(\S[\s
 const position = (topic: Topic, node: { position?: { start: { line: number; column: number } } } | null): SourcePosition =>
   node?.position ? { file: topic.source.file, line: node.position.start.line, column: node.position.start.column } : topic.source;
 
+/** The spans of nodes as written in the note (nodes made up by extraction have none). */
+const spans = (nodes: readonly { position?: { start: { offset?: number }; end: { offset?: number } } }[]): Span[] =>
+  nodes.flatMap((n) =>
+    n.position?.start.offset !== undefined && n.position.end.offset !== undefined
+      ? [{ start: n.position.start.offset, end: n.position.end.offset }]
+      : [],
+  );
+
+/**
+ * The spans of `toString(block).slice(from, to)` in the note. A text node written as it reads (no
+ * escapes or entities) maps offset for offset; any other node overlapping the range counts whole.
+ */
+function valueSpans(block: Paragraph, from: number, to: number): Span[] {
+  const out: Span[] = [];
+  let at = 0;
+  for (const child of block.children) {
+    const length = toString(child).length;
+    const [a, b] = [Math.max(from, at), Math.min(to, at + length)];
+    const [start, end] = [child.position?.start.offset, child.position?.end.offset];
+    if (a < b && start !== undefined && end !== undefined) {
+      const exact = child.type === 'text' && end - start === child.value.length;
+      out.push(exact ? { start: start + a - at, end: start + b - at } : { start, end });
+    }
+    at += length;
+  }
+  return out;
+}
+
+/** The span of `part` found in `value` from `from` on, trimmed, as `[start, end]` in `value`. */
+function trimmedRange(value: string, part: string, from: number): [number, number] {
+  const at = value.indexOf(part, from);
+  const lead = part.length - part.trimStart().length;
+  return [at + lead, at + lead + part.trim().length];
+}
+
 const text = (value: string): PhrasingContent => ({ type: 'text', value });
 const paragraph = (children: PhrasingContent[]): Paragraph => ({ type: 'paragraph', children });
 
@@ -89,7 +136,7 @@ function headingQuestion(topic: Topic, set: StudySet): void {
   const end = topic.blocks.findIndex(asks);
   const answer = end < 0 ? topic.blocks : topic.blocks.slice(0, end);
   if (answer.length > 0) {
-    set.cards.push({ kind: 'question', front: topic.heading.children, back: answer, topic, source: topic.source });
+    set.cards.push({ kind: 'question', front: topic.heading.children, back: answer, topic, source: topic.source, blanks: spans(answer) });
   } else if (topic.children.length === 0) {
     set.openQuestions.push({ question: topic.title, topic, source: topic.source });
   }
@@ -105,7 +152,14 @@ function scenario(topic: Topic, set: StudySet): void {
     set.openQuestions.push({ question: toString(problem), topic, source: position(topic, problem) });
     return;
   }
-  set.cards.push({ kind: 'scenario', front: problem.children, back: answer, topic, source: position(topic, problem) });
+  set.cards.push({
+    kind: 'scenario',
+    front: problem.children,
+    back: answer,
+    topic,
+    source: position(topic, problem),
+    blanks: spans(answer),
+  });
 }
 
 /** Patterns inside a topic's own blocks: Q:/A:, bold-term definitions, questions left open. */
@@ -138,7 +192,7 @@ function blocks(topic: Topic, set: StudySet): void {
  */
 function spacedRepetition(topic: Topic, block: Paragraph, set: StudySet): boolean {
   const value = toString(block);
-  const card = (front: string, back: string, reversed: boolean) =>
+  const card = (front: string, back: string, backAt: number, reversed: boolean) =>
     set.cards.push({
       kind: 'explicit',
       front: [text(front.trim())],
@@ -146,6 +200,7 @@ function spacedRepetition(topic: Topic, block: Paragraph, set: StudySet): boolea
       topic,
       source: position(topic, block),
       ...(reversed ? { reversed } : {}),
+      blanks: valueSpans(block, ...trimmedRange(value, back, backAt)),
     });
   const lines = value.split('\n');
   // A line of its own between question and answer lines (found line by line: a regular expression
@@ -154,12 +209,15 @@ function spacedRepetition(topic: Topic, block: Paragraph, set: StudySet): boolea
   if (mark > 0) {
     const [front, back] = [lines.slice(0, mark).join('\n'), lines.slice(mark + 1).join('\n')];
     if (front.trim() && back.trim()) {
-      card(front, back, lines[mark]!.trim() === '??');
+      const backAt = lines.slice(0, mark + 1).join('\n').length + 1;
+      card(front, back, backAt, lines[mark]!.trim() === '??');
       return true;
     }
   }
   let found = false;
-  for (const line of lines) {
+  let lineAt = 0;
+  for (const [i, line] of lines.entries()) {
+    if (i > 0) lineAt += lines[i - 1]!.length + 1;
     const parts = line.split(/:{2,}/);
     const separator = /:{2,}/.exec(line)?.[0];
     if (parts.length !== 2 || (separator !== '::' && separator !== ':::')) continue;
@@ -167,7 +225,7 @@ function spacedRepetition(topic: Topic, block: Paragraph, set: StudySet): boolea
     if (!front.trim() || !back.trim()) continue;
     const touches = /\S$/.test(front) && /^\S/.test(back);
     if (touches && !/\?$/.test(front.trim())) continue;
-    card(front, back, separator === ':::');
+    card(front, back, lineAt + front.length + separator.length, separator === ':::');
     found = true;
   }
   return found;
@@ -185,6 +243,7 @@ function explicit(topic: Topic, block: Paragraph, next: RootContent | undefined,
       back: [paragraph([text(both[2]!.trim())])],
       topic,
       source: position(topic, block),
+      blanks: valueSpans(block, ...trimmedRange(value, both[2]!, value.search(/\n\s*A:/) + 1)),
     });
     return 'one';
   }
@@ -198,6 +257,7 @@ function explicit(topic: Topic, block: Paragraph, next: RootContent | undefined,
         back: [paragraph([text(a[1]!.trim())])],
         topic,
         source: position(topic, block),
+        blanks: valueSpans(next, ...trimmedRange(toString(next), a[1]!, toString(next).indexOf('A:') + 2)),
       });
       return 'two';
     }
@@ -219,12 +279,20 @@ function boldDefinition(topic: Topic, block: Paragraph, at: Paragraph | ListItem
     definition = [block];
   } else return;
   if (!toString(definition[0]!).trim()) return;
-  addDefinition(topic, term, definition, position(topic, at), set);
+  addDefinition(topic, term, definition, position(topic, at), spans([first]), set);
 }
 
-function addDefinition(topic: Topic, term: string, definition: RootContent[], source: SourcePosition, set: StudySet): void {
+/** A term and its definition: a glossary entry, and a card whose self-test blank is the term (the definition is the prompt). */
+function addDefinition(
+  topic: Topic,
+  term: string,
+  definition: RootContent[],
+  source: SourcePosition,
+  termSpans: Span[],
+  set: StudySet,
+): void {
   set.glossary.push({ term, definition, topic, source });
-  set.cards.push({ kind: 'definition', front: [text(term)], back: definition, topic, source });
+  set.cards.push({ kind: 'definition', front: [text(term)], back: definition, topic, source, blanks: termSpans });
 }
 
 function listItems(topic: Topic, list: List, set: StudySet): void {
@@ -236,7 +304,14 @@ function listItems(topic: Topic, list: List, set: StudySet): void {
       // A list item that asks, with its answer nested under it (or hidden in a details under it).
       const answer = more.length === 1 && more[0]!.type === 'details' ? more[0].children.slice(1) : more;
       if (answer.length > 0)
-        set.cards.push({ kind: 'question', front: lead.children, back: answer as BlockContent[], topic, source: position(topic, item) });
+        set.cards.push({
+          kind: 'question',
+          front: lead.children,
+          back: answer as BlockContent[],
+          topic,
+          source: position(topic, item),
+          blanks: spans(answer),
+        });
       else set.openQuestions.push({ question: value, topic, source: position(topic, item) });
       continue;
     }
@@ -267,7 +342,9 @@ function plainDefinition(
   const definition = match[2]!;
   // `Q:`/`A:` are the explicit form's markers, not terms.
   if (/^[QA]$/i.test(term) || /[.?!,;]/.test(term) || term.split(/\s+/).length > maxWords || !/\s/.test(definition)) return;
-  addDefinition(topic, term, [paragraph([text(definition)]), ...more], position(topic, at), set);
+  const written = toString(lead);
+  const spansOfTerm = valueSpans(lead, ...trimmedRange(written, term, 0));
+  addDefinition(topic, term, [paragraph([text(definition)]), ...more], position(topic, at), spansOfTerm, set);
 }
 
 /** A details summary that only says "there is an answer here": the question is the text before it. */
@@ -298,7 +375,7 @@ function detailsAnswers(topic: Topic, set: StudySet): void {
         else if (topic.heading) front = topic.heading.children;
         else front = [text(topic.title)];
       }
-      set.cards.push({ kind: 'question', front, back: body as BlockContent[], topic, source: position(topic, node) });
+      set.cards.push({ kind: 'question', front, back: body as BlockContent[], topic, source: position(topic, node), blanks: spans(body) });
     });
   }
 }

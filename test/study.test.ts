@@ -156,6 +156,42 @@ describe('patterns', () => {
     ]);
   });
 
+  it('knows where each answer is written in the note (what the self-test sheet blanks)', () => {
+    const md = [
+      '# Cards',
+      '',
+      'Capital of France :: Paris',
+      'Hello ::: *Bonjour* toi',
+      '',
+      'Why is the sky blue',
+      '?',
+      'Rayleigh scattering',
+      '',
+      'Q: Max VPCs per region?',
+      'A: Five by default.',
+      '',
+      '## What does a NAT gateway do?',
+      '',
+      'It lets private subnets reach the internet.',
+      '',
+      '## Terms',
+      '',
+      '- **IGW** – the internet gateway of a VPC',
+      '- ENI: an elastic network interface',
+      '',
+    ].join('\n');
+    const written = cards(md).cards.map((c) => [front(c), c.blanks.map((b) => md.slice(b.start, b.end)).join('|')]);
+    expect(written).toEqual([
+      ['Capital of France', 'Paris'],
+      ['Hello', '*Bonjour*| toi'],
+      ['Why is the sky blue', 'Rayleigh scattering'],
+      ['Max VPCs per region?', 'Five by default.'],
+      ['What does a NAT gateway do?', 'It lets private subnets reach the internet.'],
+      ['IGW', '**IGW**'],
+      ['ENI', 'ENI'],
+    ]);
+  });
+
   it('shuffles the quiz the same way for the same seed', () => {
     const items = Array.from({ length: 20 }, (_, i) => i);
     expect(shuffle(items, 42)).toEqual(shuffle(items, 42));
