@@ -108,7 +108,7 @@ export async function runBuild(
   );
   if (guide.topics.length === 0) throw new UserError(`no content in the notes under ${path.relative(settings.cwd, settings.notes) || '.'}`);
   const links = resolveLinks(guide, settings.notes);
-  const study = extractStudySet(guide);
+  const study = extractStudySet(guide, { clozeHighlights: settings.clozeHighlights });
   stage('tree', `${guide.topics.length} topics, ${study.cards.length} cards`);
 
   const images = await resolveImages(guide, {

@@ -18,6 +18,7 @@ import { remarkReportUnsafeHtml } from './safety.js';
 import { remarkCallouts } from './syntax/callouts.js';
 import { remarkDetails } from './syntax/details.js';
 import { latexDelimitersToDollars, remarkCheckMath, remarkDisplayMath, remarkMoneyIsNotMath } from './syntax/math.js';
+import { remarkCloze } from './syntax/cloze.js';
 import { remarkBlockIds, remarkHighlight, remarkObsidianComments } from './syntax/obsidian.js';
 import { takeFootnoteDefinitions } from './syntax/footnotes.js';
 import { remarkTags } from './syntax/tags.js';
@@ -124,6 +125,7 @@ export function createParser(options: { allowHtml?: boolean } = {}) {
       .use(remarkObsidianComments)
       .use(remarkCallouts)
       .use(remarkWikiLinks)
+      .use(remarkCloze)
       .use(remarkHighlight)
       .use(remarkBlockIds)
       .use(remarkTags)

@@ -195,6 +195,7 @@ export const SETTINGS = {
   handoutLayout,
   handoutNotes: onOff('print speaker notes under each slide in handouts'),
   glossary: onOff('add the glossary as the last section of the cheat sheet'),
+  clozeHighlights: onOff('==highlights== are cloze deletions too: a card per highlight'),
   shuffle: onOff('shuffle the quiz deck'),
   seed: whole(0, 2 ** 31 - 1, undefined, 'n', 'seed for --shuffle: the same order every time'),
   port: whole(1, 65535, 8077, 'n', 'port to serve on (127.0.0.1)', ['watch', 'serve', 'present']),

@@ -8,10 +8,11 @@
 import type { BlockContent, List, ListItem, Paragraph, PhrasingContent, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { visit } from 'unist-util-visit';
+import { hasOptions, multipleChoice, type Choice, type MultipleChoice } from './choices.js';
 import { walkTopics } from './tree.js';
 import type { Details, Guide, SourcePosition, Topic } from './types.js';
 
-export type CardKind = 'question' | 'scenario' | 'definition' | 'explicit';
+export type CardKind = 'question' | 'scenario' | 'definition' | 'explicit' | 'cloze' | 'multiple-choice';
 
 export interface Card {
   kind: CardKind;
@@ -29,6 +30,20 @@ export interface Card {
    * not written in the note as such (it cannot be blanked, only listed in the key).
    */
   blanks: Span[];
+  /** Written with an Obsidian block id (`^id`): the card's Anki id comes from it, so it survives moving the note. */
+  blockId?: string;
+  /**
+   * A cloze card: which deletions it asks for, and the paragraph as Anki's Cloze note type reads
+   * it (`{{c1::term::hint}}`), the same array for every card of the paragraph (one Anki note).
+   */
+  cloze?: { number: number; text: PhrasingContent[] };
+  /** A multiple-choice card's options, shown under the front (the back holds the right ones). */
+  choices?: Choice[];
+}
+
+export interface StudyOptions {
+  /** `==term==` highlights are cloze deletions too (`--cloze-highlights`): highlights are not always meant as questions. */
+  clozeHighlights?: boolean;
 }
 
 /** A stretch of a note's text: `start` to `end` offsets, as in mdast positions. */
@@ -96,7 +111,9 @@ function valueSpans(block: Paragraph, from: number, to: number): Span[] {
     const [a, b] = [Math.max(from, at), Math.min(to, at + length)];
     const [start, end] = [child.position?.start.offset, child.position?.end.offset];
     if (a < b && start !== undefined && end !== undefined) {
-      const exact = child.type === 'text' && end - start === child.value.length;
+      // A block id (`text ^id`) was cut from the end of the last text: its start still maps.
+      const cut = child === block.children.at(-1) && block.data?.blockId !== undefined && end - start > toString(child).length;
+      const exact = child.type === 'text' && (end - start === child.value.length || cut);
       out.push(exact ? { start: start + a - at, end: start + b - at } : { start, end });
     }
     at += length;
@@ -114,21 +131,129 @@ function trimmedRange(value: string, part: string, from: number): [number, numbe
 const text = (value: string): PhrasingContent => ({ type: 'text', value });
 const paragraph = (children: PhrasingContent[]): Paragraph => ({ type: 'paragraph', children });
 
-export function extractStudySet(guide: Guide): StudySet {
+export function extractStudySet(guide: Guide, options: StudyOptions = {}): StudySet {
   const set: StudySet = { cards: [], openQuestions: [], glossary: [], toFill: [] };
+  // Nodes a multiple-choice question is made of: no other pattern makes cards of them.
+  const taken = new WeakSet<object>();
   for (const topic of walkTopics(guide.topics)) {
-    headingQuestion(topic, set);
+    if (!headingChoice(topic, set, taken)) headingQuestion(topic, set);
     scenario(topic, set);
-    blocks(topic, set);
-    detailsAnswers(topic, set);
+    blocks(topic, set, taken);
+    detailsAnswers(topic, set, taken);
+    clozes(topic, set, options);
     emptyTopic(topic, set);
   }
   return set;
 }
 
+/** A heading (or the paragraph under it) asking a multiple-choice question of the topic's blocks. */
+function headingChoice(topic: Topic, set: StudySet, taken: WeakSet<object>): boolean {
+  if (!topic.heading) return false;
+  const first = topic.blocks[0];
+  const question = first?.type === 'paragraph' ? first : null;
+  const found = multipleChoice(question, question ? topic.blocks.slice(1) : topic.blocks);
+  if (!found) return false;
+  const front = found.question ?? question?.children ?? topic.heading.children;
+  if (!choiceCard(topic, front, found, question ?? topic.heading, set)) return false;
+  for (const node of [...found.used, ...(question ? [question] : [])]) taken.add(node);
+  return true;
+}
+
+/**
+ * A multiple-choice card: the question with its options on the front, the right options and the
+ * explanation on the back. A task list's checked items are not an answer to just anything (a
+ * to-do list is not a quiz): its question must ask.
+ */
+function choiceCard(topic: Topic, front: PhrasingContent[], found: MultipleChoice, at: RootContent, set: StudySet): boolean {
+  const asks = /\?|\b(choose|select|which|what|pick)\b/i.test(toString({ type: 'paragraph', children: front }));
+  const byTicks = found.choices.some((c) => c.node?.checked === true);
+  if (byTicks && !asks) return false;
+  const right = found.choices.filter((c) => c.correct);
+  const list: List = {
+    type: 'list',
+    ordered: false,
+    spread: false,
+    children: right.map((c) => ({ type: 'listItem', spread: false, children: [paragraph(c.content)] })),
+  };
+  set.cards.push({
+    kind: 'multiple-choice',
+    front,
+    back: [list, ...found.explanation],
+    topic,
+    source: position(topic, at),
+    blanks: spans(found.answerNodes),
+    blockId: at.data?.blockId,
+    choices: found.choices,
+  });
+  return true;
+}
+
+/** Inline content with some nodes replaced (`swap` returns the nodes to put instead, or null to keep and go inside). */
+function mapInline(nodes: PhrasingContent[], swap: (node: PhrasingContent) => PhrasingContent[] | null): PhrasingContent[] {
+  return nodes.flatMap((node) => {
+    const instead = swap(node);
+    if (instead) return instead;
+    return 'children' in node ? [{ ...node, children: mapInline(node.children as PhrasingContent[], swap) } as PhrasingContent] : [node];
+  });
+}
+
+/**
+ * Cloze deletions: a paragraph with `{{cN::term}}` (or, with `clozeHighlights`, `==term==`, each
+ * its own number) gives a card per number, its deletions shown as `[...]` (or `[hint]`) on the
+ * front and highlighted on the back, the others shown as written.
+ */
+function clozes(topic: Topic, set: StudySet, options: StudyOptions): void {
+  for (const block of topic.blocks) {
+    visit(block, 'paragraph', (paragraphNode: Paragraph) => {
+      const numbers = new Map<PhrasingContent, { number: number; hint?: string }>();
+      visit(paragraphNode, 'cloze', (node) => {
+        numbers.set(node, { number: node.number, hint: node.hint });
+      });
+      if (numbers.size === 0 && options.clozeHighlights) {
+        visit(paragraphNode, 'mark', (node) => {
+          numbers.set(node, { number: numbers.size + 1 });
+        });
+      }
+      if (numbers.size === 0) return;
+      const children = (node: PhrasingContent) => ('children' in node ? (node.children as PhrasingContent[]) : []);
+      const ankiText = mapInline(paragraphNode.children, (node) => {
+        const deletion = numbers.get(node);
+        return deletion ? [text(`{{c${deletion.number}::`), ...children(node), text(deletion.hint ? `::${deletion.hint}}}` : '}}')] : null;
+      });
+      for (const number of [...new Set([...numbers.values()].map((d) => d.number))].sort((a, b) => a - b)) {
+        const asked = (node: PhrasingContent) => numbers.get(node)?.number === number;
+        const front = mapInline(paragraphNode.children, (node) => {
+          const deletion = numbers.get(node);
+          if (!deletion) return null;
+          return deletion.number === number ? [text(deletion.hint ? `[${deletion.hint}]` : '[...]')] : children(node);
+        });
+        const back = mapInline(paragraphNode.children, (node) => {
+          if (!numbers.has(node)) return null;
+          return asked(node) ? [{ type: 'mark', children: children(node) }] : children(node);
+        });
+        set.cards.push({
+          kind: 'cloze',
+          front,
+          back: [paragraph(back)],
+          topic,
+          source: position(topic, paragraphNode),
+          blanks: spans([...numbers.keys()].filter(asked)),
+          blockId: paragraphNode.data?.blockId,
+          cloze: { number, text: ankiText },
+        });
+      }
+    });
+  }
+}
+
 /** A heading that asks: its content answers. With no content, it is an open question. */
 function headingQuestion(topic: Topic, set: StudySet): void {
   if (!topic.heading || !QUESTION.test(topic.title) || SCENARIO_TITLE.test(topic.title)) return;
+  if (hasOptions(null, topic.blocks)) {
+    // Options with no answer (or one naming no option): the options do not answer it.
+    set.openQuestions.push({ question: topic.title, topic, source: topic.source });
+    return;
+  }
   // The answer is the topic's content up to the next thing that asks something itself.
   const asks = (b: RootContent) =>
     (b.type === 'paragraph' && (/^\s*Q:/.test(toString(b)) || QUESTION.test(toString(b)))) ||
@@ -159,15 +284,16 @@ function scenario(topic: Topic, set: StudySet): void {
     topic,
     source: position(topic, problem),
     blanks: spans(answer),
+    blockId: problem.data?.blockId,
   });
 }
 
 /** Patterns inside a topic's own blocks: Q:/A:, bold-term definitions, questions left open. */
-function blocks(topic: Topic, set: StudySet): void {
+function blocks(topic: Topic, set: StudySet, taken: WeakSet<object>): void {
   const scenarioTopic = SCENARIO_TITLE.test(topic.title);
   let consumed = -1; // the `A:` paragraph of a two-paragraph Q:/A: pair
   topic.blocks.forEach((block, i) => {
-    if (i === consumed) return;
+    if (i === consumed || taken.has(block)) return;
     if (block.type === 'paragraph') {
       const pair = explicit(topic, block, topic.blocks[i + 1], set);
       if (pair === 'two') consumed = i + 1;
@@ -179,7 +305,7 @@ function blocks(topic: Topic, set: StudySet): void {
         set.openQuestions.push({ question: toString(block).trim(), topic, source: position(topic, block) });
       }
     }
-    if (block.type === 'list') listItems(topic, block, set);
+    if (block.type === 'list') listItems(topic, block, set, taken);
   });
 }
 
@@ -200,6 +326,7 @@ function spacedRepetition(topic: Topic, block: Paragraph, set: StudySet): boolea
       topic,
       source: position(topic, block),
       ...(reversed ? { reversed } : {}),
+      blockId: block.data?.blockId,
       blanks: valueSpans(block, ...trimmedRange(value, back, backAt)),
     });
   const lines = value.split('\n');
@@ -243,6 +370,7 @@ function explicit(topic: Topic, block: Paragraph, next: RootContent | undefined,
       back: [paragraph([text(both[2]!.trim())])],
       topic,
       source: position(topic, block),
+      blockId: block.data?.blockId,
       blanks: valueSpans(block, ...trimmedRange(value, both[2]!, value.search(/\n\s*A:/) + 1)),
     });
     return 'one';
@@ -257,6 +385,7 @@ function explicit(topic: Topic, block: Paragraph, next: RootContent | undefined,
         back: [paragraph([text(a[1]!.trim())])],
         topic,
         source: position(topic, block),
+        blockId: block.data?.blockId ?? next.data?.blockId,
         blanks: valueSpans(next, ...trimmedRange(toString(next), a[1]!, toString(next).indexOf('A:') + 2)),
       });
       return 'two';
@@ -279,7 +408,7 @@ function boldDefinition(topic: Topic, block: Paragraph, at: Paragraph | ListItem
     definition = [block];
   } else return;
   if (!toString(definition[0]!).trim()) return;
-  addDefinition(topic, term, definition, position(topic, at), spans([first]), set);
+  addDefinition(topic, term, definition, at, spans([first]), set);
 }
 
 /** A term and its definition: a glossary entry, and a card whose self-test blank is the term (the definition is the prompt). */
@@ -287,19 +416,38 @@ function addDefinition(
   topic: Topic,
   term: string,
   definition: RootContent[],
-  source: SourcePosition,
+  at: Paragraph | ListItem,
   termSpans: Span[],
   set: StudySet,
 ): void {
+  const source = position(topic, at);
   set.glossary.push({ term, definition, topic, source });
-  set.cards.push({ kind: 'definition', front: [text(term)], back: definition, topic, source, blanks: termSpans });
+  set.cards.push({
+    kind: 'definition',
+    front: [text(term)],
+    back: definition,
+    topic,
+    source,
+    blanks: termSpans,
+    blockId: at.data?.blockId,
+  });
 }
 
-function listItems(topic: Topic, list: List, set: StudySet): void {
+function listItems(topic: Topic, list: List, set: StudySet, taken: WeakSet<object>): void {
   for (const item of list.children) {
     const [lead, ...more] = item.children;
     if (lead?.type !== 'paragraph') continue;
+    const found = multipleChoice(lead, more);
+    if (found && choiceCard(topic, found.question ?? lead.children, found, item, set)) {
+      for (const node of found.used) taken.add(node);
+      continue;
+    }
     const value = toString(lead).trim();
+    if (QUESTION.test(value) && hasOptions(lead, more)) {
+      // Options with no answer (or one naming no option): the options do not answer it.
+      set.openQuestions.push({ question: value, topic, source: position(topic, item) });
+      continue;
+    }
     if (QUESTION.test(value)) {
       // A list item that asks, with its answer nested under it (or hidden in a details under it).
       const answer = more.length === 1 && more[0]!.type === 'details' ? more[0].children.slice(1) : more;
@@ -311,6 +459,7 @@ function listItems(topic: Topic, list: List, set: StudySet): void {
           topic,
           source: position(topic, item),
           blanks: spans(answer),
+          blockId: item.data?.blockId,
         });
       else set.openQuestions.push({ question: value, topic, source: position(topic, item) });
       continue;
@@ -344,7 +493,7 @@ function plainDefinition(
   if (/^[QA]$/i.test(term) || /[.?!,;]/.test(term) || term.split(/\s+/).length > maxWords || !/\s/.test(definition)) return;
   const written = toString(lead);
   const spansOfTerm = valueSpans(lead, ...trimmedRange(written, term, 0));
-  addDefinition(topic, term, [paragraph([text(definition)]), ...more], position(topic, at), spansOfTerm, set);
+  addDefinition(topic, term, [paragraph([text(definition)]), ...more], at, spansOfTerm, set);
 }
 
 /** A details summary that only says "there is an answer here": the question is the text before it. */
@@ -357,11 +506,11 @@ const GENERIC_SUMMARY =
  * topic's title. A details that answers a question already carded (under a
  * question heading or list item) is not carded twice.
  */
-function detailsAnswers(topic: Topic, set: StudySet): void {
+function detailsAnswers(topic: Topic, set: StudySet, taken: WeakSet<object>): void {
   for (const block of topic.blocks) {
     visit(block, 'details', (node: Details, index, parent) => {
       const [summary, ...body] = node.children;
-      if (body.length === 0) return;
+      if (body.length === 0 || taken.has(node)) return;
       const siblings: RootContent[] = parent ? (parent.children as RootContent[]) : topic.blocks;
       const at = parent ? (index ?? 0) : topic.blocks.indexOf(block);
       const before = at > 0 ? siblings[at - 1] : undefined;
@@ -375,7 +524,15 @@ function detailsAnswers(topic: Topic, set: StudySet): void {
         else if (topic.heading) front = topic.heading.children;
         else front = [text(topic.title)];
       }
-      set.cards.push({ kind: 'question', front, back: body as BlockContent[], topic, source: position(topic, node), blanks: spans(body) });
+      set.cards.push({
+        kind: 'question',
+        front,
+        back: body as BlockContent[],
+        topic,
+        source: position(topic, node),
+        blanks: spans(body),
+        blockId: node.data?.blockId,
+      });
     });
   }
 }

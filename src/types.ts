@@ -154,6 +154,15 @@ export interface Mark extends Parent {
   children: PhrasingContent[];
 }
 
+/** An Anki cloze deletion, `{{c1::term::hint}}` (src/syntax/cloze.ts): the term as children. */
+export interface Cloze extends Parent {
+  type: 'cloze';
+  /** Deletions with the same number are asked together (one card per number). */
+  number: number;
+  hint?: string;
+  children: PhrasingContent[];
+}
+
 /** An Obsidian tag in text, `#aws/s3` (src/syntax/tags.ts); `value` is the tag as written, with its `#`. */
 export interface Tag extends Literal {
   type: 'tag';
@@ -171,6 +180,7 @@ declare module 'mdast' {
     wikiLink: WikiLink;
     wikiEmbed: WikiEmbed;
     mark: Mark;
+    cloze: Cloze;
   }
   interface BlockContentMap {
     callout: Callout;
@@ -181,6 +191,7 @@ declare module 'mdast' {
     tag: Tag;
     wikiLink: WikiLink;
     mark: Mark;
+    cloze: Cloze;
   }
   interface Data {
     /** Obsidian block id (`^da815c` at the end of a paragraph or alone after a block), for `![[Note#^da815c]]`. */

@@ -2,6 +2,7 @@
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -154,6 +155,106 @@ describe('patterns', () => {
       ['What does IAM stand for\nin AWS?', 'Identity and Access Management', false],
       ['Chlorophyll', 'The green pigment of plants', true],
     ]);
+  });
+
+  it('makes cloze cards: {{cN::term}} and {{cN::term::hint}} grouped by number, ==highlights== only when asked', () => {
+    const md = [
+      '# Cloze',
+      '',
+      'The {{c1::mitochondria}} is the {{c2::powerhouse::what role?}} of the {{c1::cell}}.',
+      '',
+      'Plain ==highlighted== text, and ==another== one.',
+      '',
+      'Code keeps `{{c1::x}}` as written.',
+      '',
+    ].join('\n');
+    const plain = (nodes: RootContent[]) => nodes.map((n) => toString(n)).join('\n');
+    const without = cards(md).cards.map((c) => [c.kind, front(c), plain(c.back), c.cloze?.number]);
+    expect(without).toEqual([
+      ['cloze', 'The [...] is the powerhouse of the [...].', 'The mitochondria is the powerhouse of the cell.', 1],
+      ['cloze', 'The mitochondria is the [what role?] of the cell.', 'The mitochondria is the powerhouse of the cell.', 2],
+    ]);
+    const highlights = extractStudySet(buildGuide([noteFrom(md)], 'T'), { clozeHighlights: true }).cards.slice(2);
+    expect(highlights.map((c) => [front(c), c.cloze?.number])).toEqual([
+      ['Plain [...] text, and another one.', 1],
+      ['Plain highlighted text, and [...] one.', 2],
+    ]);
+    // One Anki note per paragraph, in Anki's own markup; the deletions' places in the note.
+    const [first] = cards(md).cards;
+    expect(toString({ type: 'paragraph', children: first!.cloze!.text })).toBe(
+      'The {{c1::mitochondria}} is the {{c2::powerhouse::what role?}} of the {{c1::cell}}.',
+    );
+    expect(first!.blanks.map((b) => md.slice(b.start, b.end))).toEqual(['{{c1::mitochondria}}', '{{c1::cell}}']);
+  });
+
+  it('makes multiple-choice cards: lettered options or a task list, answered by a details, an Answer: line or [x]', () => {
+    const md = [
+      '# Exam',
+      '',
+      '1. Which service stores objects?',
+      '   - A. Amazon EC2',
+      '   - B. Amazon S3',
+      '   - C. Amazon RDS',
+      '',
+      '   <details markdown=1><summary>Answer</summary>',
+      '',
+      '   Correct answer: B',
+      '',
+      '   S3 is object storage.',
+      '',
+      '   </details>',
+      '',
+      '2. Which are databases? (Choose two)',
+      '   A. Amazon RDS',
+      '   B. AWS Lambda',
+      '   C. Amazon DynamoDB',
+      '',
+      '   Answer: A, C',
+      '',
+      '3. Which letter is not an option?',
+      '   - A. One',
+      '   - B. Two',
+      '',
+      '   Answer: D',
+      '',
+      '## Which compute service runs containers without servers?',
+      '',
+      '- [ ] Amazon EC2',
+      '- [x] AWS Fargate',
+      '- [ ] Amazon S3',
+      '',
+      '## Shopping',
+      '',
+      '- [x] milk',
+      '- [ ] eggs',
+      '',
+    ].join('\n');
+    const plain = (nodes: RootContent[]) => nodes.map((n) => toString(n)).join(' | ');
+    const s = cards(md);
+    expect(
+      s.cards.map((c) => [c.kind, front(c), c.choices?.map((o) => toString({ type: 'paragraph', children: o.content })), plain(c.back)]),
+    ).toEqual([
+      [
+        'multiple-choice',
+        'Which service stores objects?',
+        ['A. Amazon EC2', 'B. Amazon S3', 'C. Amazon RDS'],
+        'B. Amazon S3 | S3 is object storage.',
+      ],
+      [
+        'multiple-choice',
+        'Which are databases? (Choose two)',
+        ['A. Amazon RDS', 'B. AWS Lambda', 'C. Amazon DynamoDB'],
+        'A. Amazon RDSC. Amazon DynamoDB',
+      ],
+      [
+        'multiple-choice',
+        'Which compute service runs containers without servers?',
+        ['Amazon EC2', 'AWS Fargate', 'Amazon S3'],
+        'AWS Fargate',
+      ],
+    ]);
+    // Answer D names no option: not a card, and not a question with an answer either.
+    expect(s.openQuestions.map((q) => q.question)).toEqual(['Which letter is not an option?']);
   });
 
   it('knows where each answer is written in the note (what the self-test sheet blanks)', () => {

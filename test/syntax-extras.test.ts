@@ -134,6 +134,34 @@ describe('footnotes', () => {
   });
 });
 
+describe('Anki ids', () => {
+  const ids = (md: string, file: string) =>
+    renderCards(extractStudySet(guideOf([md, file])), createHtmlRenderer(), html, { notesDir: path.resolve('notes'), title: 'T' }).map(
+      (c) => [c.kind, c.guid] as const,
+    );
+  it('a card with a block id keeps its id when the note moves or its section is reordered; one without does not', () => {
+    const md = (order: string[]) => ['# Capitals', '', ...order, ''].join('\n');
+    const paris = 'Capital of France :: Paris ^paris';
+    const rome = 'Capital of Italy :: Rome';
+    const here = ids(md([paris, '', rome]), 'notes/geo/capitals.md');
+    const moved = ids(md([paris, '', rome]), 'notes/europe/capitals.md');
+    const reordered = ids(md([rome, '', paris]), 'notes/geo/capitals.md');
+    expect(moved[0]).toEqual(here[0]);
+    expect(reordered[1]).toEqual(here[0]);
+    expect(moved[1]).not.toEqual(here[1]);
+    // Ids stay apart: a note's cards, and two notes' cards with the same block id.
+    expect(new Set([...here, ...ids(md([paris]), 'notes/other.md')].map(([, id]) => id)).size).toBe(3);
+  });
+
+  it('a cloze note is one Anki note: its cards share an id, and a new number moves no other id', () => {
+    const before = ids('# Cells\n\nThe {{c1::mitochondria}} makes {{c2::ATP}}.\n\nNucleus :: holds DNA\n', 'notes/bio.md');
+    const after = ids('# Cells\n\nThe {{c1::mitochondria}} makes {{c2::ATP}} in {{c3::cells}}.\n\nNucleus :: holds DNA\n', 'notes/bio.md');
+    expect(before.map(([kind]) => kind)).toEqual(['explicit', 'cloze', 'cloze']);
+    expect(before[1]![1]).toBe(before[2]![1]);
+    expect(after.slice(0, 2)).toEqual(before.slice(0, 2));
+  });
+});
+
 describe('tags', () => {
   it("finds #tags at the start or after whitespace, by Obsidian's characters", () => {
     expect(tagsOf('#start and #middle, #nested/sub-tag_2 #café\n')).toEqual(['start', 'middle', 'nested/sub-tag_2', 'café']);

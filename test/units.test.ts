@@ -158,14 +158,22 @@ describe('handout geometry', () => {
 });
 
 describe('flashcards.tsv', () => {
-  it("Anki's header, then front, back and tags; tabs and line breaks escaped", () => {
-    expect(tsvField('a\tb\nc\r\nd ')).toBe('a&#9;b<br>c<br>d');
+  it("Anki's header, then the note's fields, tags, id, type and deck; tabs escaped, line breaks kept only in code", () => {
+    expect(tsvField('a\tb\nc\r\nd ')).toBe('a&#9;b c d');
+    expect(tsvField('<ul>\n<li>x</li>\n</ul>\n<pre><code>one\ntwo\n</code></pre>')).toBe(
+      '<ul> <li>x</li> </ul> <pre><code>one<br>two<br></code></pre>',
+    );
+    const row = { tags: ['aws', 'aws/s3'], deck: 'Notes::S3' };
     const tsv = flashcardsTsv([
-      { front: 'Q\t1', back: 'A\n2', tags: ['aws', 'aws/s3'], guid: 'Ab12-_', deck: 'Notes::S3', notetype: 'Basic' } as never,
-    ]);
+      { ...row, ankiFields: ['Q\t1', 'A\n2'], guid: 'Ab12-_', notetype: 'Basic' },
+      { ...row, ankiFields: ['{{c1::S3}} stores {{c2::objects}}', ''], guid: 'Cz', notetype: 'Cloze' },
+      // The second card of that cloze note: Anki makes it from the row above.
+      { ...row, ankiFields: null, guid: 'Cz', notetype: 'Cloze' },
+    ] as never);
     expect(tsv).toBe(
       '#separator:tab\n#html:true\n#tags column:3\n#guid column:4\n#notetype column:5\n#deck column:6\n' +
-        'Q&#9;1\tA<br>2\taws aws/s3\tAb12-_\tBasic\tNotes::S3\n',
+        'Q&#9;1\tA 2\taws aws/s3\tAb12-_\tBasic\tNotes::S3\n' +
+        '{{c1::S3}} stores {{c2::objects}}\t\taws aws/s3\tCz\tCloze\tNotes::S3\n',
     );
   });
 });

@@ -8,7 +8,7 @@ import type { Element, ElementContent } from 'hast';
 import type { Root, RootContent } from 'mdast';
 import type { Code } from 'mdast';
 import { defaultHandlers, type Handlers, type State } from 'mdast-util-to-hast';
-import type { Callout, Details, Mark, WikiEmbed } from '../types.js';
+import type { Callout, Cloze, Details, Mark, WikiEmbed } from '../types.js';
 
 const element = (tagName: string, className: string[], children: ElementContent[]): Element => ({
   type: 'element',
@@ -94,5 +94,11 @@ export const markdownHandlers: Handlers = {
   },
   mark(state, node: Mark) {
     return element('mark', [], state.all(node) as ElementContent[]);
+  },
+  /** The term, as the notes mean it to be read; the cards ask for it (src/study.ts). */
+  cloze(state, node: Cloze) {
+    const span = element('span', ['sg-cloze'], state.all(node) as ElementContent[]);
+    state.patch(node, span);
+    return span;
   },
 };

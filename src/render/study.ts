@@ -9,6 +9,7 @@ import { slug } from 'github-slugger';
 import type { Browser } from 'puppeteer-core';
 import { pageScript, withLocalPage } from '../browser.js';
 import { scriptHashSource } from '../safety.js';
+import type { PhrasingContent, RootContent } from 'mdast';
 import type { Card, StudySet } from '../study.js';
 import { loadTemplate, readTemplateFile, type TemplateSource } from '../templates.js';
 import { FONT_STACKS } from './fonts.js';
@@ -34,7 +35,18 @@ export interface RenderedCard {
   /** Anki's deck: the guide's title, then the top-level topic (`AWS notes::Misc`). */
   deck: string;
   /** Anki's note type. */
-  notetype: 'Basic' | 'Basic (and reversed card)';
+  notetype: 'Basic' | 'Basic (and reversed card)' | 'Cloze';
+  /**
+   * The note's two fields in flashcards.tsv: front and back; a cloze note's text in Anki's markup
+   * and its (empty) Back Extra. Null for the second and later cards of a cloze note: Anki makes
+   * them from the first one's row.
+   */
+  ankiFields: [string, string] | null;
+  /**
+   * A multiple-choice card in parts, for the quiz (which marks the right options): the question,
+   * the options in order, the explanation (the back without the right options).
+   */
+  choices?: { question: string; options: { html: string; correct: boolean }[]; explanation: string };
 }
 
 /** A short id (72 bits, base64url) for `parts`. */
@@ -58,33 +70,64 @@ export function renderCards(
 ): RenderedCard[] {
   const tag = (title: string) => slug(title) || 'topic';
   const seen = new Map<string, number>();
+  const clozeNotes = new Map<object, string>();
+  // Every Anki note takes its place among its section's notes (a cloze note is one, whatever its
+  // numbers), so giving one a block id, or a cloze a new number, moves no other card's id.
   const guid = (card: Card) => {
+    const shared = card.cloze && clozeNotes.get(card.cloze.text);
+    if (shared) return shared;
     const note = path.relative(where.notesDir, card.topic.note.absPath).split(path.sep).join('/');
-    const section = [note, ...card.topic.path].join('\n');
-    const nth = seen.get(section) ?? 0;
-    seen.set(section, nth + 1);
-    return shortId([note, ...card.topic.path, String(nth)]);
+    const key = (at: string[]) => {
+      const place = at.join('\n');
+      const nth = seen.get(place) ?? 0;
+      seen.set(place, nth + 1);
+      return shortId([...at, String(nth)]);
+    };
+    const inSection = key([note, ...card.topic.path]);
+    // An Obsidian block id names the card wherever the note goes (block ids are unique in a note, so the note's name goes along).
+    const id = card.blockId ? key(['^', path.basename(note), card.blockId]) : inSection;
+    if (card.cloze) clozeNotes.set(card.cloze.text, id);
+    return id;
   };
-  return set.cards.map((card, i) => ({
-    kind: card.kind,
-    front: renderer.renderInline(card.front, options, card.topic.note.absPath),
+  const firstOfNote = new Set<object>();
+  return set.cards.map((card, i) => {
+    const file = card.topic.note.absPath;
+    const inline = (nodes: PhrasingContent[]) => renderer.renderInline(nodes, options, file);
     // The footnotes the answer cites go with it; `card:i` keeps their ids apart on a page of cards.
-    back: blocksHtml(
-      renderer.renderBlocks(card.back, options, card.topic.note.absPath, { id: `card:${i}`, definitions: card.topic.note.footnotes }),
-    ),
-    tags: ['studyguide', card.topic.path.map(tag).join('::'), card.kind],
-    source: `${card.source.file}:${card.source.line}`,
-    path: card.topic.path,
-    slug: card.topic.slug,
-    guid: guid(card),
-    notetype: card.reversed ? 'Basic (and reversed card)' : 'Basic',
-    deck: [where.title, card.topic.path[0] ?? ''].map(deckName).join('::'),
-  }));
+    const blocks = (nodes: RootContent[], part = '') =>
+      blocksHtml(renderer.renderBlocks(nodes, options, file, { id: `card:${i}${part}`, definitions: card.topic.note.footnotes }));
+    const choices = card.choices?.map((c) => ({ html: inline(c.content), correct: c.correct }));
+    const question = inline(card.front);
+    const front = choices ? `${question}<ul class="sg-choices">${choices.map((c) => `<li>${c.html}</li>`).join('')}</ul>` : question;
+    const back = blocks(card.back);
+    const firstCloze = card.cloze !== undefined && !firstOfNote.has(card.cloze.text);
+    if (card.cloze) firstOfNote.add(card.cloze.text);
+    return {
+      kind: card.kind,
+      front,
+      back,
+      tags: ['studyguide', card.topic.path.map(tag).join('::'), card.kind],
+      source: `${card.source.file}:${card.source.line}`,
+      path: card.topic.path,
+      slug: card.topic.slug,
+      guid: guid(card),
+      notetype: card.cloze ? 'Cloze' : card.reversed ? 'Basic (and reversed card)' : 'Basic',
+      deck: [where.title, card.topic.path[0] ?? ''].map(deckName).join('::'),
+      ankiFields: !card.cloze ? [front, back] : firstCloze ? [inline(card.cloze.text), ''] : null,
+      ...(choices ? { choices: { question, options: choices, explanation: blocks(card.back.slice(1), ':explanation') } } : {}),
+    };
+  });
 }
 
-/** A field for Anki's TSV import: HTML kept, tabs and line breaks escaped. */
+/** A field for Anki's TSV import: HTML kept, tabs escaped, no line breaks (a row is a line). */
 export function tsvField(html: string): string {
-  return html.replace(/\t/g, '&#9;').replace(/\r?\n/g, '<br>').trim();
+  // A line break shows only inside <pre>; elsewhere it is a space (between <li>s, a <br> would be a stray line).
+  return html
+    .replace(/\t/g, '&#9;')
+    .split(/(<pre[\s>][\s\S]*?<\/pre>)/)
+    .map((part, i) => part.replace(/\r?\n/g, i % 2 === 1 ? '<br>' : ' '))
+    .join('')
+    .trim();
 }
 
 /**
@@ -94,8 +137,26 @@ export function tsvField(html: string): string {
  */
 export function flashcardsTsv(cards: RenderedCard[]): string {
   const header = ['#separator:tab', '#html:true', '#tags column:3', '#guid column:4', '#notetype column:5', '#deck column:6'];
-  const rows = cards.map((c) => [tsvField(c.front), tsvField(c.back), c.tags.join(' '), c.guid, c.notetype, tsvField(c.deck)].join('\t'));
+  const rows = cards.flatMap((c) =>
+    c.ankiFields ? [[...c.ankiFields.map(tsvField), c.tags.join(' '), c.guid, c.notetype, tsvField(c.deck)].join('\t')] : [],
+  );
   return `${[...header, ...rows].join('\n')}\n`;
+}
+
+const plainSlide = (card: RenderedCard) =>
+  `<h2 class="sg-title">${card.front}</h2>\n<div class="sg-answer fragment" data-fragment-index="0">${card.back}</div>`;
+
+/** The question and its options; the key press that answers marks the right ones and shows the explanation. */
+function choiceSlide({ question, options, explanation }: NonNullable<RenderedCard['choices']>): string {
+  const items = options
+    .map((c) =>
+      c.correct
+        ? `<li class="sg-choice sg-correct fragment highlight-green" data-fragment-index="0">${c.html}</li>`
+        : `<li class="sg-choice">${c.html}</li>`,
+    )
+    .join('');
+  const answer = explanation.trim() ? `<div class="sg-answer fragment" data-fragment-index="0">${explanation}</div>` : '';
+  return `<h2 class="sg-title">${question}</h2>\n<ul class="sg-choices">${items}</ul>${answer}`;
 }
 
 /** Quiz slides: the prompt, and the answer as one fragment. Keyed like the other slides for fitting. */
@@ -109,9 +170,7 @@ export function quizSlides(cards: RenderedCard[], title: string) {
     ...cards.map((card, i) => ({
       key: `quiz:${i}`,
       classes: 'sg-content sg-quiz',
-      html:
-        `<p class="sg-crumbs">${escapeHtml(card.path.join(' › '))}</p><h2 class="sg-title">${card.front}</h2>\n` +
-        `<div class="sg-answer fragment" data-fragment-index="0">${card.back}</div>`,
+      html: `<p class="sg-crumbs">${escapeHtml(card.path.join(' › '))}</p>` + (card.choices ? choiceSlide(card.choices) : plainSlide(card)),
     })),
   ];
 }
