@@ -121,6 +121,32 @@ function valueSpans(block: Paragraph, from: number, to: number): Span[] {
   return out;
 }
 
+/**
+ * `toString(block).slice(from, to)` as inline content, its markup kept (emphasis, code, math,
+ * links), or null when a node other than text straddles an end (`**Q :: A**`): then plain text.
+ */
+function sliceInline(block: Paragraph, from: number, to: number): PhrasingContent[] | null {
+  const out: PhrasingContent[] = [];
+  let at = 0;
+  for (const child of block.children) {
+    const value = toString(child);
+    const [a, b] = [Math.max(from, at), Math.min(to, at + value.length)];
+    if (a < b) {
+      if (child.type === 'text') {
+        const sliced = child.value.slice(a - at, b - at);
+        if (sliced.trim() || out.length > 0) out.push({ type: 'text', value: sliced });
+      } else if (a === at && b === at + value.length) out.push(child);
+      else return null;
+    }
+    at += value.length;
+  }
+  // Line breaks and spaces at either end are the separator's, not the card's.
+  const [first, last] = [out[0], out.at(-1)];
+  if (first?.type === 'text') first.value = first.value.trimStart();
+  if (last?.type === 'text') last.value = last.value.trimEnd();
+  return out.filter((n) => n.type !== 'text' || n.value !== '');
+}
+
 /** The span of `part` found in `value` from `from` on, trimmed, as `[start, end]` in `value`. */
 function trimmedRange(value: string, part: string, from: number): [number, number] {
   const at = value.indexOf(part, from);
@@ -318,17 +344,19 @@ function blocks(topic: Topic, set: StudySet, taken: WeakSet<object>): void {
  */
 function spacedRepetition(topic: Topic, block: Paragraph, set: StudySet): boolean {
   const value = toString(block);
-  const card = (front: string, back: string, backAt: number, reversed: boolean) =>
+  const card = (front: string, frontAt: number, back: string, backAt: number, reversed: boolean) => {
+    const [backFrom, backTo] = trimmedRange(value, back, backAt);
     set.cards.push({
       kind: 'explicit',
-      front: [text(front.trim())],
-      back: [paragraph([text(back.trim())])],
+      front: sliceInline(block, ...trimmedRange(value, front, frontAt)) ?? [text(front.trim())],
+      back: [paragraph(sliceInline(block, backFrom, backTo) ?? [text(back.trim())])],
       topic,
       source: position(topic, block),
       ...(reversed ? { reversed } : {}),
       blockId: block.data?.blockId,
-      blanks: valueSpans(block, ...trimmedRange(value, back, backAt)),
+      blanks: valueSpans(block, backFrom, backTo),
     });
+  };
   const lines = value.split('\n');
   // A line of its own between question and answer lines (found line by line: a regular expression
   // over a paragraph of a megabyte would take the square of it).
@@ -337,7 +365,7 @@ function spacedRepetition(topic: Topic, block: Paragraph, set: StudySet): boolea
     const [front, back] = [lines.slice(0, mark).join('\n'), lines.slice(mark + 1).join('\n')];
     if (front.trim() && back.trim()) {
       const backAt = lines.slice(0, mark + 1).join('\n').length + 1;
-      card(front, back, backAt, lines[mark]!.trim() === '??');
+      card(front, 0, back, backAt, lines[mark]!.trim() === '??');
       return true;
     }
   }
@@ -352,7 +380,7 @@ function spacedRepetition(topic: Topic, block: Paragraph, set: StudySet): boolea
     if (!front.trim() || !back.trim()) continue;
     const touches = /\S$/.test(front) && /^\S/.test(back);
     if (touches && !/\?$/.test(front.trim())) continue;
-    card(front, back, lineAt + front.length + separator.length, separator === ':::');
+    card(front, lineAt, back, lineAt + front.length + separator.length, separator === ':::');
     found = true;
   }
   return found;

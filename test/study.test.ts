@@ -2,7 +2,7 @@
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { RootContent } from 'mdast';
+import type { Paragraph, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -155,6 +155,17 @@ describe('patterns', () => {
       ['What does IAM stand for\nin AWS?', 'Identity and Access Management', false],
       ['Chlorophyll', 'The green pigment of plants', true],
     ]);
+  });
+
+  it('keeps the markup of Spaced Repetition cards: math, emphasis, code', () => {
+    const [card] = cards('# Physics\n\nWhat is $E = mc^2$ called? :: *mass–energy* equivalence, see `E`\n').cards;
+    expect(card!.front.map((n) => n.type)).toEqual(['text', 'inlineMath', 'text']);
+    expect(front(card!)).toBe('What is E = mc^2 called?');
+    const answer = card!.back[0] as Paragraph;
+    expect(answer.children.map((n) => n.type)).toEqual(['emphasis', 'text', 'inlineCode']);
+    expect(back(card!)).toBe('mass–energy equivalence, see E');
+    // A node across the separator: plain text, as before.
+    expect(cards('# T\n\n**Bold :: card** here\n').cards.map((c) => [front(c), back(c)])).toEqual([['Bold', 'card here']]);
   });
 
   it('makes cloze cards: {{cN::term}} and {{cN::term::hint}} grouped by number, ==highlights== only when asked', () => {
