@@ -390,32 +390,31 @@ function spacedRepetition(topic: Topic, block: Paragraph, set: StudySet): boolea
 function explicit(topic: Topic, block: Paragraph, next: RootContent | undefined, set: StudySet): 'one' | 'two' | null {
   if (spacedRepetition(topic, block, set)) return 'one';
   const value = toString(block);
-  const both = /^\s*Q:\s*([\s\S]+?)\n\s*A:\s*([\s\S]+)$/.exec(value);
-  if (both) {
+  /** `part` of `block`'s text from `at` on, as inline content with its markup (else plain). */
+  const inline = (of: Paragraph, part: string, at: number) =>
+    sliceInline(of, ...trimmedRange(toString(of), part, at)) ?? [text(part.trim())];
+  const push = (front: PhrasingContent[], answer: Paragraph, back: string, backAt: number, blockId?: string) =>
     set.cards.push({
       kind: 'explicit',
-      front: [text(both[1]!.trim())],
-      back: [paragraph([text(both[2]!.trim())])],
+      front,
+      back: [paragraph(inline(answer, back, backAt))],
       topic,
       source: position(topic, block),
-      blockId: block.data?.blockId,
-      blanks: valueSpans(block, ...trimmedRange(value, both[2]!, value.search(/\n\s*A:/) + 1)),
+      blockId,
+      blanks: valueSpans(answer, ...trimmedRange(toString(answer), back, backAt)),
     });
+  const both = /^\s*Q:\s*([\s\S]+?)\n\s*A:\s*([\s\S]+)$/.exec(value);
+  if (both) {
+    const answerAt = value.search(/\n\s*A:/) + 1;
+    push(inline(block, both[1]!, value.indexOf('Q:') + 2), block, both[2]!, value.indexOf('A:', answerAt) + 2, block.data?.blockId);
     return 'one';
   }
   const q = /^\s*Q:\s*([\s\S]+)$/.exec(value);
   if (q && next?.type === 'paragraph') {
-    const a = /^\s*A:\s*([\s\S]+)$/.exec(toString(next));
+    const answer = toString(next);
+    const a = /^\s*A:\s*([\s\S]+)$/.exec(answer);
     if (a) {
-      set.cards.push({
-        kind: 'explicit',
-        front: [text(q[1]!.trim())],
-        back: [paragraph([text(a[1]!.trim())])],
-        topic,
-        source: position(topic, block),
-        blockId: block.data?.blockId ?? next.data?.blockId,
-        blanks: valueSpans(next, ...trimmedRange(toString(next), a[1]!, toString(next).indexOf('A:') + 2)),
-      });
+      push(inline(block, q[1]!, value.indexOf('Q:') + 2), next, a[1]!, answer.indexOf('A:') + 2, block.data?.blockId ?? next.data?.blockId);
       return 'two';
     }
   }

@@ -164,6 +164,11 @@ describe('patterns', () => {
     const answer = card!.back[0] as Paragraph;
     expect(answer.children.map((n) => n.type)).toEqual(['emphasis', 'text', 'inlineCode']);
     expect(back(card!)).toBe('mass–energy equivalence, see E');
+    const qa = cards('# Shell\n\nQ: What does `ls` do?\nA: Lists *files*\n').cards[0]!;
+    expect([qa.front.map((n) => n.type), (qa.back[0] as Paragraph).children.map((n) => n.type)]).toEqual([
+      ['text', 'inlineCode', 'text'],
+      ['text', 'emphasis'],
+    ]);
     // A node across the separator: plain text, as before.
     expect(cards('# T\n\n**Bold :: card** here\n').cards.map((c) => [front(c), back(c)])).toEqual([['Bold', 'card here']]);
   });
