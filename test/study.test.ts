@@ -181,7 +181,7 @@ describe('patterns', () => {
       '',
       'Plain ==highlighted== text, and ==another== one.',
       '',
-      'Code keeps `{{c1::x}}` as written.',
+      'Code keeps `{{c1::x}}` as written, and {{c1:: unclosed stays.',
       '',
     ].join('\n');
     const plain = (nodes: RootContent[]) => nodes.map((n) => toString(n)).join('\n');
@@ -190,6 +190,13 @@ describe('patterns', () => {
       ['cloze', 'The [...] is the powerhouse of the [...].', 'The mitochondria is the powerhouse of the cell.', 1],
       ['cloze', 'The mitochondria is the [what role?] of the cell.', 'The mitochondria is the powerhouse of the cell.', 2],
     ]);
+    // Markup inside a deletion: math, emphasis; a hint after it.
+    const marked = cards('# M\n\nEnergy is {{c1::$E = mc^2$}}, said {{c2::*Einstein* in 1905::who?}}.\n').cards;
+    expect(marked.map((c) => [front(c), back(c)])).toEqual([
+      ['Energy is [...], said Einstein in 1905.', 'Energy is E = mc^2, said Einstein in 1905.'],
+      ['Energy is E = mc^2, said [who?].', 'Energy is E = mc^2, said Einstein in 1905.'],
+    ]);
+    expect(marked[1]!.back[0]).toMatchObject({ children: [{}, {}, {}, { type: 'mark', children: [{ type: 'emphasis' }, {}] }, {}] });
     const highlights = extractStudySet(buildGuide([noteFrom(md)], 'T'), { clozeHighlights: true }).cards.slice(2);
     expect(highlights.map((c) => [front(c), c.cloze?.number])).toEqual([
       ['Plain [...] text, and another one.', 1],

@@ -8,11 +8,13 @@ import { codePoints, keepFaces } from '../src/render/fonts.js';
 import { isAsciiArt } from '../src/render/handlers.js';
 import { handoutGeometry } from '../src/render/handout.js';
 import type { RenderedTopic } from '../src/render/html.js';
+import { createHtmlRenderer } from '../src/render/html.js';
+import { mathForAnki } from '../src/render/math.js';
 import { allDeck, deckHomes, fitSlides, linkAcrossDecks, topicDeck, type FittedSlides } from '../src/render/slides.js';
 import { flashcardsTsv, tsvField } from '../src/render/study.js';
 import { checkConfig, defaultTitle, flagOf, parseDuration, resolveSettings, SETTINGS } from '../src/settings.js';
 import { BUNDLED_TEMPLATES, retiredOverrides } from '../src/templates.js';
-import { NOTES, tempDir } from './helpers.js';
+import { NOTES, noteFrom, tempDir } from './helpers.js';
 
 describe('settings', () => {
   it('one name per setting: the config key, and the flag in kebab-case', () => {
@@ -175,6 +177,19 @@ describe('flashcards.tsv', () => {
         'Q&#9;1\tA 2\taws aws/s3\tAb12-_\tBasic\tNotes::S3\n' +
         '{{c1::S3}} stores {{c2::objects}}\t\taws aws/s3\tCz\tCloze\tNotes::S3\n',
     );
+  });
+});
+
+describe('math for Anki', () => {
+  it('gives Anki the TeX in its own delimiters, inline and display, and leaves the rest', async () => {
+    const renderer = createHtmlRenderer();
+    const note = noteFrom('Energy $E = mc^2$ and $a<b$, then\n\n$$\n\\sum_i x_i\n$$\n\nend <span>kept</span>\n');
+    const html = renderer
+      .renderBlocks(note.mdast.children, { images: new Map(), assetPrefix: '' }, note.absPath)
+      .map((b) => b.html)
+      .join('\n');
+    expect(html).toContain('class="katex');
+    expect(mathForAnki(html)).toBe('<p>Energy \\(E = mc^2\\) and \\(a&lt;b\\), then</p>\n\\[\\sum_i x_i\\]\n<p>end <span>kept</span></p>');
   });
 });
 

@@ -63,3 +63,33 @@ function wrappable(tex: string): string {
 
 /** Whether rendered HTML uses KaTeX (its stylesheet and fonts are then needed). */
 export const usesMath = (html: string) => html.includes('class="katex');
+
+/**
+ * Typeset math back to its TeX in Anki's delimiters, `\(…\)` and `\[…\]`: Anki typesets those
+ * itself (MathJax), and has no KaTeX stylesheet for our HTML. Our `.sg-math` element (a span, a
+ * div for display math) holds no other element of its own name, so it ends where those balance.
+ */
+export function mathForAnki(html: string): string {
+  const opening = /<(span|div) class="sg-math(?: sg-math-display)?"/g;
+  let out = '';
+  let from = 0;
+  for (let open = opening.exec(html); open; open = opening.exec(html)) {
+    const name = open[1]!;
+    const tags = new RegExp(`<${name}\\b|</${name}>`, 'g');
+    tags.lastIndex = open.index;
+    let depth = 0;
+    let end = -1;
+    for (let tag = tags.exec(html); tag && end < 0; tag = tags.exec(html)) {
+      depth += tag[0].startsWith('</') ? -1 : 1;
+      if (depth === 0) end = tag.index + tag[0].length;
+    }
+    if (end < 0) break; // unbalanced: the rest stays as it is
+    const element = html.slice(open.index, end);
+    const tex = /<annotation encoding="application\/x-tex">([\s\S]*?)<\/annotation>/.exec(element)?.[1];
+    const display = open[0].includes('sg-math-display');
+    out += html.slice(from, open.index) + (tex === undefined ? element : display ? `\\[${tex}\\]` : `\\(${tex}\\)`);
+    from = end;
+    opening.lastIndex = end;
+  }
+  return out + html.slice(from);
+}

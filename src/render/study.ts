@@ -13,6 +13,7 @@ import type { PhrasingContent, RootContent } from 'mdast';
 import type { Card, StudySet } from '../study.js';
 import { loadTemplate, readTemplateFile, type TemplateSource } from '../templates.js';
 import { FONT_STACKS } from './fonts.js';
+import { mathForAnki } from './math.js';
 import { escapeHtml, type HtmlOptions, type HtmlRenderer, type RenderedBlock } from './html.js';
 
 export interface RenderedCard {
@@ -113,7 +114,8 @@ export function renderCards(
       guid: guid(card),
       notetype: card.cloze ? 'Cloze' : card.reversed ? 'Basic (and reversed card)' : 'Basic',
       deck: [where.title, card.topic.path[0] ?? ''].map(deckName).join('::'),
-      ankiFields: !card.cloze ? [front, back] : firstCloze ? [inline(card.cloze.text), ''] : null,
+      // Math goes to Anki as TeX, which it typesets itself.
+      ankiFields: !card.cloze ? [mathForAnki(front), mathForAnki(back)] : firstCloze ? [mathForAnki(inline(card.cloze.text)), ''] : null,
       ...(choices ? { choices: { question, options: choices, explanation: blocks(card.back.slice(1), ':explanation') } } : {}),
     };
   });
