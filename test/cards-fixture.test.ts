@@ -1,0 +1,122 @@
+/**
+ * Precision first (issue 16, item 5): every card extracted from test/fixtures/cards, notes written the
+ * way people write them (Obsidian Spaced Repetition, Anki clozes and highlights, exam-prep repos,
+ * lecture notes), equals the card written by hand in expected.json: same kind, front, back and
+ * direction, same order, nothing more. The notes also hold what must not become a card (code, tables,
+ * `std::vector`, `AWS::CloudFormation::Init`, `a == b`, URLs and IPv6 prefixes with `::`, open
+ * questions, colons in long sentences, front matter).
+ *
+ * Fronts and backs are compared as plain text with all whitespace removed: how blocks are joined
+ * does not matter, what they say does.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { toString } from 'mdast-util-to-string';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadNotes } from '../src/load.js';
+import { createParser, parseNote } from '../src/parse.js';
+import { extractStudySet, type StudySet } from '../src/study.js';
+import { buildGuide } from '../src/tree.js';
+import type { Guide } from '../src/types.js';
+import { ROOT } from './helpers.js';
+
+const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'cards');
+
+interface Expected {
+  note: string;
+  kind: string;
+  front: string;
+  back: string;
+  reversed?: boolean;
+}
+
+/** A card as compared: its note's file name, kind, front and back as plain text, direction. */
+interface Seen {
+  note: string;
+  kind: string;
+  front: string;
+  back: string;
+  reversed: boolean;
+}
+
+// `clozeHighlights` (each `==highlight==` a cloze) is being added to extractStudySet: typed here so
+// that the call compiles before and after it lands.
+const extract: (guide: Guide, options: { clozeHighlights: boolean }) => StudySet = extractStudySet;
+
+const expected: Expected[] = JSON.parse(readFileSync(path.join(FIXTURE, 'expected.json'), 'utf8'));
+const squash = (s: string) => s.replace(/\s+/g, '');
+const readable = (s: string) => s.replace(/\s+/g, ' ').trim();
+const key = (c: Seen) => [c.note, c.kind, squash(c.front), squash(c.back), c.reversed].join('\u0000');
+const show = (c: Seen) =>
+  `    ${c.kind}${c.reversed ? ' (reversed)' : ''}\n      front: ${readable(c.front)}\n      back:  ${readable(c.back)}`;
+
+let actual: Seen[];
+
+beforeAll(async () => {
+  const parser = createParser();
+  const notes = (await loadNotes(FIXTURE)).map((n) => parseNote(parser, { ...n, text: n.text! }));
+  const set = extract(buildGuide(notes, 'Cards'), { clozeHighlights: true });
+  actual = set.cards.map((c) => ({
+    note: path.basename(c.source.file),
+    kind: c.kind,
+    front: c.front.map((n) => toString(n)).join(' '),
+    back: c.back.map((b) => toString(b)).join(' '),
+    reversed: c.reversed ?? false,
+  }));
+});
+
+/** What differs between two lists of cards, for a person to read: missing, unexpected, changed, moved. */
+function difference(want: Seen[], got: Seen[]): string {
+  const unmatched = [...got];
+  const missing: Seen[] = [];
+  for (const w of want) {
+    const at = unmatched.findIndex((g) => key(g) === key(w));
+    if (at >= 0) unmatched.splice(at, 1);
+    else missing.push(w);
+  }
+  const lines: string[] = [];
+  for (const w of missing) {
+    // The extracted card that was meant to be this one: same note and same front, or same back.
+    const at = unmatched.findIndex((g) => g.note === w.note && (squash(g.front) === squash(w.front) || squash(g.back) === squash(w.back)));
+    if (at >= 0) {
+      lines.push(`${w.note}: card differs\n  expected\n${show(w)}\n  actual\n${show(unmatched[at]!)}`);
+      unmatched.splice(at, 1);
+    } else lines.push(`${w.note}: expected card not extracted\n${show(w)}`);
+  }
+  for (const g of unmatched) lines.push(`${g.note}: card extracted that should not be\n${show(g)}`);
+  if (lines.length === 0) {
+    const at = want.findIndex((w, i) => key(w) !== key(got[i]!));
+    if (at >= 0)
+      lines.push(
+        `${want[at]!.note}: same cards, another order; card ${at + 1}\n  expected\n${show(want[at]!)}\n  actual\n${show(got[at]!)}`,
+      );
+  }
+  return lines.join('\n\n');
+}
+
+const asSeen = (e: Expected): Seen => ({ ...e, reversed: e.reversed ?? false });
+
+describe('cards of test/fixtures/cards, checked by hand', () => {
+  it('the fixture holds at least 150 cards, of every kind', () => {
+    expect(expected.length).toBeGreaterThanOrEqual(150);
+    expect(new Set(expected.map((e) => e.kind))).toEqual(
+      new Set(['explicit', 'cloze', 'multiple-choice', 'definition', 'question', 'scenario']),
+    );
+  });
+
+  const notes = [...new Set(expected.map((e) => e.note))];
+  it.each(notes)('%s: every card as expected, in order, and nothing else', (note) => {
+    const want = expected.filter((e) => e.note === note).map(asSeen);
+    const got = actual.filter((c) => c.note === note);
+    const diff = difference(want, got);
+    if (diff) expect.fail(`\n${diff}\n`);
+    expect(got.map(key)).toEqual(want.map(key));
+  });
+
+  it('all notes: the same cards in the same order (notes by file name, then document order)', () => {
+    const want = expected.map(asSeen);
+    const diff = difference(want, actual);
+    if (diff) expect.fail(`\n${diff}\n`);
+    expect(actual.map(key)).toEqual(want.map(key));
+  });
+});
