@@ -273,6 +273,15 @@ function clozes(topic: Topic, set: StudySet, options: StudyOptions): void {
 }
 
 /** A heading that asks: its content answers. With no content, it is an open question. */
+/** Where a question heading's answer ends: at the first block that asks something itself (its index; the block count if none). */
+function headingAnswerEnd(topic: Topic): number {
+  const asks = (b: RootContent) =>
+    (b.type === 'paragraph' && (/^\s*Q:/.test(toString(b)) || QUESTION.test(toString(b)))) ||
+    (b.type === 'list' && b.children.some((item) => QUESTION.test(toString(item.children[0] ?? { type: 'text', value: '' }))));
+  const end = topic.blocks.findIndex(asks);
+  return end < 0 ? topic.blocks.length : end;
+}
+
 function headingQuestion(topic: Topic, set: StudySet): void {
   if (!topic.heading || !QUESTION.test(topic.title) || SCENARIO_TITLE.test(topic.title)) return;
   if (hasOptions(null, topic.blocks)) {
@@ -280,12 +289,7 @@ function headingQuestion(topic: Topic, set: StudySet): void {
     set.openQuestions.push({ question: topic.title, topic, source: topic.source });
     return;
   }
-  // The answer is the topic's content up to the next thing that asks something itself.
-  const asks = (b: RootContent) =>
-    (b.type === 'paragraph' && (/^\s*Q:/.test(toString(b)) || QUESTION.test(toString(b)))) ||
-    (b.type === 'list' && b.children.some((item) => QUESTION.test(toString(item.children[0] ?? { type: 'text', value: '' }))));
-  const end = topic.blocks.findIndex(asks);
-  const answer = end < 0 ? topic.blocks : topic.blocks.slice(0, end);
+  const answer = topic.blocks.slice(0, headingAnswerEnd(topic));
   if (answer.length > 0) {
     set.cards.push({ kind: 'question', front: topic.heading.children, back: answer, topic, source: topic.source, blanks: spans(answer) });
   } else if (topic.children.length === 0) {
@@ -339,8 +343,9 @@ function blocks(topic: Topic, set: StudySet, taken: WeakSet<object>): void {
  * The Obsidian Spaced Repetition plugin's cards, in one paragraph: question lines, a line with
  * only `?` (`??`: both ways), answer lines; or one card a line, `Question::Answer` (`:::`: both
  * ways). Precision first: a line with more than one separator (`AWS::CloudFormation::Init`) is
- * not a card, nor one whose separator touches words on both sides unless the question ends with
- * `?` (`the AWS::Serverless transform` is prose; write `Question :: Answer` or `Question?::Answer`).
+ * not a card, nor one whose separator touches a word on either side unless the question ends with
+ * `?` (`the AWS::Serverless transform` is prose, `loopback is ::1` an address; write
+ * `Question :: Answer` or `Question?::Answer`).
  */
 function spacedRepetition(topic: Topic, block: Paragraph, set: StudySet): boolean {
   const value = toString(block);
@@ -378,7 +383,7 @@ function spacedRepetition(topic: Topic, block: Paragraph, set: StudySet): boolea
     if (parts.length !== 2 || (separator !== '::' && separator !== ':::')) continue;
     const [front, back] = parts as [string, string];
     if (!front.trim() || !back.trim()) continue;
-    const touches = /\S$/.test(front) && /^\S/.test(back);
+    const touches = /\S$/.test(front) || /^\S/.test(back);
     if (touches && !/\?$/.test(front.trim())) continue;
     card(front, lineAt, back, lineAt + front.length + separator.length, separator === ':::');
     found = true;
@@ -525,7 +530,11 @@ function plainDefinition(
 
 /** A details summary that only says "there is an answer here": the question is the text before it. */
 const GENERIC_SUMMARY =
-  /^(answers?|show( the)? answers?|solution|show solution|reveal|click (here )?to (expand|show|reveal)|details|hint|explanation|see answer|ans|spoiler)\b[\s.:!)]*$/i;
+  /^((show |see )?(the )?((worked|full|model|suggested|sample|correct) )?(answers?|solutions?)|reveal|click (here )?to (expand|show|reveal)|details|hint|explanation|ans|spoiler)\b[\s.:!)]*$/i;
+
+/** A summary that asks: a question, or a prompt ("Explain …", "Define …"). */
+const ASKING_SUMMARY =
+  /\?\s*$|^(explain|define|describe|name|list|compare|contrast|state|give|outline|derive|prove|show that|calculate|what|why|how|when|where|which|who)\b/i;
 
 /**
  * `<details>`: the summary asks, the body answers. A summary such as "Answer"
@@ -543,9 +552,13 @@ function detailsAnswers(topic: Topic, set: StudySet, taken: WeakSet<object>): vo
       const before = at > 0 ? siblings[at - 1] : undefined;
       const inItem = parent?.type === 'listItem' ? parent.children[0] : undefined;
       if (inItem?.type === 'paragraph' && QUESTION.test(toString(inItem))) return; // carded by listItems
-      if (parent === undefined && topic.heading && QUESTION.test(topic.title)) return; // carded by headingQuestion
+      const underQuestion = parent === undefined && topic.heading && QUESTION.test(topic.title) && !SCENARIO_TITLE.test(topic.title);
+      if (underQuestion && at < headingAnswerEnd(topic)) return; // part of the heading's answer
+      const said = toString(summary).trim();
+      // A summary that is a label ("Wireshark capture", "Full config") hides content, not an answer.
+      if (!GENERIC_SUMMARY.test(said) && !ASKING_SUMMARY.test(said)) return;
       let front: PhrasingContent[] = summary.children;
-      if (GENERIC_SUMMARY.test(toString(summary).trim())) {
+      if (GENERIC_SUMMARY.test(said)) {
         if (before?.type === 'paragraph') front = before.children;
         else if (inItem?.type === 'paragraph') front = inItem.children;
         else if (topic.heading) front = topic.heading.children;

@@ -59,7 +59,10 @@ beforeAll(async () => {
   actual = set.cards.map((c) => ({
     note: path.basename(c.source.file),
     kind: c.kind,
-    front: c.front.map((n) => toString(n)).join(' '),
+    // A multiple-choice card's options are shown under its front.
+    front: [...c.front.map((n) => toString(n)), ...(c.choices ?? []).map((o) => toString({ type: 'paragraph', children: o.content }))].join(
+      ' ',
+    ),
     back: c.back.map((b) => toString(b)).join(' '),
     reversed: c.reversed ?? false,
   }));

@@ -146,6 +146,11 @@ describe('patterns', () => {
         '',
         'In C++, std::vector is a growable array.',
         '',
+        'The IPv6 loopback address is ::1 and fe80::/10 is link-local.',
+        '',
+        'Q: What is the IPv6 loopback address?',
+        'A: ::1',
+        '',
       ].join('\n'),
     );
     expect(s.cards.map((c) => [front(c), back(c), c.reversed ?? false])).toEqual([
@@ -154,6 +159,7 @@ describe('patterns', () => {
       ['Hello', 'Bonjour', true],
       ['What does IAM stand for\nin AWS?', 'Identity and Access Management', false],
       ['Chlorophyll', 'The green pigment of plants', true],
+      ['What is the IPv6 loopback address?', '::1', false],
     ]);
   });
 
