@@ -140,10 +140,15 @@ function sliceInline(block: Paragraph, from: number, to: number): PhrasingConten
     }
     at += value.length;
   }
-  // Line breaks and spaces at either end are the separator's, not the card's.
+  return trimInline(out);
+}
+
+/** Without the spaces and line breaks at either end (the separator's, not the card's); the end texts are copies. */
+function trimInline(nodes: PhrasingContent[]): PhrasingContent[] {
+  const out = [...nodes];
   const [first, last] = [out[0], out.at(-1)];
-  if (first?.type === 'text') first.value = first.value.trimStart();
-  if (last?.type === 'text') last.value = last.value.trimEnd();
+  if (first?.type === 'text') out[0] = { ...first, value: first.value.trimStart() };
+  if (last?.type === 'text') out[out.length - 1] = { ...last, value: (out.length === 1 ? (out[0] as typeof last) : last).value.trimEnd() };
   return out.filter((n) => n.type !== 'text' || n.value !== '');
 }
 
@@ -347,14 +352,19 @@ function blocks(topic: Topic, set: StudySet, taken: WeakSet<object>): void {
  * `?` (`the AWS::Serverless transform` is prose, `loopback is ::1` an address; write
  * `Question :: Answer` or `Question?::Answer`).
  */
+const SCHEDULE = /<!--\s*SR:[^>]*-->/;
+
 function spacedRepetition(topic: Topic, block: Paragraph, set: StudySet): boolean {
   const value = toString(block);
+  // The plugin writes its review schedule after a card (`<!--SR:!2024-03-18,4,250-->`): not part of the answer.
+  const unscheduled = (nodes: PhrasingContent[]) => trimInline(nodes.filter((n) => !(n.type === 'html' && SCHEDULE.test(n.value))));
+  const plain = (part: string) => [text(part.replace(new RegExp(SCHEDULE.source, 'g'), '').trim())];
   const card = (front: string, frontAt: number, back: string, backAt: number, reversed: boolean) => {
     const [backFrom, backTo] = trimmedRange(value, back, backAt);
     set.cards.push({
       kind: 'explicit',
-      front: sliceInline(block, ...trimmedRange(value, front, frontAt)) ?? [text(front.trim())],
-      back: [paragraph(sliceInline(block, backFrom, backTo) ?? [text(back.trim())])],
+      front: unscheduled(sliceInline(block, ...trimmedRange(value, front, frontAt)) ?? plain(front)),
+      back: [paragraph(unscheduled(sliceInline(block, backFrom, backTo) ?? plain(back)))],
       topic,
       source: position(topic, block),
       ...(reversed ? { reversed } : {}),

@@ -129,7 +129,7 @@ describe('patterns', () => {
         '',
         'Capital of France :: Paris',
         'What is 2 + 2?::Four',
-        'Hello ::: Bonjour',
+        'Hello ::: Bonjour <!--SR:!2024-03-18,4,250-->',
         '',
         'What does IAM stand for',
         'in AWS?',
