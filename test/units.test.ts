@@ -171,11 +171,14 @@ describe('flashcards.tsv', () => {
       { ...row, ankiFields: ['{{c1::S3}} stores {{c2::objects}}', ''], guid: 'Cz', notetype: 'Cloze' },
       // The second card of that cloze note: Anki makes it from the row above.
       { ...row, ankiFields: null, guid: 'Cz', notetype: 'Cloze' },
+      // Read by Anki as a comment line, and as a quoted field, unless quoted.
+      { ...row, ankiFields: ['#include &lt;x&gt;', '"Quoted" <b class="x">y</b>'], guid: 'Q', notetype: 'Basic' },
     ] as never);
     expect(tsv).toBe(
       '#separator:tab\n#html:true\n#tags column:3\n#guid column:4\n#notetype column:5\n#deck column:6\n' +
         'Q&#9;1\tA 2\taws aws/s3\tAb12-_\tBasic\tNotes::S3\n' +
-        '{{c1::S3}} stores {{c2::objects}}\t\taws aws/s3\tCz\tCloze\tNotes::S3\n',
+        '{{c1::S3}} stores {{c2::objects}}\t\taws aws/s3\tCz\tCloze\tNotes::S3\n' +
+        '"#include &lt;x&gt;"\t"""Quoted"" <b class=""x"">y</b>"\taws aws/s3\tQ\tBasic\tNotes::S3\n',
     );
   });
 });

@@ -133,6 +133,12 @@ export function tsvField(html: string): string {
 }
 
 /**
+ * A field as Anki's CSV reader takes it: one that starts with `"` would be read as quoted, and a
+ * line that starts with `#` as a comment (a front such as `#include …`), so those are quoted.
+ */
+const quoted = (field: string) => (/^["#]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field);
+
+/**
  * `flashcards.tsv`: front, back, tags, then Anki's note id, note type and deck; the header lines
  * tell Anki how to read it (its text importer's file headers). With the id, importing again
  * updates the cards already there instead of adding them twice.
@@ -140,7 +146,7 @@ export function tsvField(html: string): string {
 export function flashcardsTsv(cards: RenderedCard[]): string {
   const header = ['#separator:tab', '#html:true', '#tags column:3', '#guid column:4', '#notetype column:5', '#deck column:6'];
   const rows = cards.flatMap((c) =>
-    c.ankiFields ? [[...c.ankiFields.map(tsvField), c.tags.join(' '), c.guid, c.notetype, tsvField(c.deck)].join('\t')] : [],
+    c.ankiFields ? [[...c.ankiFields.map(tsvField), c.tags.join(' '), c.guid, c.notetype, tsvField(c.deck)].map(quoted).join('\t')] : [],
   );
   return `${[...header, ...rows].join('\n')}\n`;
 }
