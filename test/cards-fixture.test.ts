@@ -10,15 +10,19 @@
  * does not matter, what they say does.
  */
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { toString } from 'mdast-util-to-string';
-import { beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from '../src/builder.js';
 import { loadNotes } from '../src/load.js';
 import { createParser, parseNote } from '../src/parse.js';
 import { extractStudySet, type StudySet } from '../src/study.js';
 import { buildGuide } from '../src/tree.js';
 import type { Guide } from '../src/types.js';
-import { ROOT } from './helpers.js';
+import { launchTestBrowser, openDeck, overflowingSlides, ROOT, tempDir } from './helpers.js';
 
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'cards');
 
@@ -121,5 +125,59 @@ describe('cards of test/fixtures/cards, checked by hand', () => {
     const diff = difference(want, actual);
     if (diff) expect.fail(`\n${diff}\n`);
     expect(actual.map(key)).toEqual(want.map(key));
+  });
+});
+
+describe('the fixture built: Anki rows and the quiz', () => {
+  let out: string;
+  let browser: Browser;
+  beforeAll(async () => {
+    out = await tempDir();
+    await build({ notes: FIXTURE, out, offline: true, clozeHighlights: true, only: ['slides'] });
+    browser = await launchTestBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('flashcards.tsv: one row per Anki note, as Basic, reversed or Cloze, each in its top-level topic’s deck', async () => {
+    const rows = (await readFile(path.join(out, 'flashcards.tsv'), 'utf8'))
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'))
+      .map((l) => l.split('\t'));
+    const all = expected;
+    const clozeNotes = new Set(all.filter((c) => c.kind === 'cloze').map((c) => c.back.replace(/\s+/g, '')));
+    const count = (type: string) => rows.filter((r) => r[4] === type).length;
+    expect(count('Basic (and reversed card)')).toBe(all.filter((c) => c.reversed).length);
+    expect(count('Cloze')).toBe(clozeNotes.size);
+    expect(count('Basic')).toBe(all.filter((c) => c.kind !== 'cloze' && !c.reversed).length);
+    // A cloze row holds Anki's markup and an empty Back Extra; ids never repeat.
+    for (const row of rows.filter((r) => r[4] === 'Cloze')) expect([/\{\{c\d+::/.test(row[0]!), row[1]]).toEqual([true, '']);
+    expect(new Set(rows.map((r) => r[3])).size).toBe(rows.length);
+    expect(new Set(rows.map((r) => r[5]!.split('::')[0]))).toEqual(new Set(['cards']));
+  });
+
+  it('the quiz shows a multiple-choice question with its options; the next key press marks the right ones', async () => {
+    const { page, errors } = await openDeck(browser, pathToFileURL(path.join(out, 'slides', 'quiz.html')).href);
+    const seen = await page.evaluate(async () => {
+      const R = (window as any).Reveal;
+      R.configure({ transition: 'none' });
+      const slides = R.getSlides() as HTMLElement[];
+      const slide = slides.find((s) => s.querySelector('.sg-choices .sg-correct'))!;
+      R.slide(R.getIndices(slide).h, 0, -1);
+      const marked = () => [...slide.querySelectorAll('.sg-choice')].map((li) => li.classList.contains('visible'));
+      const before = marked();
+      R.next();
+      const after = marked();
+      const correct = [...slide.querySelectorAll('.sg-choice')].map((li) => li.classList.contains('sg-correct'));
+      return { before, after, correct, options: slide.querySelectorAll('.sg-choice').length };
+    });
+    expect(seen.options).toBeGreaterThanOrEqual(3);
+    expect(seen.before.every((v) => !v)).toBe(true);
+    expect(seen.after).toEqual(seen.correct);
+    expect(seen.correct.some(Boolean)).toBe(true);
+    expect(errors).toEqual([]);
+    expect(await overflowingSlides(page)).toEqual([]);
+    await page.close();
   });
 });
