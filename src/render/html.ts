@@ -14,6 +14,7 @@ import { VFile } from 'vfile';
 import type { ImageMap } from '../images.js';
 import { footnoteCiter, linkFootnotes, type FootnoteScope } from './footnotes.js';
 import { markdownHandlers } from './handlers.js';
+import { rehypeBlanks, type BlankMap } from './blanks.js';
 import { rehypeMath } from './math.js';
 import { rehypeDiagrams, type DiagramMap } from './mermaid.js';
 import { imageView, RESOLVED_MARK, rehypeRawImages } from './raw-images.js';
@@ -79,6 +80,11 @@ export interface HtmlOptions {
   diagrams?: DiagramMap;
   /** The href of a topic in this output (wiki links); null when the output does not have the topic. */
   topicHref?: (slug: string) => string | null;
+  /**
+   * The self-test sheet's blanks, by note (src/render/blanks.ts). A render with blanks is made
+   * every time, never shared: the other outputs must not get its blanks, nor it their text.
+   */
+  blanks?: BlankMap;
 }
 
 /**
@@ -101,6 +107,8 @@ export function createHtmlRenderer(
     .use(rehypeMath, { cache: options.mathCache ?? new Map() })
     .use(rehypeDiagrams)
     .use(rehypeHighlightCode, { detect: false, plainText: ['text', 'txt', 'plain'] })
+    // Last: what it blanks is the HTML as shown, highlighted code and formulas included.
+    .use(rehypeBlanks)
     .freeze();
 
   /** With `footnotes`, the footnotes the nodes cite follow them as one last block (src/render/footnotes.ts). */
@@ -117,10 +125,13 @@ export function createHtmlRenderer(
   }
 
   // The sheet and the decks (and the flashcards of each) render the same nodes: what does not depend on the output is rendered once.
-  const shared = sharedRenders();
+  const memo = sharedRenders();
+  const shared = <T>(options: HtmlOptions, nodes: Nodes[], key: string, definitions: FootnoteDefinition[], render: () => T): T =>
+    options.blanks ? render() : memo(nodes, key, definitions, render);
 
   function renderBlocks(nodes: RootContent[], options: HtmlOptions, noteAbsPath: string, footnotes?: FootnoteScope): RenderedBlock[] {
-    const blocks = shared(nodes, `blocks\n${noteAbsPath}\n${footnotes?.id ?? ''}`, footnotes?.definitions ?? NO_DEFINITIONS, () => {
+    const key = `blocks\n${noteAbsPath}\n${footnotes?.id ?? ''}`;
+    const blocks = shared(options, nodes, key, footnotes?.definitions ?? NO_DEFINITIONS, () => {
       const made: RenderedBlock[] = [];
       for (const child of toHast(nodes, options, noteAbsPath, footnotes).children) {
         if (child.type === 'text' && child.value.trim() === '') continue;
@@ -132,7 +143,7 @@ export function createHtmlRenderer(
   }
 
   function renderInline(nodes: PhrasingContent[], options: HtmlOptions, noteAbsPath: string): string {
-    return shared(nodes, `inline\n${noteAbsPath}`, NO_DEFINITIONS, () =>
+    return shared(options, nodes, `inline\n${noteAbsPath}`, NO_DEFINITIONS, () =>
       toHtml(toHast([{ type: 'paragraph', children: nodes }], options, noteAbsPath).children.flatMap(innerOf), {
         allowDangerousHtml: true,
       }),

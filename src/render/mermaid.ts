@@ -236,7 +236,8 @@ export function rehypeDiagrams() {
       const code = mermaidCodeOf(node);
       if (code === null) return;
       const result = diagrams.get(diagramCode(code));
-      if (result && 'svg' in result) parent.children[index] = diagramFigure(result);
+      // The figure stands where the code was written (the self-test sheet blanks by position).
+      if (result && 'svg' in result) parent.children[index] = { ...diagramFigure(result), position: node.position };
       return SKIP;
     });
   };

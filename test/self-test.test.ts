@@ -1,0 +1,133 @@
+/** The self-test sheet (--self-test): answers blanked by where the note writes them, numbered, an answer key; real builds read back from the PDF. */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Root, RootContent } from 'hast';
+import { fromHtml } from 'hast-util-from-html';
+import { describe, expect, it } from 'vitest';
+import { resolveLinks } from '../src/links.js';
+import { mergeSpans, planSelfTest } from '../src/render/blanks.js';
+import { createHtmlRenderer, renderedHtml, type HtmlOptions } from '../src/render/html.js';
+import { extractStudySet } from '../src/study.js';
+import { buildGuide } from '../src/tree.js';
+import { ROOT, noteFrom } from './helpers.js';
+
+const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'self-test');
+
+/** What the fixture's cards ask for, one of each way of writing a card; each made-up, written nowhere else in the note. */
+const ANSWERS = {
+  'spaced repetition ::': 'Zorblax Quintessence',
+  'spaced repetition ?': 'Glimmerwick oil from the marsh',
+  'Q: / A:': 'The Quorvell Stream',
+  'question heading': 'Because the Vantrell moons pull the Ossiander sea.',
+  'list question': 'Painted with Brassoline umber',
+  'details with an Answer summary': 'The Kestrafon key of Ulmerant',
+  'bold definition': 'Thrumblewick',
+  'plain Term: text': 'Plimsoft valve',
+  'cloze c1': 'Wendersnap',
+  'cloze c2': 'Orrowind gate',
+  'code answer': "console.log('Hallovendra');",
+  'multiple-choice explanation': 'Its Yarrowcinder wick is thick.',
+};
+
+describe('blanks in the HTML', () => {
+  const html: HtmlOptions = { images: new Map(), assetPrefix: '' };
+  const guideOf = (notes: Record<string, string>) => {
+    const guide = buildGuide(
+      Object.entries(notes).map(([file, text]) => noteFrom(text, file)),
+      'T',
+    );
+    resolveLinks(guide, path.resolve('notes'));
+    return guide;
+  };
+  /** The text a reader sees: what a blank hides is left out. */
+  const visibleText = (markup: string) => {
+    const walk = (node: Root | RootContent): string => {
+      if (node.type === 'text') return node.value;
+      if (node.type !== 'element' && node.type !== 'root') return '';
+      const blank = node.type === 'element' && ((node.properties.className as string[] | undefined) ?? []).includes('sg-blank');
+      const shown = blank ? node.children.slice(0, -1) : node.children;
+      return shown.map(walk).join('');
+    };
+    return walk(fromHtml(markup, { fragment: true }));
+  };
+
+  it('merges overlapping and touching spans', () => {
+    expect(
+      mergeSpans([
+        { start: 10, end: 20 },
+        { start: 0, end: 5 },
+        { start: 15, end: 30 },
+        { start: 30, end: 31 },
+        { start: 40, end: 40 },
+      ]),
+    ).toEqual([
+      { start: 0, end: 5 },
+      { start: 10, end: 31 },
+    ]);
+  });
+
+  it("hides every answer of the fixture, numbers each card's first blank, and leaves the other renders alone", async () => {
+    const guide = guideOf({ 'notes/lanterns.md': await readFile(path.join(FIXTURE, 'lanterns.md'), 'utf8') });
+    const study = extractStudySet(guide);
+    const plan = planSelfTest(study.cards, guide.topics);
+    expect(plan.cards).toHaveLength(Object.keys(ANSWERS).length);
+    const renderer = createHtmlRenderer();
+    const plain = () => [...renderedHtml(renderer.renderTopics(guide.topics, html))].join('\n');
+    const before = plain();
+    const blanked = [...renderedHtml(renderer.renderTopics(guide.topics, { ...html, blanks: plan.blanks }))].join('\n');
+    const shown = visibleText(blanked);
+    for (const answer of Object.values(ANSWERS)) {
+      expect(visibleText(before)).toContain(answer);
+      expect(shown).not.toContain(answer);
+    }
+    // The prompts stay.
+    for (const prompt of [
+      'Capital of Freedonia ::',
+      'What keeps the lamp lit?',
+      'Which river feeds the valley?',
+      'a lantern that burns without oil.',
+    ])
+      expect(shown).toContain(prompt);
+    // Numbers in reading order, each once.
+    expect([...blanked.matchAll(/<sup class="sg-blank-no">(\d+)<\/sup>/g)].map((m) => Number(m[1]))).toEqual(
+      plan.cards.map((c) => c.number),
+    );
+    // The renderer's shared renders neither took the blanks nor gave theirs to the blanked render.
+    expect(plain()).toBe(before);
+  });
+
+  it('blanks tables, formulas and raw HTML by position, and leaves an embed of another note as it is', () => {
+    const guide = guideOf({
+      'notes/a.md': [
+        '# A',
+        '',
+        '**Quillanor** – a tool with <kbd>Ctrl</kbd> keys.',
+        '',
+        '## What is in the table?',
+        '',
+        '| Zeltrock | Parvane |',
+        '| --- | --- |',
+        '| Frumzle | $x^2$ |',
+        '',
+        '## Embed',
+        '',
+        '![[b#Part]]',
+        '',
+      ].join('\n'),
+      'notes/b.md': '# B\n\n## Part\n\nThe {{c1::Snorvel}} sings, far from here in its own note.\n',
+    });
+    const study = extractStudySet(guide);
+    const plan = planSelfTest(study.cards, guide.topics.slice(0, 1));
+    const markup = [...renderedHtml(createHtmlRenderer().renderTopics(guide.topics.slice(0, 1), { ...html, blanks: plan.blanks }))].join(
+      '\n',
+    );
+    const shown = visibleText(markup);
+    expect(shown).not.toMatch(/Quillanor|Frumzle|x2|Zeltrock|Parvane/);
+    expect(shown).toContain('– a tool with Ctrl keys.');
+    expect(markup).toMatch(/<span class="sg-blank"><span><span class="sg-math">/);
+    // The embedded cloze's blanks are offsets in b.md: they must not cut into a.md's text, and the embed shows as written.
+    const embedded = plan.cards.find((c) => c.card.kind === 'cloze')!;
+    expect(plan.blanks.get(path.resolve('notes/a.md'))!.marks.map((m) => m.number)).not.toContain(embedded.number);
+    expect(shown).toContain('The Snorvel sings, far from here in its own note.');
+  });
+});
