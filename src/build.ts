@@ -21,13 +21,14 @@ import { glossaryTopic } from './render/glossary.js';
 import { createHtmlRenderer, renderedHtml, type HtmlOptions, type RenderedTopic } from './render/html.js';
 import { usesMath } from './render/math.js';
 import { buildDiagrams, type DiagramCache } from './render/mermaid.js';
+import { selfTestTopics } from './render/self-test.js';
 import { renderCards } from './render/study.js';
 import { noteMessages } from './messages.js';
 import { stageTimer, type Reporter } from './report.js';
 import { runTargets } from './targets/run.js';
 import { shown, type OutputKind, type ResolvedSettings } from './settings.js';
 import { extractStudySet } from './study.js';
-import { cheatsheet, type SheetSummary } from './targets/cheatsheet.js';
+import { cheatsheet, selfTestSheet, type SheetSummary } from './targets/cheatsheet.js';
 import { decks, type DecksResult } from './targets/decks.js';
 import { handouts } from './targets/handouts.js';
 import { indexPage } from './targets/index-page.js';
@@ -38,7 +39,7 @@ import { buildGuide, selectTopics, walkTopics } from './tree.js';
 import type { Guide, Topic } from './types.js';
 
 /** Every output. `--only` and the other settings choose among them (`Target.enabled`). */
-export const TARGETS: Target[] = [cheatsheet, decks, handouts, flashcardsTsvTarget, flashcardsPdf, indexPage];
+export const TARGETS: Target[] = [cheatsheet, selfTestSheet, decks, handouts, flashcardsTsvTarget, flashcardsPdf, indexPage];
 
 export interface BuildResult {
   guide: Guide;
@@ -46,6 +47,8 @@ export interface BuildResult {
   pdfPages: number | null;
   /** Body size of the cheat sheet in points (the fitted size with `pages`). */
   pdfFontPt: number | null;
+  /** Pages of the self-test sheet (`selfTest`), else null. */
+  selfTestPages: number | null;
   decks: number;
   slides: number;
   /** Slides this build laid out (and split where needed): the others came from the builder's cache. */
@@ -155,13 +158,19 @@ export async function runBuild(
   const cards = renderCards(study, renderer, rootHtml, where);
   const sheet = wants('pdf') ? renderer.renderTopics(sheetTopics, rootHtml) : [];
   if (wants('pdf') && settings.glossary && study.glossary.length > 0) sheet.push(glossaryTopic(study, renderer, rootHtml));
+  const selfTest = wants('pdf') && settings.selfTest ? selfTestTopics(study, sheetTopics, cards, renderer, rootHtml) : [];
   const deckTopics = wants('slides') ? renderer.renderTopics(guide.topics, slidesHtml) : [];
   const deckCards = wants('slides') ? renderCards(study, renderer, slidesHtml, where) : [];
   // KaTeX's stylesheet and fonts go along only when an output shows math; decks with callouts get the emoji font for their icons.
-  const anyMath = [...renderedHtml(sheet), ...renderedHtml(deckTopics), ...cards.flatMap((c) => [c.front, c.back])].some(usesMath);
+  const anyMath = [
+    ...renderedHtml(sheet),
+    ...renderedHtml(selfTest),
+    ...renderedHtml(deckTopics),
+    ...cards.flatMap((c) => [c.front, c.back]),
+  ].some(usesMath);
   const deckCallouts = [...renderedHtml(deckTopics)].some((html) => html.includes('class="callout'));
   const needsFonts = wants('pdf') || wants('cards') || deckCallouts;
-  const used = needsFonts ? codePoints(await shownTexts(settings, templates, [sheet, deckTopics], cards)) : null;
+  const used = needsFonts ? codePoints(await shownTexts(settings, templates, [sheet, selfTest, deckTopics], cards)) : null;
   const [fonts, math] = await Promise.all([used ? fontFiles(used, cache.fonts) : null, anyMath ? katexFiles() : null]);
 
   const input: TargetInput = {
@@ -173,6 +182,7 @@ export async function runBuild(
     renderer,
     rootHtml,
     sheet,
+    selfTest,
     deckTopics,
     cards,
     deckCards,
@@ -219,6 +229,7 @@ export async function runBuild(
     topics: guide.topics.length,
     pdfPages: pdf?.pages ?? null,
     pdfFontPt: pdf?.fontPt ?? null,
+    selfTestPages: resultOf<SheetSummary>('self-test')?.summary.pages ?? null,
     decks: deckList?.length ?? 0,
     slides: deckList?.find((d) => d.name === 'all')?.slides ?? 0,
     slidesFitted: resultOf<DecksResult>('decks')?.summary.fitted ?? 0,

@@ -64,6 +64,7 @@ function summary(result: BuildResult, out: string): string {
   const parts = [
     `${result.topics} topics`,
     result.pdfPages === null ? null : `PDF ${result.pdfPages} page${result.pdfPages === 1 ? '' : 's'} at ${result.pdfFontPt} pt`,
+    result.selfTestPages === null ? null : `self-test ${result.selfTestPages} page${result.selfTestPages === 1 ? '' : 's'}`,
     result.decks ? `${result.decks} decks, ${result.slides} slides` : null,
     `${result.study.cards} flashcards`,
     result.study.openQuestions + result.study.toFill ? `${result.study.openQuestions + result.study.toFill} to review` : null,

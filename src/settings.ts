@@ -195,6 +195,7 @@ export const SETTINGS = {
   handoutLayout,
   handoutNotes: onOff('print speaker notes under each slide in handouts'),
   glossary: onOff('add the glossary as the last section of the cheat sheet'),
+  selfTest: onOff("also print cheatsheet-self-test.pdf: the sheet with every card's answer blanked, and an answer key"),
   clozeHighlights: onOff('==highlights== are cloze deletions too: a card per highlight'),
   shuffle: onOff('shuffle the quiz deck'),
   seed: whole(0, 2 ** 31 - 1, undefined, 'n', 'seed for --shuffle: the same order every time'),

@@ -17,6 +17,8 @@ export interface DeckLink {
 
 export interface IndexData {
   pdfPages: number | null;
+  /** Pages of the self-test sheet, when it was printed. */
+  selfTestPages?: number | null;
   decks: DeckLink[] | null;
   warnings: string[];
   /** Messages that only inform (Dataview blocks shown as code, links to notes not in the build). */
@@ -42,6 +44,7 @@ export async function renderIndex(
     title: guide.title,
     topicCount: guide.topics.length,
     pdf: data.pdfPages === null ? null : { pages: data.pdfPages, one: data.pdfPages === 1 },
+    selfTest: data.selfTestPages ? { pages: data.selfTestPages, one: data.selfTestPages === 1 } : null,
     all: all ?? null,
     quiz: quiz ?? null,
     cards: data.cards,

@@ -11,18 +11,20 @@ export const indexPage: Target<null> = {
   enabled: () => true,
   assets: (input) => input.shared.images,
   async build(input, ctx) {
-    const [sheet, decks, handouts, flashcards] = await Promise.all([
+    const [sheet, selfTest, decks, handouts, flashcards] = await Promise.all([
       ctx.resultOf<SheetSummary>('cheatsheet'),
+      ctx.resultOf<SheetSummary>('self-test'),
       ctx.resultOf<DecksResult>('decks'),
       ctx.resultOf<HandoutSummary>('handouts'),
       ctx.resultOf<number | null>('flashcards'),
     ]);
-    const others: (TargetResult | null)[] = [sheet, decks, handouts, flashcards];
+    const others: (TargetResult | null)[] = [sheet, selfTest, decks, handouts, flashcards];
     const warnings = [...input.messages.warnings, ...others.flatMap((r) => r?.messages ?? [])];
     const html = await renderIndex(
       input.guide,
       {
         pdfPages: sheet?.summary.pages ?? null,
+        selfTestPages: selfTest?.summary.pages ?? null,
         decks: decks?.summary.decks.map((d) => ({ ...d, handoutPages: handouts?.summary.get(d.name) })) ?? null,
         warnings: warnings.map(formatMessage),
         notices: input.messages.notices.map(formatMessage),

@@ -26,6 +26,8 @@ export interface TargetInput {
   rootHtml: HtmlOptions;
   /** The cheat sheet's topics (selected by --topics/--tags, with the glossary), rendered; empty without the PDF. */
   sheet: RenderedTopic[];
+  /** With `--self-test`: the sheet's topics with the cards' answers blanked, then the answer key; else empty. */
+  selfTest: RenderedTopic[];
   /** Every topic, rendered for the decks; empty without slides. */
   deckTopics: RenderedTopic[];
   /** The flashcards, for the root pages and for the quiz deck. */

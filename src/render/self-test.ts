@@ -1,0 +1,75 @@
+/**
+ * The self-test sheet (`--self-test`): the cheat sheet's topics with every card's answer blanked
+ * (src/render/blanks.ts), each blank numbered, and the answer key as the last section.
+ */
+import { visit } from 'unist-util-visit';
+import type { Card, StudySet } from '../study.js';
+import type { Mark, Topic } from '../types.js';
+import { planSelfTest, type NumberedCard } from './blanks.js';
+import type { HtmlOptions, HtmlRenderer, RenderedTopic } from './html.js';
+import type { RenderedCard } from './study.js';
+
+/**
+ * The sheet's topics rendered with their blanks, then the key. The glossary is left out: it
+ * lists the terms the sheet asks for.
+ */
+export function selfTestTopics(
+  study: StudySet,
+  sheetTopics: Topic[],
+  /** The study set's cards as the root pages show them, in the same order. */
+  cards: RenderedCard[],
+  renderer: HtmlRenderer,
+  html: HtmlOptions,
+): RenderedTopic[] {
+  const plan = planSelfTest(study.cards, sheetTopics);
+  const key = answerKeyTopic(plan.cards, cards, (card) => clozeAnswers(card, renderer, html));
+  return [...renderer.renderTopics(sheetTopics, { ...html, blanks: plan.blanks }), key];
+}
+
+/** A paragraph's HTML without its `<p>`, to run on in a list item. */
+const runOn = (html: string) => (/^<p>(?:(?!<p[\s>])[\s\S])*<\/p>$/.test(html) ? html.slice(3, -4) : null);
+
+/** A cloze card's deletions (what its back marks), as HTML: the key needs no more, the number says where they go. */
+function clozeAnswers(card: Card, renderer: HtmlRenderer, html: HtmlOptions): string | null {
+  if (card.kind !== 'cloze') return null;
+  const terms: string[] = [];
+  for (const block of card.back) {
+    visit(block, 'mark', (mark: Mark) => {
+      terms.push(renderer.renderInline(mark.children, html, card.topic.note.absPath));
+    });
+  }
+  return terms.length ? terms.join(' · ') : null;
+}
+
+/**
+ * One numbered list: each card's front and its answer. A definition's answer is its term (the
+ * definition is the prompt on the sheet), a cloze's its deletions (`cloze`, else the back).
+ */
+export function answerKeyTopic(
+  numbered: NumberedCard[],
+  cards: RenderedCard[],
+  cloze: (card: Card) => string | null = () => null,
+): RenderedTopic {
+  const items = numbered.map(({ card, index, number }) => {
+    const rendered = cards[index]!;
+    const entry = (() => {
+      if (card.kind === 'definition') return `<strong class="lead">${rendered.front}</strong>`;
+      const answer = runOn(rendered.back.trim());
+      if (card.kind === 'cloze') return cloze(card) ?? answer ?? rendered.back;
+      const front = `<span class="sg-key-q">${rendered.choices?.question ?? rendered.front}</span>`;
+      return answer !== null ? `${front} — ${answer}` : `${front}\n${rendered.back}`;
+    })();
+    return `<li value="${number}">${entry}</li>`;
+  });
+  return {
+    slug: 'sg-answer-key',
+    title: 'Answer key',
+    titleHtml: 'Answer key',
+    depth: 1,
+    path: ['Answer key'],
+    source: { file: '', line: 0, column: 0 },
+    blocks: items.length ? [{ kind: 'ol', html: `<ol class="sg-key">${items.join('')}</ol>` }] : [],
+    notes: [],
+    children: [],
+  };
+}
