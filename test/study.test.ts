@@ -208,6 +208,8 @@ describe('patterns', () => {
       ['Plain [...] text, and another one.', 1],
       ['Plain highlighted text, and [...] one.', 2],
     ]);
+    // Each highlight's place in the note: what the self-test sheet blanks.
+    expect(highlights.map((c) => c.blanks.map((b) => md.slice(b.start, b.end)))).toEqual([['==highlighted=='], ['==another==']]);
     // One Anki note per paragraph, in Anki's own markup; the deletions' places in the note.
     const [first] = cards(md).cards;
     expect(toString({ type: 'paragraph', children: first!.cloze!.text })).toBe(

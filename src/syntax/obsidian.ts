@@ -11,6 +11,7 @@ import { toString } from 'mdast-util-to-string';
 import { visit } from 'unist-util-visit';
 import type { Mark } from '../types.js';
 import { mergeTexts } from './math.js';
+import { slicePosition } from './nodes.js';
 
 /** Blocks whose children are inline content. */
 const INLINE_PARENTS = new Set(['paragraph', 'heading', 'tableCell', 'calloutTitle', 'detailsSummary']);
@@ -81,15 +82,20 @@ export function remarkHighlight() {
 
 function highlight(nodes: PhrasingContent[]): PhrasingContent[] {
   // Split text at each `==` (not part of a longer run of `=`), keeping the markers as tokens.
-  const tokens: (PhrasingContent | { marker: true; text: Text })[] = [];
+  const tokens: (PhrasingContent | { marker: true; text: Text; exact: Text['position'] })[] = [];
   for (const node of nodes) {
     if (node.type !== 'text') {
       tokens.push(node);
       continue;
     }
+    let at = 0;
     node.value.split(/((?<!=)==(?!=))/).forEach((part, i) => {
+      // Each piece where it is written (when the text is written as it reads): a highlight then has a place in the note.
+      const exact = slicePosition(node, at, at + part.length);
+      const piece: Text = { ...node, value: part, position: exact ?? node.position };
+      at += part.length;
       if (part === '') return;
-      tokens.push(i % 2 === 1 ? { marker: true, text: { ...node, value: part } } : { ...node, value: part });
+      tokens.push(i % 2 === 1 ? { marker: true, text: piece, exact } : piece);
     });
   }
   const out: PhrasingContent[] = [];
@@ -107,7 +113,12 @@ function highlight(nodes: PhrasingContent[]): PhrasingContent[] {
       out.push(token.text);
       continue;
     }
-    const mark: Mark = { type: 'mark', children: tokens.slice(i + 1, close) as PhrasingContent[] };
+    const [start, end] = [token.exact?.start, (tokens[close] as { exact?: Text['position'] }).exact?.end];
+    const mark: Mark = {
+      type: 'mark',
+      children: tokens.slice(i + 1, close) as PhrasingContent[],
+      ...(start && end ? { position: { start, end } } : {}),
+    };
     out.push(mark as unknown as PhrasingContent);
     i = close;
   }
