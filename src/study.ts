@@ -146,9 +146,12 @@ function sliceInline(block: Paragraph, from: number, to: number): PhrasingConten
 /** Without the spaces and line breaks at either end (the separator's, not the card's); the end texts are copies. */
 function trimInline(nodes: PhrasingContent[]): PhrasingContent[] {
   const out = [...nodes];
-  const [first, last] = [out[0], out.at(-1)];
-  if (first?.type === 'text') out[0] = { ...first, value: first.value.trimStart() };
-  if (last?.type === 'text') out[out.length - 1] = { ...last, value: (out.length === 1 ? (out[0] as typeof last) : last).value.trimEnd() };
+  const trim = (i: number, how: (value: string) => string) => {
+    const node = out[i];
+    if (node?.type === 'text') out[i] = { ...node, value: how(node.value) };
+  };
+  trim(0, (v) => v.trimStart());
+  trim(out.length - 1, (v) => v.trimEnd());
   return out.filter((n) => n.type !== 'text' || n.value !== '');
 }
 
