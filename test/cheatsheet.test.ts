@@ -223,5 +223,5 @@ describe('rebuilds', () => {
     } finally {
       await builder.close();
     }
-  });
+  }, 180_000); // a fresh build and a watch session of four edits on exam-sized notes: a hang guard, not a speed check
 });

@@ -303,7 +303,7 @@ describe('outputs are never lost', () => {
     expect((await readdir(path.join(out, 'slides'))).filter((f) => f.endsWith('.html'))).toEqual(decks);
     expect(existsSync(path.join(out, 'handouts', 'all.pdf'))).toBe(true);
     expect(existsSync(path.join(out, 'flashcards.pdf'))).toBe(true);
-  });
+  }, 180_000); // three full builds, each launching Chromium: a hang guard, not a speed check
 });
 
 describe('browser faults', () => {

@@ -138,7 +138,7 @@ describe('legible slides (test/fixtures/legibility)', () => {
     expect(art.wrap).toBe('pre');
     expect(art.lines).toBe(12);
     await page.close();
-  });
+  }, 300_000); // A build of a fixture made to be huge, then three decks at two sizes: minutes on a busy 2-core machine (a hang guard, not a speed check).
 });
 
 describe('rebuilds', () => {
