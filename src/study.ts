@@ -105,18 +105,13 @@ const spans = (nodes: readonly { position?: { start: { offset?: number }; end: {
  */
 function valueSpans(block: Paragraph, from: number, to: number): Span[] {
   const out: Span[] = [];
-  let at = 0;
-  for (const child of block.children) {
-    const length = toString(child).length;
-    const [a, b] = [Math.max(from, at), Math.min(to, at + length)];
+  for (const { child, a, b, length } of overlapping(block, from, to)) {
     const [start, end] = [child.position?.start.offset, child.position?.end.offset];
-    if (a < b && start !== undefined && end !== undefined) {
-      // A block id (`text ^id`) was cut from the end of the last text: its start still maps.
-      const cut = child === block.children.at(-1) && block.data?.blockId !== undefined && end - start > toString(child).length;
-      const exact = child.type === 'text' && (end - start === child.value.length || cut);
-      out.push(exact ? { start: start + a - at, end: start + b - at } : { start, end });
-    }
-    at += length;
+    if (start === undefined || end === undefined) continue;
+    // A block id (`text ^id`) was cut from the end of the last text: its start still maps.
+    const cut = child === block.children.at(-1) && block.data?.blockId !== undefined && end - start > length;
+    const exact = child.type === 'text' && (end - start === child.value.length || cut);
+    out.push(exact ? { start: start + a, end: start + b } : { start, end });
   }
   return out;
 }
@@ -127,20 +122,28 @@ function valueSpans(block: Paragraph, from: number, to: number): Span[] {
  */
 function sliceInline(block: Paragraph, from: number, to: number): PhrasingContent[] | null {
   const out: PhrasingContent[] = [];
-  let at = 0;
-  for (const child of block.children) {
-    const value = toString(child);
-    const [a, b] = [Math.max(from, at), Math.min(to, at + value.length)];
-    if (a < b) {
-      if (child.type === 'text') {
-        const sliced = child.value.slice(a - at, b - at);
-        if (sliced.trim() || out.length > 0) out.push({ type: 'text', value: sliced });
-      } else if (a === at && b === at + value.length) out.push(child);
-      else return null;
-    }
-    at += value.length;
+  for (const { child, a, b, length } of overlapping(block, from, to)) {
+    if (child.type === 'text') {
+      const sliced = child.value.slice(a, b);
+      if (sliced.trim() || out.length > 0) out.push({ type: 'text', value: sliced });
+    } else if (a === 0 && b === length) out.push(child);
+    else return null;
   }
   return trimInline(out);
+}
+
+/**
+ * The children of `block` that `toString(block).slice(from, to)` overlaps, each with the part of its
+ * own text overlapped (`a` to `b`) and that text's length.
+ */
+function* overlapping(block: Paragraph, from: number, to: number) {
+  let at = 0;
+  for (const child of block.children) {
+    const length = toString(child).length;
+    const [a, b] = [Math.max(from, at) - at, Math.min(to, at + length) - at];
+    if (a < b) yield { child, a, b, length };
+    at += length;
+  }
 }
 
 /** Without the spaces and line breaks at either end (the separator's, not the card's); the end texts are copies. */
