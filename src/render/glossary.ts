@@ -1,6 +1,6 @@
 /** The glossary as the cheat sheet's last section (`--glossary`). */
 import type { StudySet } from '../study.js';
-import { escapeHtml, type HtmlOptions, type HtmlRenderer, type RenderedTopic } from './html.js';
+import { addedSection, escapeHtml, type HtmlOptions, type HtmlRenderer, type RenderedTopic } from './html.js';
 
 /** One list, terms in alphabetical order, each with its definition. */
 export function glossaryTopic(study: StudySet, renderer: HtmlRenderer, html: HtmlOptions): RenderedTopic {
@@ -14,15 +14,5 @@ export function glossaryTopic(study: StudySet, renderer: HtmlRenderer, html: Htm
         .join(' ');
       return `<li><strong class="lead">${escapeHtml(entry.term)}</strong> — ${definition}</li>`;
     });
-  return {
-    slug: 'glossary',
-    title: 'Glossary',
-    titleHtml: 'Glossary',
-    depth: 1,
-    path: ['Glossary'],
-    source: { file: '', line: 0, column: 0 },
-    blocks: [{ kind: 'ul', html: `<ul class="glossary">${items.join('')}</ul>` }],
-    notes: [],
-    children: [],
-  };
+  return addedSection('glossary', 'Glossary', { kind: 'ul', html: `<ul class="glossary">${items.join('')}</ul>` });
 }

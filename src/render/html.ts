@@ -181,6 +181,21 @@ export function createHtmlRenderer(
 }
 export type HtmlRenderer = ReturnType<typeof createHtmlRenderer>;
 
+/** A section the build adds after the notes' topics (the glossary, the answer key): one block of our own HTML, or none. */
+export function addedSection(slug: string, title: string, block: RenderedBlock | null): RenderedTopic {
+  return {
+    slug,
+    title,
+    titleHtml: escapeHtml(title),
+    depth: 1,
+    path: [title],
+    source: { file: '', line: 0, column: 0 },
+    blocks: block ? [block] : [],
+    notes: [],
+    children: [],
+  };
+}
+
 /** Every piece of HTML of rendered topics (titles, blocks, notes), depth first. */
 export function* renderedHtml(topics: RenderedTopic[]): Generator<string> {
   for (const topic of topics) {

@@ -6,7 +6,7 @@ import { visit } from 'unist-util-visit';
 import type { Card, StudySet } from '../study.js';
 import type { Mark, Topic } from '../types.js';
 import { planSelfTest, type NumberedCard } from './blanks.js';
-import type { HtmlOptions, HtmlRenderer, RenderedTopic } from './html.js';
+import { addedSection, type HtmlOptions, type HtmlRenderer, type RenderedTopic } from './html.js';
 import type { RenderedCard } from './study.js';
 
 /**
@@ -61,15 +61,9 @@ export function answerKeyTopic(
     })();
     return `<li value="${number}">${entry}</li>`;
   });
-  return {
-    slug: 'sg-answer-key',
-    title: 'Answer key',
-    titleHtml: 'Answer key',
-    depth: 1,
-    path: ['Answer key'],
-    source: { file: '', line: 0, column: 0 },
-    blocks: items.length ? [{ kind: 'ol', html: `<ol class="sg-key">${items.join('')}</ol>` }] : [],
-    notes: [],
-    children: [],
-  };
+  return addedSection(
+    'sg-answer-key',
+    'Answer key',
+    items.length ? { kind: 'ol', html: `<ol class="sg-key">${items.join('')}</ol>` } : null,
+  );
 }
