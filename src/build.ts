@@ -92,6 +92,8 @@ export async function runBuild(
   cache: PipelineCache,
   browser: () => Promise<Browser>,
   reporter: Reporter,
+  /** No rebuild follows: targets close their pages when done (see `Runtime.once`). */
+  once = false,
 ): Promise<BuildResult> {
   const started = performance.now();
   const { stage, timings } = stageTimer(reporter);
@@ -212,7 +214,7 @@ export async function runBuild(
   await browser();
   stage('browser', 'ready');
 
-  const built = await runTargets(targets, input, cache.targets, browser, stage);
+  const built = await runTargets(targets, input, cache.targets, browser, stage, once);
   await emit(
     out,
     targets.flatMap((t, i) => owned(t, built[i]!.files)),

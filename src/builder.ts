@@ -22,6 +22,11 @@ export interface Runtime {
   browser?: Browser | Promise<Browser>;
   /** A browser already starting for this builder, which takes it over (closes it, replaces it if it crashes). */
   startedBrowser?: Promise<Browser>;
+  /**
+   * The builder builds once: each target closes its page as soon as it is done, which lowers the
+   * build's peak memory, instead of keeping it for a rebuild (watch mode).
+   */
+  once?: boolean;
 }
 
 /** The API's options: settings as in a config file (src/settings.ts), and the runtime. */
@@ -35,7 +40,7 @@ export interface Builder {
 }
 
 export async function build(options: BuildOptions): Promise<BuildResult> {
-  const builder = createBuilder(options);
+  const builder = createBuilder({ ...options, once: true });
   try {
     return await builder.build();
   } finally {
@@ -74,14 +79,14 @@ export function createBuilder(options: BuildOptions): Builder {
         throw asUserError(error, settings);
       });
       try {
-        return await runBuild(settings, cache, launch, reporter);
+        return await runBuild(settings, cache, launch, reporter, options.once ?? false);
       } catch (error) {
         if (borrowed || !isBrowserFailure(error)) throw asUserError(error, settings);
         // The browser crashed or hung: one more try with a fresh one.
         reporter.info(`the browser failed (${firstLine(error)}); retrying once with a new one`);
         await dropBrowser();
         try {
-          return await runBuild(settings, cache, launch, reporter);
+          return await runBuild(settings, cache, launch, reporter, options.once ?? false);
         } catch (again) {
           if (!isBrowserFailure(again)) throw asUserError(again, settings);
           await dropBrowser();

@@ -100,7 +100,7 @@ export function createProgram(cleanups: Cleanups = []): Command {
       );
       browser.catch(() => undefined);
       const { createBuilder } = await import('./builder.js');
-      const builder = createBuilder({ reporter, startedBrowser: browser });
+      const builder = createBuilder({ reporter, startedBrowser: browser, once: true });
       let result: BuildResult;
       try {
         result = await builder.build(settings);

@@ -194,6 +194,22 @@ describe('rebuilds', () => {
       '      S3 stores objects; the others store blocks or files.\n\n    </details>\n',
   ).join('\n');
 
+  it('a builder that builds once closes each page when its target is done; one that rebuilds keeps them for the next build', async () => {
+    const openPages = async (once: boolean) => {
+      const builder = createBuilder({ notes: NOTES, out: await tempDir(), offline: true, browser, once });
+      const before = (await browser.pages()).length;
+      try {
+        await builder.build();
+        return (await browser.pages()).length - before;
+      } finally {
+        await builder.close();
+      }
+    };
+    expect(await openPages(true)).toBe(0);
+    // The sheet's page and the slides' fitting page stay open in watch mode: a rebuild swaps content in.
+    expect(await openPages(false)).toBe(2);
+  }, 120_000); // two full builds: a hang guard, not a speed check
+
   it('a rebuild lays out again from the first block that changed, and prints what a fresh build prints', async () => {
     const notes = await tempDir();
     await cp(NOTES, notes, { recursive: true });

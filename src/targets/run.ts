@@ -15,6 +15,8 @@ export function runTargets(
   browser: () => Promise<Browser>,
   /** A target finished: its name, and what it made in a few words. */
   done: (name: string, detail: string) => void,
+  /** No rebuild follows: a target's cache (its open page) is released as soon as it is done, not kept. */
+  once = false,
 ): Promise<TargetResult[]> {
   const running = new Map<string, Promise<TargetResult>>();
   const resultOf = <S>(name: string) => (running.get(name) ?? Promise.resolve(null)) as Promise<TargetResult<S> | null>;
@@ -24,7 +26,9 @@ export function runTargets(
     const ctx = { browser, cache: caches.get(target.name), onBlocked: (url: string) => blocked.add(url), resultOf };
     const result = Promise.resolve()
       .then(() => target.build(input, ctx))
-      .then((r) => {
+      .then(async (r) => {
+        // A page kept for a rebuild that will not come holds memory while the other targets work.
+        if (once) await target.dispose?.(caches.get(target.name));
         const warnings = [...blocked].map((url) => blockedWarning(url));
         const withBlocked = { ...r, messages: [...r.messages, ...warnings] };
         done(target.name, target.describe?.(r.summary) ?? `${r.files.length} files`);
