@@ -30,6 +30,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { concatenatedNotes, copiesOfNotes, examPrep, flatNotes, measure } from './corpora.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -39,7 +40,25 @@ const MD_TO_PDF = { version: '5.2.5', puppeteer: '24' };
 const README = path.join(ROOT, 'README.md');
 const MARKERS = ['<!-- bench:start -->', '<!-- bench:end -->'];
 
-const argv = new Set(process.argv.slice(2));
+const USAGE = `usage: npm run bench -- [--quick] [--skip-md-to-pdf] [--from-results] (or node bench/run.mjs …)
+  --quick            fewer runs; writes neither bench/results.json nor the README
+  --skip-md-to-pdf   leave md-to-pdf out (it is installed into bench/.tools on first use)
+  --from-results     measure nothing: write the table again from bench/results.json
+  --help             this text`;
+const FLAGS = ['quick', 'skip-md-to-pdf', 'from-results', 'help'];
+let parsed;
+try {
+  parsed = parseArgs({ options: Object.fromEntries(FLAGS.map((f) => [f, { type: 'boolean' }])), strict: true });
+} catch (error) {
+  process.stderr.write(`bench: ${error.message}\n${USAGE}\n`);
+  process.exit(2);
+}
+// A flag it does not know must not start a 15-minute run that rewrites the README.
+if (parsed.values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const argv = new Set(Object.keys(parsed.values).map((flag) => `--${flag}`));
 const QUICK = argv.has('--quick');
 /** Runs of the small measures (floor, notes ×1, md-to-pdf), the most runs of a big corpus, and edits per note in watch mode. */
 const SMALL_RUNS = QUICK ? 2 : 5;
