@@ -4,12 +4,15 @@
  * src/browser.ts): small hand-made pages, one browser.
  */
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageScript, waitForPage, withLocalPage } from '../src/browser.js';
 import type { CheatsheetConfig, PageName, PageWindow } from '../src/page/protocol.js';
+import { keepFaces } from '../src/render/fonts.js';
 import { scriptHashSource } from '../src/safety.js';
 import { launchTestBrowser, tempDir } from './helpers.js';
 
@@ -17,16 +20,23 @@ const PROGRAMS: PageName[] = ['cheatsheet', 'slides-fit', 'handout', 'flashcards
 /** What a build sweeps up after a killed build (src/build.ts): the pages' temporary files must match it. */
 const SWEPT = /^\.(?:.+\.(\d+)\.[0-9a-f]{8}\.tmp|fit-(\d+)-\d+\.html|.+\.(\d+)\.html)$/;
 
+const require = createRequire(import.meta.url);
 const CONFIG: CheatsheetConfig = { title: 'Probe', columns: 2, fontPt: 8, footer: 'studyguide', fontSpecs: [], cssGlyphs: '' };
 
-/** A cheat sheet page as templates/cheatsheet.hbs makes it, with none of its styles but the body size; `pages: false` leaves out `#pages`. */
-async function sheetPage(options: { pages?: boolean } = {}): Promise<string> {
+/**
+ * A cheat sheet page as templates/cheatsheet.hbs makes it, with none of its styles but the body size (and `css`);
+ * `pages: false` leaves out `#pages`.
+ */
+async function sheetPage(
+  options: { pages?: boolean; css?: string; config?: Partial<CheatsheetConfig>; flow?: string } = {},
+): Promise<string> {
   const script = await pageScript('cheatsheet');
+  const flow = options.flow ?? '<p>One paragraph.</p><ul><li>a</li><li>b</li></ul>';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="script-src '${scriptHashSource(script)}'"><title>probe</title>
-<style>body { font-size: var(--fs); }</style></head><body>
-<script type="application/json" id="sg-config">${JSON.stringify(CONFIG)}</script>
-<main id="flow"><h1 class="t t1" id="probe" data-path="Probe">Probe</h1><p>One paragraph.</p><ul><li>a</li><li>b</li></ul></main>
+<style>body { font-size: var(--fs); }${options.css ?? ''}</style></head><body>
+<script type="application/json" id="sg-config">${JSON.stringify({ ...CONFIG, ...options.config })}</script>
+<main id="flow"><h1 class="t t1" id="probe" data-path="Probe">Probe</h1>${flow}</main>
 ${options.pages === false ? '' : '<div id="pages"></div>'}
 <script>${script}</script></body></html>`;
 }
@@ -93,6 +103,34 @@ describe('the ready protocol', () => {
     expect(error.name).not.toBe('TimeoutError');
     expect(error.message).toMatch(/^the cheatsheet page failed: TypeError/);
     expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("the sheet loads the faces its fonts' fallback picks for its text before the first layout, and no other family's", async () => {
+    const fontsource = (name: string) => path.dirname(require.resolve(`@fontsource/${name}/package.json`));
+    const file = (name: string) => pathToFileURL(path.join(fontsource('noto-sans'), 'files', `noto-sans-${name}-400-normal.woff2`)).href;
+    const latin = file('latin');
+    // The Noto Sans SC face that holds 中, found by its unicode range.
+    const scCss = keepFaces(await readFile(path.join(fontsource('noto-sans-sc'), '400.css'), 'utf8'), new Set([0x4e2d]));
+    const cjk = pathToFileURL(path.join(fontsource('noto-sans-sc'), /url\(\.\/(files\/[^)]+\.woff2)\)/.exec(scCss)![1]!)).href;
+    const face = (family: string, url: string, range: string) =>
+      `@font-face { font-family: '${family}'; src: url(${url}) format('woff2'); unicode-range: ${range}; }`;
+    const css = [
+      // Says it holds all of the BMP; the file holds Latin only: 中 is found missing only once it has loaded.
+      face('First', latin, 'U+0-FFFF'),
+      // A later family whose range also holds the Latin text: never needed for it.
+      face('Spare', file('latin-ext'), 'U+0-FF'),
+      face('Second', cjk, 'U+4E00-9FFF'),
+      '#pages { font-family: First, Spare, Second; }',
+    ].join('\n');
+    const html = await sheetPage({ css, config: { fontSpecs: ['400 10px First, Spare, Second'] }, flow: '<p>Latin text, then 中.</p>' });
+    const status = await withLocalPage(browser, { dir, name: 'fonts', html, program: 'cheatsheet' }, (page) =>
+      page.evaluate(() => {
+        const seen: Record<string, string> = {};
+        document.fonts.forEach((f) => (seen[f.family.replace(/"/g, '')] = f.status));
+        return seen;
+      }),
+    );
+    expect(status).toEqual({ First: 'loaded', Spare: 'unloaded', Second: 'loaded' });
   });
 
   it('a page that runs another program than the one expected is an error', async () => {

@@ -25,7 +25,7 @@ export interface CheatsheetConfig {
   fontPt: number;
   /** Text at the foot of every page. */
   footer: string;
-  /** CSS font shorthands loaded before the first layout (`document.fonts.load`). */
+  /** CSS font shorthands (with their family stacks) whose faces are loaded before the first layout. */
   fontSpecs: string[];
   /** Characters the stylesheet adds (`::before` content): their faces are loaded too. */
   cssGlyphs: string;

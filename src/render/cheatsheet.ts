@@ -13,20 +13,10 @@ import { scriptHashSource } from '../safety.js';
 import { FONT_STACKS } from './fonts.js';
 import type { RenderedTopic } from './html.js';
 
-/** Faces the sheet uses, loaded before the first layout. */
+/** The fonts the sheet sets text in (its stacks, in each weight and style), loaded before the first layout. */
 const FONT_SPECS = [
-  '400 10px "Noto Sans"',
-  '700 10px "Noto Sans"',
-  'italic 400 10px "Noto Sans"',
-  'italic 700 10px "Noto Sans"',
-  '400 10px "Noto Sans Mono"',
-  '400 10px "Noto Sans Arabic"',
-  '700 10px "Noto Sans Arabic"',
-  '400 10px "Noto Sans SC"',
-  '700 10px "Noto Sans SC"',
-  '400 10px "Noto Sans KR"',
-  '700 10px "Noto Sans KR"',
-  '400 10px "Noto Emoji"',
+  ...['400', '700', 'italic 400', 'italic 700'].map((face) => `${face} 10px ${FONT_STACKS.body}`),
+  ...['400', '700'].map((face) => `${face} 10px ${FONT_STACKS.mono}`),
 ];
 
 export interface CheatsheetOptions {
