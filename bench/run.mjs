@@ -58,8 +58,8 @@ if (parsed.values.help) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);
 }
-const argv = new Set(Object.keys(parsed.values).map((flag) => `--${flag}`));
-const QUICK = argv.has('--quick');
+const flags = parsed.values;
+const QUICK = flags.quick === true;
 /** Runs of the small measures (floor, notes ×1, md-to-pdf), the most runs of a big corpus, and edits per note in watch mode. */
 const SMALL_RUNS = QUICK ? 2 : 5;
 const BIG_RUNS = QUICK ? 1 : 3;
@@ -217,7 +217,7 @@ const HOW_TO_RUN_MD_TO_PDF = `PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix ben
  * and versions, or why it is skipped.
  */
 async function ensureMdToPdf() {
-  if (argv.has('--skip-md-to-pdf')) return { skipped: 'skipped (--skip-md-to-pdf)' };
+  if (flags['skip-md-to-pdf']) return { skipped: 'skipped (--skip-md-to-pdf)' };
   const ok = (found) => found?.mdToPdf === MD_TO_PDF.version && found.puppeteer.split('.')[0] === MD_TO_PDF.puppeteer;
   let found = installedMdToPdf();
   if (!ok(found)) {
@@ -634,7 +634,7 @@ async function updateReadme(block) {
 
 // ---------------------------------------------------------------- the run
 
-if (argv.has('--from-results')) {
+if (flags['from-results']) {
   // Render the last run's bench/results.json again (after a change to the table's layout), without measuring.
   const block = render(JSON.parse(await readFile(path.join(ROOT, 'bench', 'results.json'), 'utf8')));
   process.stdout.write(`${block}\n`);
