@@ -61,6 +61,8 @@ function makeDetails(children: RootContent[], start: number, parse: Parse, file:
   const body: RootContent[] = [];
   const after: RootContent[] = [];
   let consumed = 1;
+  // Where the details ends in the note: its closing tag's node (or the last node it takes).
+  let last: RootContent = open;
   const close = closingIndex(rest, 1);
   if (close >= 0) {
     // All in one piece of HTML: `<details><summary>Q</summary>A</details>`.
@@ -76,6 +78,7 @@ function makeDetails(children: RootContent[], start: number, parse: Parse, file:
       // A heading is a new topic: an unclosed details ends before it (the topic tree needs its headings).
       if (node.type === 'heading') break;
       consumed++;
+      last = node;
       if (node.type !== 'html') {
         body.push(node);
         continue;
@@ -100,7 +103,8 @@ function makeDetails(children: RootContent[], start: number, parse: Parse, file:
       { type: 'detailsSummary', children: summary.length ? summary : [{ type: 'text', value: 'Details' }] },
       ...(body as BlockContent[]),
     ],
-    position: open.position,
+    // From its opening tag to its closing one: what it holds is inside it (the self-test, the sheet's units).
+    position: open.position && last.position ? { start: open.position.start, end: last.position.end } : open.position,
   };
   // Details inside this one.
   gatherDetails(details, parse, file);
