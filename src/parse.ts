@@ -21,6 +21,7 @@ import { latexDelimitersToDollars, remarkCheckMath, remarkDisplayMath, remarkMon
 import { remarkCloze } from './syntax/cloze.js';
 import { remarkBlockIds, remarkHighlight, remarkObsidianComments } from './syntax/obsidian.js';
 import { takeFootnoteDefinitions } from './syntax/footnotes.js';
+import { remarkSheetMarkers } from './syntax/sheet-markers.js';
 import { remarkTags } from './syntax/tags.js';
 import { replaceAt } from './syntax/nodes.js';
 import { remarkWikiLinks } from './syntax/wiki.js';
@@ -129,6 +130,7 @@ export function createParser(options: { allowHtml?: boolean } = {}) {
       .use(remarkHighlight)
       .use(remarkBlockIds)
       .use(remarkTags)
+      .use(remarkSheetMarkers)
       .use(remarkMoneyIsNotMath)
       .use(remarkDisplayMath)
       .use(remarkCheckMath)
@@ -235,8 +237,18 @@ function readFrontMatter(tree: Root, file: VFile): FrontMatter {
     else bad('aliases', 'a list');
   }
   if ('cheatsheet' in raw) {
-    if (typeof raw.cheatsheet === 'boolean') out.cheatsheet = raw.cheatsheet;
-    else bad('cheatsheet', 'true or false');
+    const value = raw.cheatsheet;
+    if (value === false || value === 'skip' || value === 'false') out.cheatsheet = 'skip';
+    else if (value === 'core') out.cheatsheet = 'core';
+    else if (value !== true && value !== 'true' && value !== null) {
+      // Not ignored: a sheet fitted without the note's say would print, or leave out, the wrong blocks.
+      const message = file.message(`front matter \`cheatsheet\` should be core, skip, true or false, not ${JSON.stringify(value)}`, {
+        place,
+        ruleId: 'frontmatter-cheatsheet',
+        source: 'studyguide',
+      });
+      message.fatal = true;
+    }
   }
   return out;
 }

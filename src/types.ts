@@ -15,9 +15,19 @@ export interface FrontMatter {
   tags?: string[];
   /** Other names wiki links may use for this note (`[[alias]]`), as in Obsidian. */
   aliases?: string[];
-  /** `false` leaves the note out of the cheat sheet (it still gets slides). */
-  cheatsheet?: boolean;
+  /**
+   * `core`: every block of the note is printed on a sheet fitted to `--pages`; `skip` (or `false`, as
+   * written before) leaves the note out of the cheat sheet (it still gets slides).
+   */
+  cheatsheet?: SheetMark;
 }
+
+/**
+ * What a note says about a block's place on the cheat sheet: `core` is always printed (with
+ * `--pages`), `skip` never is (it stays on the slides). Front matter, `#cheatsheet/core` and
+ * `#cheatsheet/skip` (src/syntax/sheet-markers.ts).
+ */
+export type SheetMark = 'core' | 'skip';
 
 /** One markdown file, parsed. */
 export interface Note {
@@ -198,6 +208,8 @@ declare module 'mdast' {
     blockId?: string;
     /** On math nodes KaTeX cannot typeset: shown as code (the parser reported why). */
     mathError?: boolean;
+    /** A cheat-sheet marker on this heading (its section) or block (src/syntax/sheet-markers.ts). */
+    sheet?: SheetMark;
     /** Set by the parser on speaker-note blocks. */
     speakerNote?: boolean;
     /**
