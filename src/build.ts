@@ -24,11 +24,13 @@ import { buildDiagrams, type DiagramCache } from './render/mermaid.js';
 import { selfTestTopics } from './render/self-test.js';
 import { renderCards } from './render/study.js';
 import { noteMessages } from './messages.js';
-import { stageTimer, type Reporter } from './report.js';
+import { planSheet } from './priority.js';
+import { formatMessage, infoMessage, stageTimer, type Reporter } from './report.js';
+import { readResults, scoreCards, standings } from './results.js';
 import { runTargets } from './targets/run.js';
 import { shown, type OutputKind, type ResolvedSettings } from './settings.js';
 import { extractStudySet } from './study.js';
-import { cheatsheet, selfTestSheet, type SheetSummary } from './targets/cheatsheet.js';
+import { cheatsheet, describeLeftOut, selfTestSheet, type SheetSummary } from './targets/cheatsheet.js';
 import { decks, type DecksResult } from './targets/decks.js';
 import { handouts } from './targets/handouts.js';
 import { indexPage } from './targets/index-page.js';
@@ -47,8 +49,12 @@ export interface BuildResult {
   pdfPages: number | null;
   /** Body size of the cheat sheet in points (the fitted size with `pages`). */
   pdfFontPt: number | null;
+  /** What the cheat sheet left out (to fit `pages`, or marked skip), in a few words; null when nothing. */
+  sheetLeftOut: string | null;
   /** Pages of the self-test sheet (`selfTest`), else null. */
   selfTestPages: number | null;
+  /** Blocks the self-test left out beyond the sheet's (room for its answer key). */
+  selfTestLeftOut: number;
   decks: number;
   slides: number;
   /** Slides this build laid out (and split where needed): the others came from the builder's cache. */
@@ -102,11 +108,14 @@ export async function runBuild(
 
   await sweepTemporaries(out, processRunning);
   const loaded = await loadNotes(settings.notes, settings.cwd);
+  const results = readResults(settings.notes, (file) => shown(settings, file));
   // Chromium starts now and boots while the notes are parsed and the images resolved.
   browser().catch(() => undefined); // reported where it is awaited
   stage('load', `${loaded.length} notes`);
   const notes = parseWithCache(loaded, cache.parsed, settings.allowHtml);
   stage('parse', `${notes.length} parsed`);
+  const fatal = notes.flatMap((note) => note.file.messages.filter((m) => m.fatal === true));
+  if (fatal[0]) throw new UserError(formatMessage(fatal[0]) + (fatal.length > 1 ? ` (and ${fatal.length - 1} more)` : ''));
   const guide = buildGuide(
     notes.filter((n) => n.mdast.children.length > 0),
     settings.title,
@@ -158,9 +167,20 @@ export async function runBuild(
   const slidesHtml: HtmlOptions = { images, assetPrefix: '../', diagrams: diagrams?.deck, topicHref: (slug) => `#/${slug}` };
   const where = { notesDir: settings.notes, title: guide.title };
   const cards = renderCards(study, renderer, rootHtml, where);
-  const sheet = wants('pdf') ? renderer.renderTopics(sheetTopics, rootHtml) : [];
+  // What the sheet prints first when it must leave blocks out (--pages): cards the student got wrong before the rest.
+  const { answers, warnings: resultWarnings } = await results;
+  const scored = scoreCards(
+    answers,
+    study.cards,
+    cards.map((card) => card.guid),
+  );
+  const plan = planSheet(sheetTopics, { cards: study.cards, standing: standings(scored.scores) });
+  const sheet = wants('pdf') ? renderer.renderTopics(plan.topics, rootHtml) : [];
   if (wants('pdf') && settings.glossary && study.glossary.length > 0) sheet.push(glossaryTopic(study, renderer, rootHtml));
-  const selfTest = wants('pdf') && settings.selfTest ? selfTestTopics(study, sheetTopics, cards, renderer, rootHtml) : [];
+  const selfTest =
+    wants('pdf') && settings.selfTest
+      ? selfTestTopics(study, sheetTopics, plan.topics, cards, renderer, rootHtml, (card) => plan.cardUnits.get(card) ?? [])
+      : [];
   const deckTopics = wants('slides') ? renderer.renderTopics(guide.topics, slidesHtml) : [];
   const deckCards = wants('slides') ? renderCards(study, renderer, slidesHtml, where) : [];
   // KaTeX's stylesheet and fonts go along only when an output shows math; decks with callouts get the emoji font for their icons.
@@ -184,18 +204,23 @@ export async function runBuild(
     renderer,
     rootHtml,
     sheet,
+    sheetPlan: plan,
     selfTest,
     deckTopics,
     cards,
     deckCards,
     styles: { fonts: fonts?.sheets ?? [], math: math?.css ?? null, emoji: deckCallouts ? EMOJI_CSS : null },
     shared: { fonts: fonts?.files ?? [], math: math?.files ?? [], images: imageFiles(images) },
-    messages: noteMessages(
-      loaded,
-      notes,
-      links,
-      blocked,
-      retiredOverrides(templates).map((file) => shown(settings, file)),
+    messages: withResults(
+      noteMessages(
+        loaded,
+        notes,
+        links,
+        blocked,
+        retiredOverrides(templates).map((file) => shown(settings, file)),
+      ),
+      resultWarnings,
+      scored.unmatched,
     ),
   };
   const targets = TARGETS.filter((target) => target.enabled(settings));
@@ -231,7 +256,9 @@ export async function runBuild(
     topics: guide.topics.length,
     pdfPages: pdf?.pages ?? null,
     pdfFontPt: pdf?.fontPt ?? null,
+    sheetLeftOut: pdf ? describeLeftOut(pdf.leftOut, settings.pages) : null,
     selfTestPages: resultOf<SheetSummary>('self-test')?.summary.pages ?? null,
+    selfTestLeftOut: resultOf<SheetSummary>('self-test')?.summary.leftOut.chosen.length ?? 0,
     decks: deckList?.length ?? 0,
     slides: deckList?.find((d) => d.name === 'all')?.slides ?? 0,
     slidesFitted: resultOf<DecksResult>('decks')?.summary.fitted ?? 0,
@@ -244,9 +271,17 @@ export async function runBuild(
   };
 }
 
-/** Topics whose note does not opt out of the cheat sheet (`cheatsheet: false`). */
+/** The notes' messages and the study results': unreadable answers warn, answers to cards no longer in the notes inform. */
+function withResults(messages: ReturnType<typeof noteMessages>, warnings: VFileMessage[], unmatched: number) {
+  const notices = unmatched
+    ? [infoMessage(`${unmatched} study result${unmatched === 1 ? '' : 's'} name cards no longer in the notes (not counted)`, 'results')]
+    : [];
+  return { warnings: [...messages.warnings, ...warnings], notices: [...messages.notices, ...notices] };
+}
+
+/** Topics whose note does not opt out of the cheat sheet (`cheatsheet: skip`, or `false`). */
 function cheatsheetTopics(guide: Guide): Topic[] {
-  return guide.topics.filter((topic) => topic.note.frontMatter.cheatsheet !== false);
+  return guide.topics.filter((topic) => topic.note.frontMatter.cheatsheet !== 'skip');
 }
 
 /** Everything the outputs show as text, and what templates and stylesheets add to it: the fonts they need come from it. */

@@ -64,7 +64,12 @@ function summary(result: BuildResult, out: string): string {
   const parts = [
     `${result.topics} topics`,
     result.pdfPages === null ? null : `PDF ${result.pdfPages} page${result.pdfPages === 1 ? '' : 's'} at ${result.pdfFontPt} pt`,
-    result.selfTestPages === null ? null : `self-test ${result.selfTestPages} page${result.selfTestPages === 1 ? '' : 's'}`,
+    result.selfTestPages === null
+      ? null
+      : `self-test ${result.selfTestPages} page${result.selfTestPages === 1 ? '' : 's'}` +
+        (result.selfTestLeftOut
+          ? ` (${result.selfTestLeftOut} more block${result.selfTestLeftOut === 1 ? '' : 's'} left out for its key)`
+          : ''),
     result.decks ? `${result.decks} decks, ${result.slides} slides` : null,
     `${result.study.cards} flashcards`,
     result.study.openQuestions + result.study.toFill ? `${result.study.openQuestions + result.study.toFill} to review` : null,
@@ -77,6 +82,7 @@ function summary(result: BuildResult, out: string): string {
 function report(result: BuildResult, reporter: Reporter): void {
   for (const warning of result.warnings) reporter.warn(formatMessage(warning));
   for (const notice of result.notices) reporter.info(formatMessage(notice));
+  if (result.sheetLeftOut) reporter.info(`cheat sheet: ${result.sheetLeftOut} (listed in index.html and cheatsheet-left-out.json)`);
 }
 
 /** Things to do before the process leaves on Ctrl-C (close the browser, the server). */

@@ -14,6 +14,8 @@ export const ExitCode = {
   PortInUse: 3,
   /** `--strict` and the build had warnings. */
   StrictWarnings: 4,
+  /** The blocks marked core need more pages than `--pages` allows. */
+  CoreTooBig: 4,
   /** Stopped by Ctrl-C (128 + SIGINT) or SIGTERM (128 + SIGTERM). */
   Interrupted: 130,
   Terminated: 143,

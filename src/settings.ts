@@ -178,9 +178,16 @@ export const SETTINGS = {
   paper: oneOf(PAPERS, 'A4', 'size', 'cheat sheet paper size'),
   landscape: onOff('cheat sheet in landscape orientation'),
   columns: whole(1, 12, 3, 'n', 'cheat sheet columns'),
-  pages: whole(1, 100, undefined, 'n', 'fit the cheat sheet to at most N pages, at the largest type that fits'),
+  pages: whole(
+    1,
+    100,
+    undefined,
+    'n',
+    'fit the cheat sheet to N pages: the largest type that fits; at the floor, the most important blocks (the rest is listed)',
+  ),
   fontSize: points(7.5, 'cheat sheet body size in points (the start size with --pages)'),
   minFontSize: points(6, 'legibility floor when fitting to --pages'),
+  keepAll: onOff('with --pages: print every block, on more pages if need be, instead of leaving the least important out'),
   topics: list('pattern', 'cheat sheet only topics whose slug or title matches (glob, repeatable)', {
     expects: 'a list of slug or title patterns',
   }),

@@ -12,6 +12,7 @@
  */
 import type { FitOptions, LayoutOptions, LayoutResult, PageGlobal } from './protocol.js';
 import { fail, install, readConfig, ready } from './ready.js';
+import { leaveOut, select } from './select.js';
 import { imagesSettled, loadKatexFaces, shrinkToFit, split as splitBlock, tooBigToTry, wrapWideFormulas } from './split.js';
 
 /** A layout result with the size it was made at (while fitting). */
@@ -102,8 +103,13 @@ interface LastLayout {
   at: Checkpoint[];
 }
 let last: LastLayout | null = null;
-/** The flow's blocks as markup, read once per flow (a fit lays the same flow out up to ten times). */
-let flowMarkup: string[] | null = null;
+/** Each flow's blocks as markup, read once per flow (a fit lays the same flow out up to ten times). */
+let flowMarkup = new WeakMap<HTMLElement, string[]>();
+const markupOf = (source: HTMLElement) => {
+  let blocks = flowMarkup.get(source);
+  if (!blocks) flowMarkup.set(source, (blocks = Array.from(source.children, (n) => n.outerHTML)));
+  return blocks;
+};
 
 /** Blocks kept whole when they fit in a column: moved on rather than split. */
 function keepWhole(item: HTMLElement): boolean {
@@ -119,11 +125,14 @@ function runningHead(path: string): HTMLElement {
   return head;
 }
 
-/** Lay the flow out; `resume`: go on from the last layout where the flow starts the same (an update). */
-function layout(options?: LayoutOptions, resume = false): LayoutResult {
+/**
+ * Lay `source` out (the flow, or the part of it chosen to fit); `resume`: go on from the last
+ * layout where the flow starts the same (an update).
+ */
+function layout(source: HTMLElement, options?: LayoutOptions, resume = false): LayoutResult {
   if (options && options.fontPt) document.documentElement.style.setProperty('--fs', options.fontPt + 'pt');
   const fontPt = document.documentElement.style.getPropertyValue('--fs');
-  const flowBlocks = (flowMarkup ??= Array.from(flow.children, (n) => n.outerHTML));
+  const flowBlocks = markupOf(source);
   // The first block that differs from the last layout's, and where that layout stood when it took it.
   let from = 0;
   if (resume && last && last.fontPt === fontPt) while (from < flowBlocks.length && flowBlocks[from] === last.blocks[from]) from++;
@@ -132,7 +141,7 @@ function layout(options?: LayoutOptions, resume = false): LayoutResult {
   const at = resumed ? last!.at.slice(0, from) : [];
   last = { fontPt: fontPt, blocks: flowBlocks, at: at };
   const firstOf = new Map<Element, number>();
-  const queue = Array.from(flow.children)
+  const queue = Array.from(source.children)
     .slice(from)
     .map((n, i) => {
       const copy = n.cloneNode(true) as HTMLElement;
@@ -297,6 +306,13 @@ function fill(lastPage: HTMLElement, count: number): number {
  */
 function fitPages(opts: FitOptions): LayoutResult {
   const target = opts.pages;
+  document.body.classList.remove('selecting');
+  // The self-test leaves out what the sheet left out, then fits what is left.
+  const source = opts.omit && opts.omit.length ? leaveOut(flow, opts.omit) : flow;
+  const onLoad = sg.result as Sized;
+  const first = source === flow && onLoad.fontPt === opts.startPt ? onLoad : (layout(source, { fontPt: opts.startPt }) as Sized);
+  // Far from fitting even at the floor (text area goes with the size squared): choose at once.
+  if (opts.select && first.pages > target && first.fill * (opts.minPt / opts.startPt) ** 2 > target * 1.1) return choose(source, opts);
   const step = 0.05;
   const round = (f: number) => parseFloat((Math.round(f / step) * step).toFixed(2));
   let lo = null as Sized | null; // largest tried size that fits
@@ -306,7 +322,7 @@ function fitPages(opts: FitOptions): LayoutResult {
   function attempt(f: number): Sized {
     if (!isFinite(f)) f = opts.startPt;
     f = Math.min(opts.maxPt, Math.max(opts.minPt, round(f)));
-    const r = layout({ fontPt: f }) as Sized;
+    const r = layout(source, { fontPt: f }) as Sized;
     r.size = f;
     last = r;
     tries++;
@@ -315,7 +331,6 @@ function fitPages(opts: FitOptions): LayoutResult {
     } else if (!hi || f < hi.size) hi = r;
     return r;
   }
-  const first = sg.result as Sized;
   first.size = opts.startPt;
   last = first;
   if (first.pages <= target) lo = first;
@@ -345,12 +360,79 @@ function fitPages(opts: FitOptions): LayoutResult {
   let chosen = (lo || hi) as Sized;
   if (last !== chosen) {
     const size = chosen.size;
-    chosen = layout({ fontPt: size }) as Sized;
+    chosen = layout(source, { fontPt: size }) as Sized;
     chosen.size = size;
   }
   chosen.fitted = chosen.pages <= target;
   chosen.tries = tries;
+  if (!chosen.fitted && opts.select) return choose(source, opts);
   return (sg.result = chosen);
+}
+
+/** At the floor size, print what matters most (src/page/select.ts) on the pages asked for. */
+function choose(source: HTMLElement, opts: FitOptions): LayoutResult {
+  document.documentElement.style.setProperty('--fs', opts.minPt + 'pt');
+  // Images as thumbnails, code at the floor: what can shrink shrinks before a block is left out.
+  document.body.classList.add('selecting');
+  let result = null as LayoutResult | null;
+  const chosen = select(
+    source,
+    {
+      measuringColumn() {
+        const page = makePage();
+        page.style.cssText = 'height:auto;contain:none;overflow:visible';
+        const col = page.querySelector<HTMLElement>('.col')!;
+        const height = col.clientHeight;
+        col.style.cssText = 'height:auto;overflow:visible';
+        // The real column's height, before it was let grow.
+        return { col, height: height || pageColumnHeight(), done: () => page.remove() };
+      },
+      layout(from) {
+        result = layout(from, { fontPt: opts.minPt });
+        return result;
+      },
+      columnFills,
+    },
+    { pages: opts.pages, columns: config.columns },
+  );
+  const r = (result ?? layout(chosen.source, { fontPt: opts.minPt })) as Sized;
+  r.size = opts.minPt;
+  r.fitted = !chosen.selection.core;
+  r.selection = chosen.selection;
+  r.thumbnails = thumbnails();
+  return (sg.result = r);
+}
+
+/** A column's height on a page as laid out (a page made for measuring has none until it is in the document). */
+function pageColumnHeight(): number {
+  const page = makePage();
+  const height = page.querySelector<HTMLElement>('.col')!.clientHeight;
+  page.remove();
+  return height;
+}
+
+/** Every column but the last one used: how full it is, and the first block of the column after it. */
+function columnFills(): { fill: number; next: Element | null }[] {
+  const cols = Array.from(pagesRoot.querySelectorAll<HTMLElement>('.col'));
+  let lastUsed = cols.length - 1;
+  while (lastUsed > 0 && !cols[lastUsed]!.lastElementChild) lastUsed--;
+  return cols.slice(0, lastUsed).map((col, i) => {
+    const lastChild = col.lastElementChild as HTMLElement | null;
+    const used = lastChild ? (lastChild.offsetTop + lastChild.offsetHeight) / col.clientHeight : 0;
+    const next = Array.from(cols[i + 1]!.children).find((c) => !c.classList.contains('col-head') && !isHeading(c)) ?? null;
+    return { fill: used, next };
+  });
+}
+
+/** Images shown smaller than the column would show them (thumbnails while choosing). */
+function thumbnails(): number {
+  let n = 0;
+  pagesRoot.querySelectorAll('img').forEach((img) => {
+    if (!img.naturalWidth || !img.naturalHeight) return;
+    const width = Math.min(img.naturalWidth, img.parentElement ? img.parentElement.clientWidth : img.naturalWidth);
+    if (img.clientHeight + 1 < (width / img.naturalWidth) * img.naturalHeight && img.clientHeight + 1 < img.naturalHeight) n++;
+  });
+  return n;
 }
 
 /** Headings that end a column (should be none): for tests and checks. */
@@ -430,24 +512,32 @@ function whenReady(fn: () => Promise<void>): void {
 function update(html: string): Promise<LayoutResult> {
   const next = new DOMParser().parseFromString(html, 'text/html').getElementById('flow');
   flow.innerHTML = next ? next.innerHTML : '';
-  flowMarkup = null;
+  flowMarkup = new WeakMap();
+  document.body.classList.remove('selecting');
   return imagesSettled(flow)
     .then(loadFonts)
-    .then(() => (sg.result = layout({ fontPt: config.fontPt }, true)));
+    .then(() => (sg.result = layout(flow, { fontPt: config.fontPt }, true)));
 }
 
 const sg: PageGlobal<'cheatsheet'> = install('cheatsheet', {
   update: update,
-  layout: (options) => (sg.result = layout(options)),
+  layout: (options) => (sg.result = layout(flow, options)),
   fitPages: fitPages,
   stranded: stranded,
 });
+/** What the page shows on load: the flow, or what the PDF printed of it. */
+const shown = (): HTMLElement => {
+  if (!config.leaveOut) return flow;
+  document.body.classList.add('selecting');
+  return leaveOut(flow, config.leaveOut);
+};
 whenReady(() => {
-  sg.result = layout({ fontPt: config.fontPt });
+  const source = shown();
+  sg.result = layout(source, { fontPt: config.fontPt });
   // Laid-out text may still pull in a face (a bold run in another script): lay out again if so.
   const faces = loadedFaces();
   return (document.fonts ? document.fonts.ready : Promise.resolve()).then(() => {
-    if (loadedFaces() !== faces) sg.result = layout({ fontPt: config.fontPt });
+    if (loadedFaces() !== faces) sg.result = layout(source, { fontPt: config.fontPt });
     ready(sg, sg.result!);
   });
 });

@@ -29,6 +29,8 @@ export interface CheatsheetConfig {
   fontSpecs: string[];
   /** Characters the stylesheet adds (`::before` content): their faces are loaded too. */
   cssGlyphs: string;
+  /** Units to leave out (src/page/select.ts): the web version of a sheet that chose what to print. */
+  leaveOut?: number[];
 }
 
 export interface LayoutOptions {
@@ -52,6 +54,20 @@ export interface LayoutResult {
   fitted?: boolean;
   /** With `fit`: layouts tried. */
   tries?: number;
+  /** With `fit.select`, when the notes did not fit at the floor: what was printed and what was left out. */
+  selection?: Selection;
+  /** Images set smaller than they would be (thumbnails, while choosing). */
+  thumbnails?: number;
+}
+
+/** What the sheet chose to print (src/page/select.ts); units are those of src/priority.ts. */
+export interface Selection {
+  /** Units left out, by id. */
+  leftOut: number[];
+  /** Units in the sheet. */
+  units: number;
+  /** Set when the core units alone need more pages than asked: how many, a column's height and each core unit's (px, by id). */
+  core: { pages: number; columnHeight: number; heights: [number, number][] } | null;
 }
 
 export interface FitOptions {
@@ -61,6 +77,10 @@ export interface FitOptions {
   maxPt: number;
   /** Size of the first layout (the one made on load). */
   startPt: number;
+  /** When the notes do not fit at the floor: choose what to print, by priority, instead of adding pages. */
+  select?: boolean;
+  /** Units to leave out before anything else (the self-test leaves out what the sheet left out). */
+  omit?: number[];
 }
 
 export interface CheatsheetApi {

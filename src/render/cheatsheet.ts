@@ -11,7 +11,8 @@ import { browserTimeout, pageScript, waitForPage } from '../browser.js';
 import type { CheatsheetConfig, FitOptions, LayoutResult, PageWindow } from '../page/protocol.js';
 import { scriptHashSource } from '../safety.js';
 import { FONT_STACKS } from './fonts.js';
-import type { RenderedTopic } from './html.js';
+import { blockKey, type SheetPlan } from '../priority.js';
+import type { RenderedBlock, RenderedTopic } from './html.js';
 
 /** The fonts the sheet sets text in (its stacks, in each weight and style), loaded before the first layout. */
 const FONT_SPECS = [
@@ -28,6 +29,8 @@ export interface CheatsheetOptions {
   fontPt: number;
   /** Show images (false: images and their placeholders are left out). */
   images: boolean;
+  /** Units the page leaves out (the web version of a sheet that chose what to print). */
+  leaveOut?: number[];
 }
 
 const PAPER: Record<Paper, [string, string]> = {
@@ -39,8 +42,12 @@ const PAPER: Record<Paper, [string, string]> = {
 export type FlowItem =
   { heading: true; level: number; depth: number; slug: string; titleHtml: string; pathText: string } | { heading: false; html: string };
 
-/** Topics in reading order as headings and blocks: the layout needs a flat sequence. */
-export function flowItems(topics: RenderedTopic[]): FlowItem[] {
+/**
+ * Topics in reading order as headings and blocks: the layout needs a flat sequence. With a plan,
+ * each block names its units (`data-u="id:priority:rank …"`, one per item of a list) for the
+ * page that chooses what to print (src/page/select.ts).
+ */
+export function flowItems(topics: RenderedTopic[], plan?: SheetPlan): FlowItem[] {
   const items: FlowItem[] = [];
   const visit = (topic: RenderedTopic) => {
     items.push({
@@ -52,11 +59,23 @@ export function flowItems(topics: RenderedTopic[]): FlowItem[] {
       pathText: topic.path.join(' › '),
     });
     if (topic.tagsHtml) items.push({ heading: false, html: topic.tagsHtml });
-    for (const block of topic.blocks) items.push({ heading: false, html: block.html });
+    for (const block of topic.blocks) items.push({ heading: false, html: plan ? withUnits(topic, block, plan) : block.html });
     topic.children.forEach(visit);
   };
   topics.forEach(visit);
   return items;
+}
+
+/** The block's HTML with its units on its outer element. */
+function withUnits(topic: RenderedTopic, block: RenderedBlock, plan: SheetPlan): string {
+  const key = blockKey(topic.source.file, block.at);
+  const ids = key === null ? undefined : plan.blocks.get(key);
+  if (!ids) return block.html;
+  const value = ids.map((id) => {
+    const unit = plan.units[id]!;
+    return `${id}:${unit.priority === 'core' ? 0 : unit.priority}:${unit.rank}`;
+  });
+  return block.html.replace(/^<[a-zA-Z][\w-]*/, (tag) => `${tag} data-u="${value.join(' ')}"`);
 }
 
 export interface CheatsheetHtml {
@@ -74,6 +93,8 @@ export async function renderCheatsheetHtml(
   templates: TemplateSource,
   /** Font stylesheets, relative to the cheat sheet's folder (see fonts.ts). */
   fontSheets: string[],
+  /** The sheet's units: what the page may leave out to fit `--pages` (src/priority.ts). */
+  plan?: SheetPlan,
 ): Promise<CheatsheetHtml> {
   const require = createRequire(import.meta.url);
   const [template, source, css, script, codeCss] = await Promise.all([
@@ -92,6 +113,7 @@ export async function renderCheatsheetHtml(
     footer: 'studyguide',
     fontSpecs: FONT_SPECS,
     cssGlyphs: '🖼…»·✏📋📝ℹ☑💡❗✔❓⚠⛔⚡✖🐞💬📖📐🔍▸↪',
+    ...(options.leaveOut?.length ? { leaveOut: options.leaveOut } : {}),
   };
   const shell = {
     lang: 'en',
@@ -108,7 +130,7 @@ export async function renderCheatsheetHtml(
     config,
   };
   const shellKey = createHash('sha1').update(source).update(JSON.stringify(shell)).digest('hex');
-  return { html: template({ ...shell, items: flowItems(topics) }), shellKey };
+  return { html: template({ ...shell, items: flowItems(topics, plan) }), shellKey };
 }
 
 /** What the layout reports (src/page/cheatsheet.ts), and how to fit N pages. */

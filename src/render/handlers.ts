@@ -17,6 +17,11 @@ const element = (tagName: string, className: string[], children: ElementContent[
   children,
 });
 const text = (value: string): ElementContent => ({ type: 'text', value });
+/** The element with the node's place in the note (the cheat sheet finds a block's priority by it). */
+const patched = (state: State, node: Callout | Details | WikiEmbed, result: Element): Element => {
+  state.patch(node as never, result);
+  return result;
+};
 
 /** Block children, each on its own line as remark-rehype writes them. */
 const blocks = (state: State, children: RootContent[]): ElementContent[] =>
@@ -65,31 +70,43 @@ export const markdownHandlers: Handlers = {
     const classes = ['callout', `callout-${node.family}`, `callout-type-${node.calloutType.replace(/[^\w-]/g, '')}`];
     if (node.fold) classes.push('callout-foldable');
     if (node.fold === '-') classes.push('callout-folded');
-    return element('div', classes, [
-      element(
-        'div',
-        ['callout-title'],
-        [element('span', ['callout-icon'], []), element('span', ['callout-title-text'], state.all(title) as ElementContent[])],
-      ),
-      ...(body.length ? [element('div', ['callout-body'], blocks(state, body))] : []),
-    ]);
+    return patched(
+      state,
+      node,
+      element('div', classes, [
+        element(
+          'div',
+          ['callout-title'],
+          [element('span', ['callout-icon'], []), element('span', ['callout-title-text'], state.all(title) as ElementContent[])],
+        ),
+        ...(body.length ? [element('div', ['callout-body'], blocks(state, body))] : []),
+      ]),
+    );
   },
   details(state, node: Details) {
     const [summary, ...body] = node.children;
-    return element(
-      'div',
-      ['sg-details'],
-      [element('div', ['sg-summary'], state.all(summary) as ElementContent[]), element('div', ['sg-details-body'], blocks(state, body))],
+    return patched(
+      state,
+      node,
+      element(
+        'div',
+        ['sg-details'],
+        [element('div', ['sg-summary'], state.all(summary) as ElementContent[]), element('div', ['sg-details-body'], blocks(state, body))],
+      ),
     );
   },
   wikiEmbed(state, node: WikiEmbed) {
     if (node.children.length === 0) {
-      return element('p', ['sg-embed-missing'], [text(`${node.label} — ${node.data?.unresolved ?? 'not found'}`)]);
+      return patched(state, node, element('p', ['sg-embed-missing'], [text(`${node.label} — ${node.data?.unresolved ?? 'not found'}`)]));
     }
-    return element(
-      'div',
-      ['sg-embed'],
-      [element('div', ['sg-embed-title'], [text(node.data?.source ?? node.label)]), ...blocks(state, node.children)],
+    return patched(
+      state,
+      node,
+      element(
+        'div',
+        ['sg-embed'],
+        [element('div', ['sg-embed-title'], [text(node.data?.source ?? node.label)]), ...blocks(state, node.children)],
+      ),
     );
   },
   mark(state, node: Mark) {

@@ -26,6 +26,8 @@ export interface RenderedBlock {
   /** Tag of the block's outer element: p, ul, ol, pre, table, … (layouts treat some specially). */
   kind: string;
   html: string;
+  /** Where the block starts in its note (offset), when it comes from one: the sheet finds its units by it. */
+  at?: number;
 }
 
 /** A topic as the templates see it. */
@@ -135,7 +137,11 @@ export function createHtmlRenderer(
       const made: RenderedBlock[] = [];
       for (const child of toHast(nodes, options, noteAbsPath, footnotes).children) {
         if (child.type === 'text' && child.value.trim() === '') continue;
-        made.push({ kind: child.type === 'element' ? child.tagName : child.type, html: toHtml(child, { allowDangerousHtml: true }) });
+        made.push({
+          kind: child.type === 'element' ? child.tagName : child.type,
+          html: toHtml(child, { allowDangerousHtml: true }),
+          at: child.position?.start.offset,
+        });
       }
       return made;
     });

@@ -15,6 +15,13 @@ export interface DeckLink {
   handoutPages?: number;
 }
 
+/** What the cheat sheet does not print, by topic (src/targets/cheatsheet.ts). */
+export interface LeftOutSection {
+  /** `left out 41 of 230 blocks (18% of the text) to fit 2 pages` */
+  summary: string;
+  groups: { topic: string; items: { kind: string; priority: string; text: string; where: string }[] }[];
+}
+
 export interface IndexData {
   pdfPages: number | null;
   /** Pages of the self-test sheet, when it was printed. */
@@ -26,6 +33,8 @@ export interface IndexData {
   study: StudySet;
   cards: number;
   flashcardSheets: number | null;
+  /** What the cheat sheet left out; null when nothing. */
+  leftOut?: LeftOutSection | null;
 }
 
 export async function renderIndex(
@@ -76,6 +85,7 @@ export async function renderIndex(
       where: where(t.topic.source),
     })),
     reviewCount: data.study.openQuestions.length + data.study.toFill.length,
+    leftOut: data.leftOut ?? null,
     warnings: data.warnings,
     notices: data.notices,
   });

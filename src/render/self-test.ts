@@ -16,14 +16,18 @@ import type { RenderedCard } from './study.js';
 export function selfTestTopics(
   study: StudySet,
   sheetTopics: Topic[],
+  /** The same topics as the sheet prints them (without what is marked skip): rendered. */
+  printed: Topic[],
   /** The study set's cards as the root pages show them, in the same order. */
   cards: RenderedCard[],
   renderer: HtmlRenderer,
   html: HtmlOptions,
+  /** The sheet's units each card is written in: its key entry goes when the sheet leaves them out. */
+  unitsOf: (card: Card) => number[] = () => [],
 ): RenderedTopic[] {
   const plan = planSelfTest(study.cards, sheetTopics);
-  const key = answerKeyTopic(plan.cards, cards, (card) => clozeAnswers(card, renderer, html));
-  return [...renderer.renderTopics(sheetTopics, { ...html, blanks: plan.blanks }), key];
+  const key = answerKeyTopic(plan.cards, cards, (card) => clozeAnswers(card, renderer, html), unitsOf);
+  return [...renderer.renderTopics(printed, { ...html, blanks: plan.blanks }), key];
 }
 
 /** A paragraph's HTML without its `<p>`, to run on in a list item. */
@@ -49,6 +53,7 @@ export function answerKeyTopic(
   numbered: NumberedCard[],
   cards: RenderedCard[],
   cloze: (card: Card) => string | null = () => null,
+  unitsOf: (card: Card) => number[] = () => [],
 ): RenderedTopic {
   const items = numbered.map(({ card, index, number }) => {
     const rendered = cards[index]!;
@@ -59,7 +64,8 @@ export function answerKeyTopic(
       const front = `<span class="sg-key-q">${rendered.choices?.question ?? rendered.front}</span>`;
       return answer !== null ? `${front} — ${answer}` : `${front}\n${rendered.back}`;
     })();
-    return `<li value="${number}">${entry}</li>`;
+    const units = unitsOf(card);
+    return `<li value="${number}"${units.length ? ` data-k="${units.join(' ')}"` : ''}>${entry}</li>`;
   });
   return addedSection(
     'sg-answer-key',

@@ -10,7 +10,11 @@ import { pdfPageCount, printCheatsheet, renderCheatsheetHtml, type CheatsheetOpt
 import { renderedHtml, type RenderedTopic } from '../render/html.js';
 import { buildWarning } from '../report.js';
 import type { ResolvedSettings } from '../settings.js';
-import type { Target, TargetInput } from './target.js';
+import { ExitCode, UserError } from '../errors.js';
+import type { SheetPlan } from '../priority.js';
+import type { LeftOutSection } from '../render/index.js';
+import type { FitOptions, Selection } from '../page/protocol.js';
+import type { Target, TargetContext, TargetInput } from './target.js';
 
 /** The largest body size fitting tries, in points. */
 const MAX_FONT_PT = 12;
@@ -28,6 +32,22 @@ export interface SheetSummary {
   pages: number;
   /** Body size in points (the fitted size with `pages`). */
   fontPt: number;
+  /** What the sheet does not print: units marked skip, and those left out to fit `--pages` (by id). */
+  leftOut: LeftOut;
+}
+
+/** The sheet's units it does not print, by id (`SheetPlan.units`). */
+export interface LeftOut {
+  /** Left out to fit `--pages`, least important first. */
+  chosen: number[];
+  /** Marked `#cheatsheet/skip`. */
+  skipped: number[];
+  /** Units of the sheet, skipped ones included. */
+  units: number;
+  /** Share of the units' text left out to fit (0–1). */
+  textShare: number;
+  /** Images set as thumbnails to fit. */
+  thumbnails: number;
 }
 
 /** Stylesheets of the printed pages at the output root: the bundled fonts, and KaTeX's when there is math. */
@@ -41,6 +61,10 @@ interface SheetSpec {
   pdf: string;
   /** The web version's file, if it has one. */
   html?: string;
+  /** The left-out list for tools, if it has one. */
+  leftOutJson?: string;
+  /** Units to leave out before fitting: the self-test leaves out what the sheet did. */
+  omit?(input: TargetInput, ctx: TargetContext<SheetCache>): Promise<number[]>;
   enabled(settings: ResolvedSettings): boolean;
   topics(input: TargetInput): RenderedTopic[];
 }
@@ -72,8 +96,14 @@ function sheetTarget(spec: SheetSpec): Target<SheetSummary, SheetCache> {
       });
       const startPt = settings.fontSize;
       const minPt = settings.minFontSize;
-      const fit = settings.pages ? { pages: settings.pages, minPt, maxPt: Math.max(MAX_FONT_PT, minPt), startPt } : undefined;
-      const sheet = await renderCheatsheetHtml(topics, options(startPt), input.templates, pageStyles(input));
+      const omit = (await spec.omit?.(input, ctx)) ?? [];
+      const fit: FitOptions | undefined = settings.pages
+        ? { pages: settings.pages, minPt, maxPt: Math.max(MAX_FONT_PT, minPt), startPt, select: !settings.keepAll, omit }
+        : undefined;
+      const plan = input.sheetPlan;
+      // Blocks name their units only where the page may choose among them: otherwise the sheet is as it always was.
+      const choosing = fit?.select ? plan : undefined;
+      const sheet = await renderCheatsheetHtml(topics, options(startPt), input.templates, pageStyles(input), choosing);
       const open = cache.page && !cache.page.isClosed() ? cache.page : null;
       const inPlace = open && cache.shellKey === sheet.shellKey ? sheet.html : undefined;
       // Laid out from a page of its own (not an output): a build killed mid-layout leaves the outputs as they were.
@@ -86,8 +116,10 @@ function sheetTarget(spec: SheetSpec): Target<SheetSummary, SheetCache> {
       Object.assign(cache, { page, shellKey: sheet.shellKey });
       try {
         const { pdf, layout } = await printCheatsheet(page, layoutFile, fit, inPlace, [...renderedHtml(topics)].length);
+        if (fit && layout.selection?.core) throw coreTooBig(spec.label, fit, layout.selection.core, plan, settings.columns);
         const pages = pdfPageCount(pdf);
         const messages = [];
+        const leftOut = leftOutOf(plan, layout.selection?.leftOut ?? [], layout.thumbnails ?? 0);
         if (fit && !layout.fitted) {
           const advice = 'lower --min-font-size, add --columns, or choose --topics';
           messages.push(buildWarning(`${spec.label} needs ${pages} pages at ${minPt} pt; asked for ${fit.pages} (${advice})`, 'sheet-fit'));
@@ -97,15 +129,25 @@ function sheetTarget(spec: SheetSpec): Target<SheetSummary, SheetCache> {
         if (pages !== layout.pages)
           messages.push(buildWarning(`${spec.label}: laid out ${layout.pages} pages but the PDF has ${pages}`, 'sheet-pages'));
         const files: OutputFile[] = [{ path: spec.pdf, data: pdf }];
+        if (spec.leftOutJson) files.push({ path: spec.leftOutJson, data: leftOutJson(plan, leftOut) });
         if (spec.html) {
-          // The web version shows the size the PDF was printed at.
+          // The web version shows the size the PDF was printed at, and what it printed.
+          const chosen = layout.selection?.leftOut;
           const html =
-            layout.fontPt === startPt
+            layout.fontPt === startPt && !chosen?.length
               ? sheet.html
-              : (await renderCheatsheetHtml(topics, options(layout.fontPt), input.templates, pageStyles(input))).html;
+              : (
+                  await renderCheatsheetHtml(
+                    topics,
+                    { ...options(layout.fontPt), leaveOut: chosen },
+                    input.templates,
+                    pageStyles(input),
+                    choosing,
+                  )
+                ).html;
           files.push({ path: spec.html, data: html });
         }
-        return { files, messages, summary: { pages, fontPt: layout.fontPt } };
+        return { files, messages, summary: { pages, fontPt: layout.fontPt, leftOut } };
       } catch (error) {
         // A page in an unknown state is not reused.
         await dispose(cache);
@@ -122,6 +164,7 @@ export const cheatsheet = sheetTarget({
   label: 'cheat sheet',
   pdf: 'cheatsheet.pdf',
   html: 'cheatsheet.html',
+  leftOutJson: 'cheatsheet-left-out.json',
   enabled: (settings) => settings.only.includes('pdf'),
   topics: (input) => input.sheet,
 });
@@ -133,4 +176,88 @@ export const selfTestSheet = sheetTarget({
   pdf: 'cheatsheet-self-test.pdf',
   enabled: (settings) => settings.only.includes('pdf') && settings.selfTest,
   topics: (input) => input.selfTest,
+  // The same selection as the sheet's: what it left out to fit is left out here too.
+  omit: async (_input, ctx) => (await ctx.resultOf<SheetSummary>('cheatsheet'))?.summary.leftOut.chosen ?? [],
 });
+
+/** `left out 41 of 230 blocks (18% of the text) to fit 2 pages; 3 marked skip`, or null when nothing is. */
+export function describeLeftOut(leftOut: LeftOut, pages: number | undefined): string | null {
+  const parts: string[] = [];
+  const n = leftOut.chosen.length;
+  if (n > 0) {
+    const share = Math.round(leftOut.textShare * 100);
+    const fit = pages ? ` to fit ${pages} page${pages === 1 ? '' : 's'}` : '';
+    parts.push(
+      `left out ${n} of ${leftOut.units} block${leftOut.units === 1 ? '' : 's'} (${share < 1 && n ? '<1' : share}% of the text)${fit}`,
+    );
+  }
+  if (leftOut.skipped.length)
+    parts.push(n ? `${leftOut.skipped.length} marked skip` : `${leftOut.skipped.length} blocks marked skip left out`);
+  if (leftOut.thumbnails) parts.push(`${leftOut.thumbnails} image${leftOut.thumbnails === 1 ? '' : 's'} as thumbnails`);
+  return parts.length ? parts.join('; ') : null;
+}
+
+/** The left-out units for index.html: in reading order, grouped by topic. */
+export function leftOutSection(
+  plan: SheetPlan,
+  leftOut: LeftOut,
+  pages: number | undefined,
+  /** What the self-test left out beyond the sheet's, for room for its answer key. */
+  selfTest: number[] = [],
+): LeftOutSection | null {
+  const sheetSummary = describeLeftOut(leftOut, pages);
+  if (!sheetSummary && selfTest.length === 0) return null;
+  const more = selfTest.length ? `the self-test leaves out ${selfTest.length} more, for its answer key` : '';
+  const summary = [sheetSummary, more].filter(Boolean).join('; ');
+  const groups: LeftOutSection['groups'] = [];
+  const selfTestOnly = new Set(selfTest);
+  for (const id of [...leftOut.skipped, ...leftOut.chosen, ...selfTest].sort((a, b) => a - b)) {
+    const unit = plan.units[id]!;
+    const topic = unit.topic.join(' › ');
+    if (groups[groups.length - 1]?.topic !== topic) groups.push({ topic, items: [] });
+    groups[groups.length - 1]!.items.push({
+      kind: unit.kind,
+      priority: unit.priority === 'skip' ? 'marked skip' : `priority ${unit.priority}${selfTestOnly.has(id) ? ', self-test only' : ''}`,
+      text: unit.text,
+      where: `${unit.file}:${unit.line}`,
+    });
+  }
+  return { summary, groups };
+}
+
+/** What the sheet leaves out, from the plan and the page's choice. */
+function leftOutOf(plan: SheetPlan, chosen: number[], thumbnails: number): LeftOut {
+  const skipped = plan.units.flatMap((unit, id) => (unit.priority === 'skip' ? [id] : []));
+  const all = plan.units.reduce((sum, u) => sum + u.chars, 0);
+  const out = chosen.reduce((sum, id) => sum + plan.units[id]!.chars, 0);
+  const byRank = [...chosen].sort((a, b) => plan.units[b]!.rank - plan.units[a]!.rank);
+  return { chosen: byRank, skipped, units: plan.units.length, textShare: all ? out / all : 0, thumbnails };
+}
+
+/** `cheatsheet-left-out.json`: every unit not printed, in reading order. */
+function leftOutJson(plan: SheetPlan, leftOut: LeftOut): string {
+  const ids = [...leftOut.skipped, ...leftOut.chosen].sort((a, b) => a - b);
+  const list = ids.map((id) => {
+    const { file, line, kind, priority, text } = plan.units[id]!;
+    return { file, line, kind, priority, text };
+  });
+  return `${JSON.stringify(list, null, 2)}\n`;
+}
+
+/** The core blocks alone need more pages than asked: the notes that hold them, the most first. */
+function coreTooBig(label: string, fit: FitOptions, core: NonNullable<Selection['core']>, plan: SheetPlan, columns: number) {
+  const byFile = new Map<string, number>();
+  for (const [id, height] of core.heights) {
+    const file = plan.units[id]!.file;
+    byFile.set(file, (byFile.get(file) ?? 0) + height);
+  }
+  const page = core.columnHeight * columns;
+  const notes = [...byFile]
+    .sort((a, b) => b[1] - a[1])
+    .map(([file, height]) => `${file} ${(height / page).toFixed(1)}`)
+    .join(', ');
+  return new UserError(
+    `${label}: the blocks marked core need ${core.pages} pages at ${fit.minPt} pt, but --pages is ${fit.pages} (pages of core by note: ${notes}); mark fewer blocks #cheatsheet/core, or allow more pages`,
+    ExitCode.CoreTooBig,
+  );
+}

@@ -1,7 +1,7 @@
 /** `index.html`: links to everything the build made, the glossary, the review list, the warnings. Built after the other targets. */
 import { formatMessage } from '../report.js';
 import { renderIndex } from '../render/index.js';
-import type { SheetSummary } from './cheatsheet.js';
+import { leftOutSection, type SheetSummary } from './cheatsheet.js';
 import type { DecksResult } from './decks.js';
 import type { HandoutSummary } from './handouts.js';
 import type { Target, TargetResult } from './target.js';
@@ -31,6 +31,9 @@ export const indexPage: Target<null> = {
         study: input.study,
         cards: input.cards.length,
         flashcardSheets: flashcards?.summary ?? null,
+        leftOut: sheet
+          ? leftOutSection(input.sheetPlan, sheet.summary.leftOut, input.settings.pages, selfTest?.summary.leftOut.chosen)
+          : null,
       },
       input.templates,
       input.renderer,

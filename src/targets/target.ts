@@ -9,6 +9,7 @@ import type { ImageMap } from '../images.js';
 import type { OutputFile } from '../output.js';
 import type { HtmlOptions, HtmlRenderer, RenderedTopic } from '../render/html.js';
 import type { RenderedCard } from '../render/study.js';
+import type { SheetPlan } from '../priority.js';
 import type { ResolvedSettings } from '../settings.js';
 import type { StudySet } from '../study.js';
 import type { TemplateSource } from '../templates.js';
@@ -26,6 +27,8 @@ export interface TargetInput {
   rootHtml: HtmlOptions;
   /** The cheat sheet's topics (selected by --topics/--tags, with the glossary), rendered; empty without the PDF. */
   sheet: RenderedTopic[];
+  /** The sheet's units and their priorities (what it prints first when it must leave some out). */
+  sheetPlan: SheetPlan;
   /** With `--self-test`: the sheet's topics with the cards' answers blanked, then the answer key; else empty. */
   selfTest: RenderedTopic[];
   /** Every topic, rendered for the decks; empty without slides. */
