@@ -14,6 +14,7 @@ import type { Html } from 'mdast';
 import type { Point } from 'unist';
 import { visit } from 'unist-util-visit';
 import { walkFiles } from './load.js';
+import { portableName } from './names.js';
 import { walkTopics } from './tree.js';
 import type { Guide, Note } from './types.js';
 
@@ -199,13 +200,15 @@ function placeholderLabel(altText: string, url: string): string {
   return alt && !/^(img|image|screenshot|picture|photo)$/i.test(alt) ? `${alt} (${name})` : name;
 }
 
-/** Output file name under `assets/`: stable per source, readable. */
+/** Output file name under `assets/`: stable per source, readable, short and portable (src/names.ts; the hash keeps case twins apart). */
 function assetName(identity: string, file: string): string {
   const hash = createHash('sha1').update(identity).digest('hex').slice(0, 10);
-  const base = path
-    .basename(file)
-    .replace(/[^\w.-]+/g, '_')
-    .slice(-60);
+  const base = portableName(
+    path
+      .basename(file)
+      .replace(/[^\w.-]+/g, '_')
+      .slice(-60),
+  );
   return `assets/${hash}-${base}`;
 }
 

@@ -2,16 +2,17 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { temporaryName } from './names.js';
 
 /**
  * Make `file` by writing a temporary file next to it (`produce`) and renaming
  * it over the old one: readers see the old file or the new one, never half of
- * one. The temporary name (`.name.PID.hex.tmp`) lets a later build sweep up
- * after a killed one.
+ * one. The temporary name (`.name.PID.hex.tmp`, within the name limit of
+ * src/names.ts) lets a later build sweep up after a killed one.
  */
 async function replaceAtomically(file: string, produce: (temp: string) => Promise<void>): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = path.join(path.dirname(file), temporaryName(path.basename(file), process.pid, randomBytes(4).toString('hex')));
   try {
     await produce(temp);
     await rename(temp, file);

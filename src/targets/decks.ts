@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { openLocalPage } from '../browser.js';
 import type { ImageMap } from '../images.js';
+import { portableName } from '../names.js';
 import type { OutputFile } from '../output.js';
 import { revealFiles } from '../render/assets.js';
 import {
@@ -75,8 +76,14 @@ export interface DecksResult {
   options: SlidesOptions;
 }
 
-/** `slides/user-1-mine.css`: the user's stylesheets, copied next to the decks. */
-const userCssName = (file: string, i: number) => `user-${i + 1}-${path.basename(file).replace(/[^\w.-]+/g, '_')}`;
+/** `slides/user-1-mine.css`: the user's stylesheets, copied next to the decks (the end of a long name: it keeps `.css`). */
+const userCssName = (file: string, i: number) =>
+  `user-${i + 1}-${portableName(
+    path
+      .basename(file)
+      .replace(/[^\w.-]+/g, '_')
+      .slice(-60),
+  )}`;
 
 /** Stylesheets the decks' content needs, relative to the output folder. */
 const deckStyles = (input: TargetInput) => [
