@@ -19,8 +19,8 @@ import { walkTopics } from './tree.js';
 import type { Guide, Note } from './types.js';
 
 export type ImageResolution =
-  /** Copied into the output: `href` is relative to the output folder. */
-  | { kind: 'file'; href: string; source: string }
+  /** Copied into the output: `href` is relative to the output folder; `usedAt`, the first place a note shows it (`file:line:column`). */
+  | { kind: 'file'; href: string; source: string; usedAt?: string }
   /** A `data:` URI, used as it is. */
   | { kind: 'inline'; href: string }
   | { kind: 'missing'; label: string; remote: boolean };
@@ -93,6 +93,7 @@ export async function resolveImages(guide: Guide, options: ImageOptions): Promis
     const key = imageKey(use.noteAbsPath, use.url);
     const { image, warning } = outcomes.get(key)!;
     images.set(key, image);
+    if (image.kind === 'file') image.usedAt ??= `${use.note.path}:${use.place?.line ?? 1}:${use.place?.column ?? 1}`;
     const place = `${use.note.absPath}:${use.place?.line}:${use.place?.column}\u0000${key}`;
     if (!warning || warned.has(place)) continue;
     warned.add(place);

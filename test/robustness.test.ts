@@ -376,6 +376,38 @@ describe('outputs are never lost', () => {
     expect(r.stderr).toMatch(/^studyguide: cannot write the outputs to .*not-a-folder: (ENOTDIR|EEXIST)/m);
   });
 
+  it("an output that cannot be written is a user error at the note's file:line:column, and the other outputs are written", async () => {
+    const dir = await tempDir();
+    const notes = path.join(dir, 'notes');
+    await mkdir(notes);
+    await writeFile(path.join(notes, 'a.md'), '# Alpha\n\nOne.\n');
+    await writeFile(path.join(notes, 'b.md'), 'Intro.\n\n# Blocked\n\nTwo.\n');
+    // A folder where the deck goes: the rename over it fails (EISDIR), as a full disk or a refused name would.
+    await mkdir(path.join(dir, 'out', 'slides', 'blocked.html'), { recursive: true });
+    const r = await cli(['build', '--notes', 'notes', '--out', 'out', '--offline'], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(
+      'studyguide: cannot write an output (the others are written): notes/b.md:3:1: out/slides/blocked.html: a folder is in the way (EISDIR)\n',
+    );
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    for (const file of ['cheatsheet.pdf', 'index.html', 'flashcards.tsv', 'slides/all.html', 'slides/alpha.html'])
+      expect(existsSync(path.join(dir, 'out', file)), file).toBe(true);
+  });
+
+  it('a target that cannot write its own page (slides/ is a file) fails alone: the cheat sheet and flashcards are written', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'out'));
+    await writeFile(path.join(dir, 'out', 'slides'), 'in the way');
+    const r = await cli(['build', '--notes', NOTES, '--out', 'out', '--offline'], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(
+      /^studyguide: cannot write \d+ outputs \(the others are written\): out\/slides\/\S+: a file is in the way \(ENOTDIR\)/m,
+    );
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    for (const file of ['cheatsheet.pdf', 'flashcards.pdf', 'flashcards.tsv'])
+      expect(existsSync(path.join(dir, 'out', file)), file).toBe(true);
+  });
+
   it('a partial build (--only pdf, no --handout) keeps the outputs it did not make', async () => {
     const out = await tempDir();
     await build({ notes: NOTES, out, offline: true, handout: true });

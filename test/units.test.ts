@@ -4,7 +4,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { boundSlug, cutToBytes, isPortableName, MAX_NAME_BYTES, portableName, temporaryName } from '../src/names.js';
-import { emit, MANIFEST, pruneStale, sweepTemporaries } from '../src/output.js';
+import { cannotWrite, emit, MANIFEST, pruneStale, sweepTemporaries, type FailedWrite } from '../src/output.js';
 import { codePoints, keepFaces } from '../src/render/fonts.js';
 import { isAsciiArt } from '../src/render/handlers.js';
 import { handoutGeometry } from '../src/render/handout.js';
@@ -299,5 +299,19 @@ describe('names', () => {
     await writeFile(path.join(out, temp), 'x');
     await sweepTemporaries(out, () => false);
     expect(existsSync(path.join(out, temp))).toBe(false);
+  });
+
+  it('outputs that cannot be written: each path with its note, why, and the count past five', () => {
+    const error = (code: string) => Object.assign(new Error(`${code}: boom`), { code, syscall: 'rename' });
+    const one: FailedWrite[] = [{ path: 'slides/x.html', source: 'notes/a.md:3:1', error: error('ENAMETOOLONG') }];
+    const show = (file: string) => `out/${file}`;
+    expect(cannotWrite(one, show).message).toBe(
+      'cannot write an output (the others are written): notes/a.md:3:1: out/slides/x.html: name too long (ENAMETOOLONG)',
+    );
+    expect(cannotWrite(one, show).exitCode).toBe(3);
+    const many = Array.from({ length: 7 }, (_, i) => ({ path: `assets/${i}.png`, error: error('ENOSPC') }));
+    expect(cannotWrite(many, show).message).toMatch(
+      /^cannot write 7 outputs \(the others are written\): out\/assets\/0\.png: no space left on the device \(ENOSPC\);.*; and 2 more$/,
+    );
   });
 });

@@ -143,9 +143,12 @@ export const decks: Target<DecksResult, FitCache> = {
     if (quizCards.length > 0)
       built.push({ name: 'quiz', title: `Quiz — ${guide.title}`, stacks: quiz.map((slide) => fitted[slide.key] ?? []) });
     const deckOf = deckHomes(input.deckTopics);
-    const files: OutputFile[] = [
-      ...built.map((deck) => ({ path: `slides/${deck.name}.html`, data: renderDeck(linkAcrossDecks(deck, deckOf), options, templates) })),
-    ];
+    const places = topicPlaces(input);
+    const files: OutputFile[] = built.map((deck) => ({
+      path: `slides/${deck.name}.html`,
+      source: places.get(deck.name),
+      data: renderDeck(linkAcrossDecks(deck, deckOf), options, templates),
+    }));
     const sources = new Map(guide.topics.map((t) => [t.slug, `${t.source.file}:${t.source.line}`]));
     const summaries = built.map((deck) => ({
       name: deck.name,
@@ -157,6 +160,11 @@ export const decks: Target<DecksResult, FitCache> = {
     return { files, messages, summary: { decks: summaries, fitted: fittedNow, built, options } };
   },
 };
+
+/** `file:line:column` of the heading each topic deck is named after, by deck name (all.html and the quiz have none). */
+export function topicPlaces(input: TargetInput): Map<string, string> {
+  return new Map(input.guide.topics.map((t) => [t.slug, `${t.source.file}:${t.source.line}:${t.source.column}`]));
+}
 
 /** Size and time of every image file shown: a changed image re-fits the slides. */
 async function imageStamp(images: ImageMap): Promise<string> {
