@@ -13,7 +13,16 @@ import { resolveImages } from './images.js';
 import { resolveLinks } from './links.js';
 import { loadNotes } from './load.js';
 import { processRunning } from './lock.js';
-import { emit, pruneStale, sweepTemporaries, type CopiedFiles, type OutputFile } from './output.js';
+import {
+  cannotWrite,
+  emit,
+  isFileSystemError,
+  pruneStale,
+  sweepTemporaries,
+  type CopiedFiles,
+  type FailedWrite,
+  type OutputFile,
+} from './output.js';
 import { parseWithCache, type ParseCache } from './parse.js';
 import { imageFiles, katexFiles, DARK_THEMES } from './render/assets.js';
 import { codePoints, EMOJI_CSS, fontFiles, type FontFaces } from './render/fonts.js';
@@ -232,21 +241,43 @@ export async function runBuild(
       made.set(file.path, target.name);
       return true;
     });
+  // An output the file system refuses (a full disk) is reported once every other one is written.
+  const failed: FailedWrite[] = [];
   // What the pages load while Chromium lays them out is on disk first.
-  await emit(out, (await Promise.all(targets.map(async (t) => owned(t, (await t.assets?.(input)) ?? [])))).flat(), cache.copied);
+  const assets = await Promise.all(targets.map(async (t) => owned(t, (await t.assets?.(input)) ?? [])));
+  await emit(out, assets.flat(), cache.copied, failed);
   stage('assets', `${made.size} files`);
   // Waited for only now: all of the above (but diagrams) goes on while Chromium starts.
   await browser();
   stage('browser', 'ready');
 
-  const built = await runTargets(targets, input, cache.targets, browser, stage, once);
+  const settled = await runTargets(targets, input, cache.targets, browser, stage, once);
+  // A target that could not write in the output folder (the page Chromium lays out, on a full disk) made nothing, and
+  // the others' outputs are still written; any other failure (a bug, the browser) fails the build as it is.
+  const inOut = (file: string | undefined) => {
+    const rel = file === undefined ? '..' : path.relative(out, file);
+    return rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+  };
+  const writeFailure = (reason: unknown) => isFileSystemError(reason) && inOut(reason.path);
+  const other = settled.find((s) => s.status === 'rejected' && !writeFailure(s.reason));
+  if (other?.status === 'rejected') throw other.reason;
+  const empty: TargetResult = { files: [], messages: [], summary: undefined };
+  const built = settled.map((s) => (s.status === 'fulfilled' ? s.value : empty));
+  for (const s of settled) {
+    const error = s.status === 'rejected' ? (s.reason as NodeJS.ErrnoException) : null;
+    // Targets that waited for a failed one (the handouts print the decks) fail with its error: said once.
+    if (error && !failed.some((f) => f.error === error)) failed.push({ path: path.relative(out, error.path!), error });
+  }
   await emit(
     out,
     targets.flatMap((t, i) => owned(t, built[i]!.files)),
     cache.copied,
+    failed,
   );
-  await pruneStale(out, made, new Set(targets.map((t) => t.name)));
+  // A target that failed keeps its last outputs: it did not make them again.
+  await pruneStale(out, made, new Set(targets.filter((_, i) => settled[i]!.status === 'fulfilled').map((t) => t.name)));
   stage('emit', `${made.size} files`);
+  if (failed.length > 0) throw cannotWrite(failed, (file) => shown(settings, path.resolve(out, file)));
 
   const resultOf = <S>(name: string) => built[targets.findIndex((t) => t.name === name)] as TargetResult<S> | undefined;
   const pdf = resultOf<SheetSummary>('cheatsheet')?.summary;

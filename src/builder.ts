@@ -119,7 +119,7 @@ function isBrowserFailure(error: unknown): boolean {
 /** File system errors on the outputs become one clear line; everything else passes unchanged. */
 function asUserError(error: unknown, settings: ResolvedSettings): unknown {
   const e = error as NodeJS.ErrnoException;
-  if (e && ['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOSPC', 'EISDIR', 'EEXIST', 'EDQUOT'].includes(e.code ?? '')) {
+  if (e && ['EACCES', 'EPERM', 'EROFS', 'ENOTDIR', 'ENOSPC', 'EISDIR', 'EEXIST', 'EDQUOT', 'ENAMETOOLONG'].includes(e.code ?? '')) {
     const where = e.path ? ` (${e.path})` : '';
     return new UserError(`cannot write the outputs to ${shown(settings, settings.out)}: ${e.code}${where}`, ExitCode.CannotWrite, {
       cause: error,

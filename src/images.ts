@@ -14,12 +14,13 @@ import type { Html } from 'mdast';
 import type { Point } from 'unist';
 import { visit } from 'unist-util-visit';
 import { walkFiles } from './load.js';
+import { portableName } from './names.js';
 import { walkTopics } from './tree.js';
 import type { Guide, Note } from './types.js';
 
 export type ImageResolution =
-  /** Copied into the output: `href` is relative to the output folder. */
-  | { kind: 'file'; href: string; source: string }
+  /** Copied into the output: `href` is relative to the output folder; `usedAt`, the first place a note shows it (`file:line:column`). */
+  | { kind: 'file'; href: string; source: string; usedAt?: string }
   /** A `data:` URI, used as it is. */
   | { kind: 'inline'; href: string }
   | { kind: 'missing'; label: string; remote: boolean };
@@ -92,6 +93,7 @@ export async function resolveImages(guide: Guide, options: ImageOptions): Promis
     const key = imageKey(use.noteAbsPath, use.url);
     const { image, warning } = outcomes.get(key)!;
     images.set(key, image);
+    if (image.kind === 'file') image.usedAt ??= `${use.note.path}:${use.place?.line ?? 1}:${use.place?.column ?? 1}`;
     const place = `${use.note.absPath}:${use.place?.line}:${use.place?.column}\u0000${key}`;
     if (!warning || warned.has(place)) continue;
     warned.add(place);
@@ -199,13 +201,15 @@ function placeholderLabel(altText: string, url: string): string {
   return alt && !/^(img|image|screenshot|picture|photo)$/i.test(alt) ? `${alt} (${name})` : name;
 }
 
-/** Output file name under `assets/`: stable per source, readable. */
+/** Output file name under `assets/`: stable per source, readable, short and portable (src/names.ts; the hash keeps case twins apart). */
 function assetName(identity: string, file: string): string {
   const hash = createHash('sha1').update(identity).digest('hex').slice(0, 10);
-  const base = path
-    .basename(file)
-    .replace(/[^\w.-]+/g, '_')
-    .slice(-60);
+  const base = portableName(
+    path
+      .basename(file)
+      .replace(/[^\w.-]+/g, '_')
+      .slice(-60),
+  );
   return `assets/${hash}-${base}`;
 }
 

@@ -2,21 +2,24 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ExitCode, firstLine, UserError } from './errors.js';
+import { temporaryName } from './names.js';
 
 /**
  * Make `file` by writing a temporary file next to it (`produce`) and renaming
  * it over the old one: readers see the old file or the new one, never half of
- * one. The temporary name (`.name.PID.hex.tmp`) lets a later build sweep up
- * after a killed one.
+ * one. The temporary name (`.name.PID.hex.tmp`, within the name limit of
+ * src/names.ts) lets a later build sweep up after a killed one.
  */
 async function replaceAtomically(file: string, produce: (temp: string) => Promise<void>): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = path.join(path.dirname(file), temporaryName(path.basename(file), process.pid, randomBytes(4).toString('hex')));
   try {
     await produce(temp);
     await rename(temp, file);
   } catch (error) {
-    await rm(temp, { force: true });
+    // The write's own error says why; a failed clean-up (the same long name, the same full disk) must not replace it.
+    await rm(temp, { force: true }).catch(() => undefined);
     throw error;
   }
 }
@@ -46,8 +49,24 @@ export async function copyAtomic(from: string, to: string): Promise<boolean> {
   return true;
 }
 
-/** One file a target made, relative to the output folder: its bytes, a file to copy, or "unchanged, still mine". */
-export type OutputFile = { path: string } & ({ data: string | Uint8Array } | { copyFrom: string } | { unchanged: true });
+/**
+ * One file a target made, relative to the output folder: its bytes, a file to copy, or "unchanged, still mine".
+ * `source` is the place in the notes it comes from (`file:line:column`), for a message when it cannot be written.
+ */
+export type OutputFile = { path: string; source?: string } & ({ data: string | Uint8Array } | { copyFrom: string } | { unchanged: true });
+
+/** An output that could not be written: which, from where in the notes, and the file system's error. */
+export interface FailedWrite {
+  path: string;
+  source?: string;
+  error: NodeJS.ErrnoException;
+}
+
+/** An error of the file system (it has a code and a system call), as opposed to a bug. */
+export function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
+  const e = error as NodeJS.ErrnoException | null;
+  return e instanceof Error && typeof e.code === 'string' && typeof e.syscall === 'string';
+}
 
 /** The outputs of the last build, by the target that made them (for removing what a target no longer makes). */
 export const MANIFEST = '.studyguide-outputs.json';
@@ -55,24 +74,69 @@ export const MANIFEST = '.studyguide-outputs.json';
 /**
  * The one place outputs are written: each file atomically, bytes that did not
  * change left alone. Returns the paths written (not those already current).
+ * With `failed`, a file the file system refuses (a name too long, a full disk)
+ * is added to it and the others are still written; without, its error is thrown.
  */
-export async function emit(outDir: string, files: OutputFile[], copied?: CopiedFiles): Promise<string[]> {
+export async function emit(outDir: string, files: OutputFile[], copied?: CopiedFiles, failed?: FailedWrite[]): Promise<string[]> {
   const present = listings();
   const written = await Promise.all(
-    files.map(async (file) => {
-      const to = path.join(outDir, file.path);
-      if ('copyFrom' in file) {
-        // Copied (or found current) earlier in this session and still there: no stat of either file.
-        if (copied?.get(to) === file.copyFrom && (await present(to))) return null;
-        const changed = await copyAtomic(file.copyFrom, to);
-        copied?.set(to, file.copyFrom);
-        return changed ? file.path : null;
-      }
-      const changed = 'data' in file ? await writeAtomic(to, file.data) : false;
-      return changed ? file.path : null;
-    }),
+    files.map((file) =>
+      writeOne(outDir, file, present, copied).catch((error: unknown) => {
+        if (!failed || !isFileSystemError(error)) throw error;
+        failed.push({ path: file.path, source: file.source, error });
+        return null;
+      }),
+    ),
   );
   return written.filter((p): p is string => p !== null);
+}
+
+/** Write one output (see `emit`): its path when written, null when it was already current. */
+async function writeOne(outDir: string, file: OutputFile, present: (file: string) => Promise<boolean>, copied?: CopiedFiles) {
+  const to = path.join(outDir, file.path);
+  if ('copyFrom' in file) {
+    // Copied (or found current) earlier in this session and still there: no stat of either file.
+    if (copied?.get(to) === file.copyFrom && (await present(to))) return null;
+    const changed = await copyAtomic(file.copyFrom, to);
+    copied?.set(to, file.copyFrom);
+    return changed ? file.path : null;
+  }
+  const changed = 'data' in file ? await writeAtomic(to, file.data) : false;
+  return changed ? file.path : null;
+}
+
+/** What a file system error code means, in a few words. */
+const REASONS: Record<string, string> = {
+  ENAMETOOLONG: 'name too long',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EISDIR: 'a folder is in the way',
+  ENOTDIR: 'a file is in the way',
+  EEXIST: 'a file is in the way',
+  EIO: 'input/output error',
+  EINVAL: 'invalid name or argument',
+};
+
+/**
+ * The user error for outputs that could not be written: each output's path (as
+ * `show` shows it), the place in the notes it comes from, and why. The other
+ * outputs were written; the build fails (ExitCode.CannotWrite).
+ */
+export function cannotWrite(failed: FailedWrite[], show: (file: string) => string): UserError {
+  const sorted = [...failed].sort((a, b) => a.path.localeCompare(b.path));
+  const say = (f: FailedWrite) => {
+    const code = f.error.code ?? 'error';
+    return `${f.source ? `${f.source}: ` : ''}${show(f.path)}: ${REASONS[code] ?? firstLine(f.error)} (${code})`;
+  };
+  const shownItems = sorted.slice(0, 5).map(say);
+  const more = sorted.length > 5 ? `; and ${sorted.length - 5} more` : '';
+  const head = sorted.length === 1 ? 'cannot write an output' : `cannot write ${sorted.length} outputs`;
+  return new UserError(`${head} (the others are written): ${shownItems.join('; ')}${more}`, ExitCode.CannotWrite, {
+    cause: failed[0]?.error,
+  });
 }
 
 /**

@@ -2,6 +2,7 @@
 import GithubSlugger from 'github-slugger';
 import type { Heading, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
+import { boundSlug, isPortableName, sameFileKey } from './names.js';
 import { hasTag, inlineTags, uniqueTags } from './syntax/tags.js';
 import type { Guide, Note, Topic } from './types.js';
 
@@ -97,12 +98,23 @@ function setPaths(topics: Topic[], parent: string[]): void {
   }
 }
 
-/** Slugs in reading order, unique across the guide ("scenario", "scenario-1", …). */
+/**
+ * Slugs in reading order, unique across the guide ("scenario", "scenario-1", …).
+ * A slug is also the name of its deck and handout, so it must be a good file
+ * name: a long one is cut (src/names.ts), and one that a file system would
+ * refuse (`con`) or take for another (`café` twice, in two normalizations)
+ * moves on to the slugger's next (`con-1`). Short slugs are github-slugger's.
+ */
 function assignSlugs(topics: Topic[], slugger: GithubSlugger): void {
+  const taken = new Set(RESERVED_SLUGS.map(sameFileKey));
   for (const topic of walkTopics(topics)) {
-    const slug = slugger.slug(topic.title);
+    let slug = slugger.slug(topic.title);
     // A title of only symbols or emoji slugs to nothing: give it a usable name.
-    topic.slug = slug === '' || slug.startsWith('-') ? slugger.slug(`topic${slug}`) : slug;
+    if (slug === '' || slug.startsWith('-')) slug = slugger.slug(`topic${slug}`);
+    let name = boundSlug(slug);
+    while (!isPortableName(name) || taken.has(sameFileKey(name))) name = boundSlug(slugger.slug(slug));
+    taken.add(sameFileKey(name));
+    topic.slug = name;
   }
 }
 

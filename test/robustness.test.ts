@@ -145,6 +145,88 @@ describe('bad input', () => {
   });
 });
 
+describe('long headings', () => {
+  /** A question in Chinese as a heading: 82 characters, 246 bytes, 3 times a deck's name limit once slugged. */
+  const ZH =
+    '为什么在关系型数据库中使用索引可以显著提高查询速度但同时会降低插入更新和删除操作的性能以及如何在实际项目中权衡这些因素来设计合理的索引策略和维护方案呢请详细说明';
+  /** A 60-word English heading. */
+  const EN = Array.from(
+    { length: 60 },
+    (_, i) => ['why', 'does', 'an', 'index', 'make', 'reads', 'faster', 'and', 'writes', 'slower'][i % 10],
+  ).join(' ');
+  let dir: string;
+  let out: string;
+  let code: number;
+  let stderr: string;
+  let slugs: { zh: string; en: string; zhSub: string };
+  const slides = () => path.join(out, 'slides');
+  const deckUrl = (deck: string, slug: string) => `${pathToFileURL(path.join(slides(), `${deck}.html`)).href}#/${slug}`;
+
+  beforeAll(async () => {
+    dir = await tempDir();
+    const notes = path.join(dir, 'notes');
+    await mkdir(notes);
+    await writeFile(path.join(notes, '1-zh.md'), `# ${ZH}\n\n索引是一种数据结构。\n\n## ${ZH}：B+树\n\n叶子节点。\n`);
+    await writeFile(path.join(notes, '2-en.md'), `# ${EN}\n\nAn index is a data structure.\n\n## ${EN} again\n\nSame prefix.\n`);
+    await writeFile(path.join(notes, '3-links.md'), `# Links\n\nSee [[1-zh#${ZH}]] and [[2-en]].\n`);
+    out = path.join(dir, 'out');
+    ({ code, stderr } = await cli(['build', '--notes', notes, '--out', out, '--offline', '--handout'], { cwd: dir }));
+    const topics = (await build({ notes, out: path.join(dir, 'api'), offline: true, only: ['pdf'], browser })).guide.topics;
+    slugs = { zh: topics[0]!.slug, en: topics[1]!.slug, zhSub: topics[0]!.children[0]!.slug };
+  });
+
+  it('build with exit 0, each deck and handout under a name of at most 64 bytes: cut at a word or character, then a hash', async () => {
+    expect({ code, stderr: stderr.replace(/^built .*\n/m, '') }).toEqual({ code: 0, stderr: '' });
+    expect(slugs.zh).toMatch(/^为什么在关系型数据库中使用索引可以显-[0-9a-f]{8}$/);
+    expect(slugs.en).toMatch(/^why-does-an-index-make-reads-faster-and-writes-slower-[0-9a-f]{8}$/);
+    // Sharing the cut prefix, told apart by the hash.
+    expect(slugs.zhSub).toMatch(/^为什么在关系型数据库中使用索引可以显-[0-9a-f]{8}$/);
+    expect(slugs.zhSub).not.toBe(slugs.zh);
+    for (const slug of [slugs.zh, slugs.en]) {
+      expect(Buffer.byteLength(slug)).toBeLessThanOrEqual(64);
+      expect(existsSync(path.join(slides(), `${slug}.html`))).toBe(true);
+      expect(existsSync(path.join(out, 'handouts', `${slug}.pdf`))).toBe(true);
+    }
+  });
+
+  it('a rebuild gives the same names', async () => {
+    const before = (await readdir(slides())).sort();
+    const r = await cli(['build', '--notes', path.join(dir, 'notes'), '--out', out, '--offline', '--only', 'slides'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect((await readdir(slides())).sort()).toEqual(before);
+  });
+
+  it('deep links by the bounded slug land on the slide, in all.html and in the topic deck', async () => {
+    for (const [deck, slug] of [
+      ['all', slugs.zh],
+      ['all', slugs.en],
+      ['all', slugs.zhSub],
+      [slugs.zh, slugs.zh],
+      [slugs.zh, slugs.zhSub],
+      [slugs.en, slugs.en],
+    ] as const) {
+      const page = await browser.newPage();
+      await page.goto(deckUrl(deck, slug), { waitUntil: 'load' });
+      await page.waitForFunction('window.Reveal && Reveal.isReady()');
+      expect({ deck, id: await page.evaluate('Reveal.getCurrentSlide().id') }).toEqual({ deck, id: slug });
+      await page.close();
+    }
+  });
+
+  it('index links, wiki links and cheat sheet anchors all use the bounded slug', async () => {
+    const index = await readFile(path.join(out, 'index.html'), 'utf8');
+    const local = [...index.matchAll(/href="((?:slides|handouts)\/[^"#]+)/g)].map((m) => decodeURI(m[1]!));
+    expect(local).toContain(`slides/${slugs.zh}.html`);
+    for (const file of local) expect(existsSync(path.join(out, file)), file).toBe(true);
+    const sheet = await readFile(path.join(out, 'cheatsheet.html'), 'utf8');
+    for (const slug of [slugs.zh, slugs.en, slugs.zhSub]) expect(sheet).toContain(`id="${slug}"`);
+    expect(sheet).toContain(`href="#${slugs.zh}"`);
+    expect(sheet).toContain(`href="#${slugs.en}"`);
+    expect(await readFile(path.join(slides(), 'all.html'), 'utf8')).toContain(`href="#/${slugs.zh}"`);
+    expect(await readFile(path.join(slides(), 'links.html'), 'utf8')).toContain(`href="${slugs.zh}.html#/${slugs.zh}"`);
+  });
+});
+
 describe('hostile notes', () => {
   const HOSTILE = [
     '# Hostile',
@@ -292,6 +374,38 @@ describe('outputs are never lost', () => {
     const r = await cli(['build', '--notes', NOTES, '--out', path.join(dir, 'not-a-folder'), '--offline', '--only', 'pdf']);
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/^studyguide: cannot write the outputs to .*not-a-folder: (ENOTDIR|EEXIST)/m);
+  });
+
+  it("an output that cannot be written is a user error at the note's file:line:column, and the other outputs are written", async () => {
+    const dir = await tempDir();
+    const notes = path.join(dir, 'notes');
+    await mkdir(notes);
+    await writeFile(path.join(notes, 'a.md'), '# Alpha\n\nOne.\n');
+    await writeFile(path.join(notes, 'b.md'), 'Intro.\n\n# Blocked\n\nTwo.\n');
+    // A folder where the deck goes: the rename over it fails (EISDIR), as a full disk or a refused name would.
+    await mkdir(path.join(dir, 'out', 'slides', 'blocked.html'), { recursive: true });
+    const r = await cli(['build', '--notes', 'notes', '--out', 'out', '--offline'], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(
+      'studyguide: cannot write an output (the others are written): notes/b.md:3:1: out/slides/blocked.html: a folder is in the way (EISDIR)\n',
+    );
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    for (const file of ['cheatsheet.pdf', 'index.html', 'flashcards.tsv', 'slides/all.html', 'slides/alpha.html'])
+      expect(existsSync(path.join(dir, 'out', file)), file).toBe(true);
+  });
+
+  it('a target that cannot write its own page (slides/ is a file) fails alone: the cheat sheet and flashcards are written', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'out'));
+    await writeFile(path.join(dir, 'out', 'slides'), 'in the way');
+    const r = await cli(['build', '--notes', NOTES, '--out', 'out', '--offline'], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(
+      /^studyguide: cannot write \d+ outputs \(the others are written\): out\/slides\/\S+: a file is in the way \(ENOTDIR\)/m,
+    );
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    for (const file of ['cheatsheet.pdf', 'flashcards.pdf', 'flashcards.tsv'])
+      expect(existsSync(path.join(dir, 'out', file)), file).toBe(true);
   });
 
   it('a partial build (--only pdf, no --handout) keeps the outputs it did not make', async () => {

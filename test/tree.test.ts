@@ -78,6 +78,26 @@ describe('topic tree', () => {
     for (const t of guide.topics) expect(t.slug).toMatch(/^[\p{L}\p{N}][\p{L}\p{N}-]*$/u);
   });
 
+  it('slugs are file names too: a Windows device name or a twin by case or normalization moves on to the next free slug', () => {
+    const guide = guideOf(
+      ['# CON\n\n# aux\n\n# nul.txt\n\n# Foo\n', 'notes/a.md'],
+      ['# FOO\n\n# Café\n\n# Cafe\u0301\n', 'notes/b.md'],
+      ['# foo\n', 'notes/c.md'],
+    );
+    expect(guide.topics.map((t) => t.slug)).toEqual(['con-1', 'aux-1', 'nultxt', 'foo', 'foo-1', 'café', 'cafe\u0301-1', 'foo-2']);
+  });
+
+  it('cuts a long slug to 64 bytes with a hash of the whole: stable, and apart from one sharing its start', () => {
+    const long = 'Why does an index make reads faster and writes slower in a relational database';
+    const guide = guideOf([`# ${long}\n\n# ${long} table\n\n# ${long}\n\n# ${'索引'.repeat(60)}\n`]);
+    const slugs = guide.topics.map((t) => t.slug);
+    expect(slugs[0]).toMatch(/^why-does-an-index-make-reads-faster-and-writes-slower-[0-9a-f]{8}$/);
+    expect(new Set(slugs).size).toBe(4);
+    expect(slugs[3]).toMatch(new RegExp(`^${'索引'.repeat(9)}-[0-9a-f]{8}$`));
+    for (const slug of slugs) expect(Buffer.byteLength(slug)).toBeLessThanOrEqual(64);
+    expect(guideOf([`# ${long}\n`]).topics[0]!.slug).toBe(slugs[0]);
+  });
+
   it('orders notes by front-matter order, then naturally by path', () => {
     const guide = guideOf(['# ten\n', 'notes/10-x.md'], ['# two\n', 'notes/2-x.md'], ['---\norder: 1\n---\n# first\n', 'notes/99-z.md']);
     expect(guide.topics.map((t) => t.title)).toEqual(['first', 'two', 'ten']);

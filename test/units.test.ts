@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { emit, MANIFEST, pruneStale } from '../src/output.js';
+import { boundSlug, cutToBytes, isPortableName, MAX_NAME_BYTES, portableName, temporaryName } from '../src/names.js';
+import { cannotWrite, emit, MANIFEST, pruneStale, sweepTemporaries, type FailedWrite } from '../src/output.js';
 import { codePoints, keepFaces } from '../src/render/fonts.js';
 import { isAsciiArt } from '../src/render/handlers.js';
 import { handoutGeometry } from '../src/render/handout.js';
@@ -260,5 +261,57 @@ describe('emit', () => {
     await writeFile(path.join(out, 'flashcards.pdf'), 'x');
     await writeFile(path.join(out, MANIFEST), JSON.stringify(['flashcards.pdf']));
     expect(await pruneStale(out, new Map(), new Set(['flashcards']))).toEqual(['flashcards.pdf']);
+  });
+});
+
+describe('names', () => {
+  it('a short slug is left alone; a long one is cut at a word, or at a character that stays whole, then hashed', () => {
+    expect(boundSlug('vpc-peering')).toBe('vpc-peering');
+    expect(boundSlug('a'.repeat(64))).toBe('a'.repeat(64));
+    const words = 'why-does-an-index-make-reads-faster-and-writes-slower-in-a-relational-database';
+    expect(boundSlug(words)).toBe(`why-does-an-index-make-reads-faster-and-writes-slower-${boundSlug(words).slice(-8)}`);
+    expect(boundSlug(words)).not.toBe(boundSlug(`${words}-table`));
+    expect(boundSlug(words)).toBe(boundSlug(words));
+    // A family emoji (7 code points, 25 bytes) and a letter with its mark are never split.
+    const family = '👨\u200d👩\u200d👧\u200d👦';
+    expect(cutToBytes(family.repeat(3), 74)).toBe(family.repeat(2));
+    expect(cutToBytes('e\u0301'.repeat(10), 5)).toBe('e\u0301');
+    // One character longer than the budget: cut between its code points.
+    expect(cutToBytes(`a${'\u0301'.repeat(50)}`, 5)).toBe('a\u0301\u0301');
+    for (const slug of [words, '索'.repeat(100), family.repeat(20), `a${'\u0301'.repeat(200)}`])
+      expect(Buffer.byteLength(boundSlug(slug))).toBeLessThanOrEqual(64);
+  });
+
+  it('portable: no character Windows refuses, no trailing dot or space, no device name', () => {
+    for (const bad of ['con', 'CON.html', 'nul.txt', 'com1.pdf', 'LPT¹', 'a:b', 'a?', 'tab\tname', 'x.', 'x ', ''])
+      expect(isPortableName(bad), bad).toBe(false);
+    for (const good of ['con-1.html', 'console', 'nultxt', 'café.png', '为什么.html']) expect(isPortableName(good), good).toBe(true);
+    expect(['CON.png', 'shot.', 'a<b>|c', 'nul', 'x. . '].map(portableName)).toEqual(['_CON.png', 'shot', 'a_b__c', '_nul', 'x']);
+  });
+
+  it("an atomic write's temporary is within the limit whatever the pid, and a killed build's is still swept", async () => {
+    const name = `${'索'.repeat(40)}.html`;
+    const temp = temporaryName(name, 4294967295, 'ffffffff');
+    expect(Buffer.byteLength(temp)).toBeLessThanOrEqual(MAX_NAME_BYTES);
+    expect(temp).toMatch(/^\.索+\.4294967295\.ffffffff\.tmp$/);
+    expect(temporaryName('a.html', 42, '0123abcd')).toBe('.a.html.42.0123abcd.tmp');
+    const out = await tempDir();
+    await writeFile(path.join(out, temp), 'x');
+    await sweepTemporaries(out, () => false);
+    expect(existsSync(path.join(out, temp))).toBe(false);
+  });
+
+  it('outputs that cannot be written: each path with its note, why, and the count past five', () => {
+    const error = (code: string) => Object.assign(new Error(`${code}: boom`), { code, syscall: 'rename' });
+    const one: FailedWrite[] = [{ path: 'slides/x.html', source: 'notes/a.md:3:1', error: error('ENAMETOOLONG') }];
+    const show = (file: string) => `out/${file}`;
+    expect(cannotWrite(one, show).message).toBe(
+      'cannot write an output (the others are written): notes/a.md:3:1: out/slides/x.html: name too long (ENAMETOOLONG)',
+    );
+    expect(cannotWrite(one, show).exitCode).toBe(3);
+    const many = Array.from({ length: 7 }, (_, i) => ({ path: `assets/${i}.png`, error: error('ENOSPC') }));
+    expect(cannotWrite(many, show).message).toMatch(
+      /^cannot write 7 outputs \(the others are written\): out\/assets\/0\.png: no space left on the device \(ENOSPC\);.*; and 2 more$/,
+    );
   });
 });

@@ -59,9 +59,11 @@ export function stripRemoteImports(css: string): string {
 
 /** Every image the outputs show, for `<out>/assets`. */
 export function imageFiles(images: ImageMap): OutputFile[] {
-  const seen = new Map<string, string>();
-  for (const image of images.values()) if (image.kind === 'file') seen.set(image.href, image.source);
-  return [...seen].map(([href, source]) => ({ path: href, copyFrom: source }));
+  const seen = new Map<string, OutputFile>();
+  for (const image of images.values())
+    if (image.kind === 'file' && !seen.has(image.href))
+      seen.set(image.href, { path: image.href, source: image.usedAt, copyFrom: image.source });
+  return [...seen.values()];
 }
 
 /**

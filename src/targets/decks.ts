@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { openLocalPage } from '../browser.js';
 import type { ImageMap } from '../images.js';
+import { portableName } from '../names.js';
 import type { OutputFile } from '../output.js';
 import { revealFiles } from '../render/assets.js';
 import {
@@ -75,8 +76,14 @@ export interface DecksResult {
   options: SlidesOptions;
 }
 
-/** `slides/user-1-mine.css`: the user's stylesheets, copied next to the decks. */
-const userCssName = (file: string, i: number) => `user-${i + 1}-${path.basename(file).replace(/[^\w.-]+/g, '_')}`;
+/** `slides/user-1-mine.css`: the user's stylesheets, copied next to the decks (the end of a long name: it keeps `.css`). */
+const userCssName = (file: string, i: number) =>
+  `user-${i + 1}-${portableName(
+    path
+      .basename(file)
+      .replace(/[^\w.-]+/g, '_')
+      .slice(-60),
+  )}`;
 
 /** Stylesheets the decks' content needs, relative to the output folder. */
 const deckStyles = (input: TargetInput) => [
@@ -136,9 +143,12 @@ export const decks: Target<DecksResult, FitCache> = {
     if (quizCards.length > 0)
       built.push({ name: 'quiz', title: `Quiz — ${guide.title}`, stacks: quiz.map((slide) => fitted[slide.key] ?? []) });
     const deckOf = deckHomes(input.deckTopics);
-    const files: OutputFile[] = [
-      ...built.map((deck) => ({ path: `slides/${deck.name}.html`, data: renderDeck(linkAcrossDecks(deck, deckOf), options, templates) })),
-    ];
+    const places = topicPlaces(input);
+    const files: OutputFile[] = built.map((deck) => ({
+      path: `slides/${deck.name}.html`,
+      source: places.get(deck.name),
+      data: renderDeck(linkAcrossDecks(deck, deckOf), options, templates),
+    }));
     const sources = new Map(guide.topics.map((t) => [t.slug, `${t.source.file}:${t.source.line}`]));
     const summaries = built.map((deck) => ({
       name: deck.name,
@@ -150,6 +160,11 @@ export const decks: Target<DecksResult, FitCache> = {
     return { files, messages, summary: { decks: summaries, fitted: fittedNow, built, options } };
   },
 };
+
+/** `file:line:column` of the heading each topic deck is named after, by deck name (all.html and the quiz have none). */
+export function topicPlaces(input: TargetInput): Map<string, string> {
+  return new Map(input.guide.topics.map((t) => [t.slug, `${t.source.file}:${t.source.line}:${t.source.column}`]));
+}
 
 /** Size and time of every image file shown: a changed image re-fits the slides. */
 async function imageStamp(images: ImageMap): Promise<string> {

@@ -1,6 +1,6 @@
 /** `handouts/<deck>.pdf`: every deck printed, several slides a page (`--handout-layout`), with speaker notes if asked. */
 import { printHandouts } from '../render/handout.js';
-import type { DecksResult } from './decks.js';
+import { topicPlaces, type DecksResult } from './decks.js';
 import type { Target } from './target.js';
 
 /** Pages of each deck's handout. */
@@ -23,8 +23,9 @@ export const handouts: Target<HandoutSummary> = {
       input.templates,
       ctx.onBlocked,
     );
+    const places = topicPlaces(input);
     return {
-      files: printed.map((h) => ({ path: `handouts/${h.name}.pdf`, data: h.pdf })),
+      files: printed.map((h) => ({ path: `handouts/${h.name}.pdf`, source: places.get(h.name), data: h.pdf })),
       messages: [],
       summary: new Map(printed.map((h) => [h.name, h.pages])),
     };

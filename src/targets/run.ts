@@ -6,7 +6,8 @@ import type { Target, TargetInput, TargetResult } from './target.js';
 /**
  * Start every target at once; a target can wait for another's result
  * (`resultOf`). Requests a target's pages tried to make outside the output
- * folder become its warnings.
+ * folder become its warnings. Each target's outcome comes back, failed or not:
+ * one that could not write its page (a full disk) leaves the others' outputs.
  */
 export function runTargets(
   targets: Target[],
@@ -17,7 +18,7 @@ export function runTargets(
   done: (name: string, detail: string) => void,
   /** No rebuild follows: a target's cache (its open page) is released as soon as it is done, not kept. */
   once = false,
-): Promise<TargetResult[]> {
+): Promise<PromiseSettledResult<TargetResult>[]> {
   const running = new Map<string, Promise<TargetResult>>();
   const resultOf = <S>(name: string) => (running.get(name) ?? Promise.resolve(null)) as Promise<TargetResult<S> | null>;
   for (const target of targets) {
@@ -37,5 +38,5 @@ export function runTargets(
     result.catch(() => undefined); // awaited below; a target waiting for this one sees the same rejection
     running.set(target.name, result);
   }
-  return Promise.all(targets.map((target) => running.get(target.name)!));
+  return Promise.allSettled(targets.map((target) => running.get(target.name)!));
 }
