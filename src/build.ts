@@ -13,18 +13,20 @@ import { resolveImages } from './images.js';
 import { resolveLinks } from './links.js';
 import { loadNotes } from './load.js';
 import { processRunning } from './lock.js';
-import { emit, pruneStale, sweepTemporaries, type CopiedFiles, type OutputFile } from './output.js';
+import { ownership } from './foreign.js';
+import { emit, MANIFEST, pruneStale, readManifest, sweepTemporaries, type CopiedFiles, type OutputFile } from './output.js';
 import { parseWithCache, type ParseCache } from './parse.js';
 import { imageFiles, katexFiles, DARK_THEMES } from './render/assets.js';
 import { codePoints, EMOJI_CSS, fontFiles, type FontFaces } from './render/fonts.js';
 import { glossaryTopic } from './render/glossary.js';
+import { warnCutCode } from './render/code-cut.js';
 import { createHtmlRenderer, renderedHtml, type HtmlOptions, type RenderedTopic } from './render/html.js';
 import { usesMath } from './render/math.js';
 import { buildDiagrams, type DiagramCache } from './render/mermaid.js';
 import { selfTestTopics } from './render/self-test.js';
 import { renderCards } from './render/study.js';
 import { noteMessages } from './messages.js';
-import { stageTimer, type Reporter } from './report.js';
+import { buildWarning, infoMessage, stageTimer, type Reporter } from './report.js';
 import { runTargets } from './targets/run.js';
 import { shown, type OutputKind, type ResolvedSettings } from './settings.js';
 import { extractStudySet } from './study.js';
@@ -96,17 +98,31 @@ export async function runBuild(
   once = false,
 ): Promise<BuildResult> {
   const started = performance.now();
-  const { stage, timings } = stageTimer(reporter);
+  const { stage, timings, running } = stageTimer(reporter);
+  running('load');
   const { out } = settings;
   const wants = (kind: OutputKind) => settings.only.includes(kind);
 
   await sweepTemporaries(out, processRunning);
+  // Whose files are in the output folder, before anything is written there (src/foreign.ts).
+  const manifest = await readManifest(out);
+  const made = new Map<string, string>();
+  let written = new Map<string, string>();
+  const outNotices: VFileMessage[] = [];
+  const guard = await ownership(
+    out,
+    shown(settings, out),
+    manifest,
+    settings.force,
+    () => written,
+    (line) => outNotices.push(infoMessage(line, 'foreign-files')),
+  );
   const loaded = await loadNotes(settings.notes, settings.cwd);
   // Chromium starts now and boots while the notes are parsed and the images resolved.
   browser().catch(() => undefined); // reported where it is awaited
-  stage('load', `${loaded.length} notes`);
+  stage('load', `${loaded.length} notes`, 'parse');
   const notes = parseWithCache(loaded, cache.parsed, settings.allowHtml);
-  stage('parse', `${notes.length} parsed`);
+  stage('parse', `${notes.length} parsed`, 'tree');
   const guide = buildGuide(
     notes.filter((n) => n.mdast.children.length > 0),
     settings.title,
@@ -114,14 +130,14 @@ export async function runBuild(
   if (guide.topics.length === 0) throw new UserError(`no content in the notes under ${path.relative(settings.cwd, settings.notes) || '.'}`);
   const links = resolveLinks(guide, settings.notes);
   const study = extractStudySet(guide, { clozeHighlights: settings.clozeHighlights });
-  stage('tree', `${guide.topics.length} topics, ${study.cards.length} cards`);
+  stage('tree', `${guide.topics.length} topics, ${study.cards.length} cards`, 'images');
 
   const images = await resolveImages(guide, {
     notesDir: settings.notes,
     cacheDir: path.join(out, '.cache', 'images'),
     offline: settings.offline,
   });
-  stage('images', `${images.size} images`);
+  stage('images', `${images.size} images`, 'diagrams');
   const templates: TemplateSource = {
     dirs: [path.join(settings.notes, '.studyguide', 'templates'), BUNDLED_TEMPLATES],
     compiled: cache.templates,
@@ -137,6 +153,7 @@ export async function runBuild(
     onBlocked: (url) => blocked.add(url),
   });
   if (diagrams) stage('diagrams', `${diagrams.blocks} blocks, ${diagrams.rendered} rendered`);
+  running('render');
 
   const sheetTopics = selectTopics(cheatsheetTopics(guide), settings.topics, settings.tags);
   if (wants('pdf') && sheetTopics.length === 0) {
@@ -147,7 +164,8 @@ export async function runBuild(
     throw new UserError(`${asked.filter(Boolean).join(' with ')} matched no topic of the cheat sheet`);
   }
   const inSheet = new Set([...walkTopics(sheetTopics)].map((t) => t.slug));
-  const renderer = createHtmlRenderer({ allowHtml: settings.allowHtml, mathCache: cache.math });
+  const renderer = createHtmlRenderer({ allowHtml: settings.allowHtml, mathCache: cache.math, codeLines: settings.slideCodeLines });
+  if (wants('slides')) warnCutCode(notes, settings.slideCodeLines);
   const rootHtml: HtmlOptions = {
     images,
     assetPrefix: '',
@@ -155,7 +173,13 @@ export async function runBuild(
     topicHref: (slug) => (inSheet.has(slug) ? `#${slug}` : null),
   };
   // Decks link within all.html; a topic deck's links to other decks are pointed there when it is written.
-  const slidesHtml: HtmlOptions = { images, assetPrefix: '../', diagrams: diagrams?.deck, topicHref: (slug) => `#/${slug}` };
+  const slidesHtml: HtmlOptions = {
+    images,
+    assetPrefix: '../',
+    diagrams: diagrams?.deck,
+    topicHref: (slug) => `#/${slug}`,
+    codeLines: settings.slideCodeLines,
+  };
   const where = { notesDir: settings.notes, title: guide.title };
   const cards = renderCards(study, renderer, rootHtml, where);
   const sheet = wants('pdf') ? renderer.renderTopics(sheetTopics, rootHtml) : [];
@@ -163,6 +187,7 @@ export async function runBuild(
   const selfTest = wants('pdf') && settings.selfTest ? selfTestTopics(study, sheetTopics, cards, renderer, rootHtml) : [];
   const deckTopics = wants('slides') ? renderer.renderTopics(guide.topics, slidesHtml) : [];
   const deckCards = wants('slides') ? renderCards(study, renderer, slidesHtml, where) : [];
+  stage('render', `${sheet.length + deckTopics.length} topics, ${cards.length + deckCards.length} cards`, 'assets');
   // KaTeX's stylesheet and fonts go along only when an output shows math; decks with callouts get the emoji font for their icons.
   const anyMath = [
     ...renderedHtml(sheet),
@@ -198,8 +223,12 @@ export async function runBuild(
       retiredOverrides(templates).map((file) => shown(settings, file)),
     ),
   };
+  input.messages.notices.push(...outNotices);
+  for (const rel of manifest.refused)
+    input.messages.warnings.push(
+      buildWarning(`${MANIFEST}: "${rel}" is not a path inside the output folder; ignored (never removed)`, 'manifest'),
+    );
   const targets = TARGETS.filter((target) => target.enabled(settings));
-  const made = new Map<string, string>();
   // A file two targets list (the fonts, the images) is written once, recorded as the first one's.
   const owned = (target: Target, files: OutputFile[]) =>
     files.filter((file) => {
@@ -208,20 +237,33 @@ export async function runBuild(
       return true;
     });
   // What the pages load while Chromium lays them out is on disk first.
-  await emit(out, (await Promise.all(targets.map(async (t) => owned(t, (await t.assets?.(input)) ?? [])))).flat(), cache.copied);
-  stage('assets', `${made.size} files`);
+  await emit(out, (await Promise.all(targets.map(async (t) => owned(t, (await t.assets?.(input)) ?? [])))).flat(), cache.copied, guard);
+  written = new Map(made);
+  stage('assets', `${made.size} files`, 'browser');
   // Waited for only now: all of the above (but diagrams) goes on while Chromium starts.
   await browser();
-  stage('browser', 'ready');
+  const pending = new Set(targets.map((t) => t.name));
+  stage('browser', 'ready', [...pending].join(', '));
 
-  const built = await runTargets(targets, input, cache.targets, browser, stage, once);
+  const built = await runTargets(
+    targets,
+    input,
+    cache.targets,
+    browser,
+    (name, detail) => {
+      pending.delete(name);
+      stage(name, detail, pending.size ? [...pending].join(', ') : 'emit');
+    },
+    once,
+  );
   await emit(
     out,
     targets.flatMap((t, i) => owned(t, built[i]!.files)),
     cache.copied,
+    guard,
   );
-  await pruneStale(out, made, new Set(targets.map((t) => t.name)));
-  stage('emit', `${made.size} files`);
+  await pruneStale(out, made, new Set(targets.map((t) => t.name)), manifest);
+  stage('emit', `${made.size} files`, null);
 
   const resultOf = <S>(name: string) => built[targets.findIndex((t) => t.name === name)] as TargetResult<S> | undefined;
   const pdf = resultOf<SheetSummary>('cheatsheet')?.summary;
