@@ -59,9 +59,14 @@ export function stripRemoteImports(css: string): string {
 
 /** Every image the outputs show, for `<out>/assets`. */
 export function imageFiles(images: ImageMap): OutputFile[] {
-  const seen = new Map<string, string>();
-  for (const image of images.values()) if (image.kind === 'file') seen.set(image.href, image.source);
-  return [...seen].map(([href, source]) => ({ path: href, copyFrom: source }));
+  const seen = new Map<string, OutputFile>();
+  for (const image of images.values())
+    if (image.kind === 'file')
+      seen.set(
+        image.href,
+        image.data === undefined ? { path: image.href, copyFrom: image.source } : { path: image.href, data: image.data },
+      );
+  return [...seen.values()];
 }
 
 /**
