@@ -14,7 +14,7 @@ import { resolveLinks } from './links.js';
 import { loadNotes } from './load.js';
 import { processRunning } from './lock.js';
 import { ownership } from './foreign.js';
-import { emit, MANIFEST, pruneStale, readManifest, sweepTemporaries, type CopiedFiles, type OutputFile } from './output.js';
+import { emit, MANIFEST, pruneStale, readManifest, recordWritten, sweepTemporaries, type CopiedFiles, type OutputFile } from './output.js';
 import { parseWithCache, type ParseCache } from './parse.js';
 import { imageFiles, katexFiles, DARK_THEMES } from './render/assets.js';
 import { codePoints, EMOJI_CSS, fontFiles, type FontFaces } from './render/fonts.js';
@@ -239,6 +239,7 @@ export async function runBuild(
   // What the pages load while Chromium lays them out is on disk first.
   await emit(out, (await Promise.all(targets.map(async (t) => owned(t, (await t.assets?.(input)) ?? [])))).flat(), cache.copied, guard);
   written = new Map(made);
+  await recordWritten(out, manifest, written);
   stage('assets', `${made.size} files`, 'browser');
   // Waited for only now: all of the above (but diagrams) goes on while Chromium starts.
   await browser();

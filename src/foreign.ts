@@ -8,7 +8,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from './errors.js';
 import { LOCK_FILE } from './lock.js';
-import { MANIFEST, writeManifest, type Manifest, type Ownership } from './output.js';
+import { MANIFEST, type Manifest, type Ownership } from './output.js';
 
 /** What the build itself keeps in the folder, and what a desktop drops into any folder. */
 const OWN = new Set([LOCK_FILE, MANIFEST, '.cache', '.DS_Store']);
@@ -27,7 +27,7 @@ const list = (names: string[], count: number) => names.join(', ') + (count > nam
  * The ownership rule for this build (`emit`), or a refusal: a folder without a manifest that is not
  * empty is refused at once unless `force` (then `notice` names what is there). With a manifest, a
  * file it does not list is not the build's: an output of that name is refused. `written()` is what
- * this build wrote so far: recorded before a refusal, so that the next build knows them as its own.
+ * this build wrote so far (its own, whatever the manifest says).
  */
 export async function ownership(
   outDir: string,
@@ -53,8 +53,6 @@ export async function ownership(
   return {
     owned: (rel) => manifest.entries.has(rel) || written().has(rel),
     async refuse(paths) {
-      const record = new Map([...manifest.entries, ...written()]);
-      if (record.size > manifest.entries.size) await writeManifest(outDir, record);
       throw new UserError(
         `${list(
           paths.slice(0, 5).map((p) => path.posix.join(shownOut, p)),

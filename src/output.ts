@@ -201,6 +201,17 @@ export async function pruneStale(outDir: string, made: Map<string, string>, ran:
   return removed.filter((rel): rel is string => rel !== null);
 }
 
+/**
+ * Record what this build wrote so far along with the last build's outputs: a build that fails
+ * after writing some files (a template error, a browser that crashed) leaves them known as the
+ * build's, so that the next build (or the retry) neither refuses them as someone else's nor
+ * keeps them forever. Writes nothing when they were all known.
+ */
+export async function recordWritten(outDir: string, previous: Manifest, written: Map<string, string>): Promise<void> {
+  if ([...written.keys()].every((rel) => previous.entries.has(rel)) && previous.state === 'ok') return;
+  await writeManifest(outDir, new Map([...previous.entries, ...written]));
+}
+
 /** Record `record` as the folder's outputs. */
 export async function writeManifest(outDir: string, record: Map<string, string>): Promise<void> {
   const sorted = [...record].sort(([a], [b]) => a.localeCompare(b));
