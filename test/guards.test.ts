@@ -4,6 +4,7 @@
  * scripted SVGs, damaged images, embed cycles, a folder that is not the build's. Real builds (the
  * CLI as a user runs it), a real server on 127.0.0.1.
  */
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
@@ -13,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { MANIFEST } from '../src/output.js';
 import { serve } from '../src/serve.js';
 import { BUNDLED_TEMPLATES } from '../src/templates.js';
-import { cli, tempDir } from './helpers.js';
+import { CLI, cli, tempDir } from './helpers.js';
 
 /** A folder of notes: one note with `body`. */
 async function notesWith(dir: string, files: Record<string, string | Buffer> = { 'a.md': '# A\n\nA fact.\n' }): Promise<string> {
@@ -175,6 +176,19 @@ describe('config is data, then code', () => {
       'studyguide: studyguide.config.js: did not give its settings within 10 s (a loop, or an await that never ends?)',
     );
   }, 15_000);
+
+  it('Ctrl-C stops the tool while a .js config loops (it runs in a worker: the tool hears the signal)', async () => {
+    const dir = await tempDir();
+    await notesWith(dir);
+    await writeFile(path.join(dir, 'package.json'), '{"type": "module"}');
+    await writeFile(path.join(dir, 'loop.js'), 'while (true) {}\nexport default {};\n');
+    const child = spawn(process.execPath, [CLI, 'build', '--config', 'loop.js'], { cwd: dir, stdio: 'ignore' });
+    const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(String(code ?? signal))));
+    // Most likely in the config by then; a Ctrl-C earlier, while Node starts, ends the process as well (by the signal).
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    child.kill('SIGINT');
+    expect(['130', 'SIGINT']).toContain(await exited);
+  }, 9_000);
 
   it('a top-level await that never settles exits 2; a setInterval left running does not keep the build alive', async () => {
     const dir = await tempDir();
