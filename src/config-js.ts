@@ -36,7 +36,10 @@ export type ConfigOutcome = { value: unknown } | { error: string; where?: string
 /** The default export of the config module `file` (absolute), read in a worker; `url` can defeat the module cache. */
 export function runConfigModule(file: string, url = pathToFileURL(file).href, timeoutMs = CONFIG_TIMEOUT_MS): Promise<ConfigOutcome> {
   return new Promise((resolve) => {
-    const worker = new Worker(WORKER, { eval: true, workerData: { url }, stdout: false, stderr: false });
+    const worker = new Worker(WORKER, { eval: true, workerData: { url }, stdout: true, stderr: true });
+    // What the config prints goes to stderr: stdout is the build's (`--json`).
+    worker.stdout.pipe(process.stderr, { end: false });
+    worker.stderr.pipe(process.stderr, { end: false });
     let settled = false;
     const finish = (outcome: ConfigOutcome) => {
       if (settled) return;

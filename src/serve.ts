@@ -86,6 +86,9 @@ export async function serve(outDir: string, port: number, templates: TemplateSou
       .end(text);
 
   const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // Defaults for every answer, follow mode's included; a page's own policy replaces the CSP.
+    res.setHeader('x-content-type-options', NOSNIFF['x-content-type-options']);
+    res.setHeader('content-security-policy', assetPolicy(''));
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (follow?.handle(req, res, url.pathname)) return;
     // The output folder is only read.
