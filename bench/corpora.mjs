@@ -118,3 +118,22 @@ export async function measure(dir) {
   }
   return { files, bytes };
 }
+
+/**
+ * One note holding one fenced `python` block of `lines` lines (a source file pasted into a
+ * note): highlighted, it is thousands of elements, which the sheet and the decks split.
+ */
+export async function longCode(dir, lines) {
+  await mkdir(dir, { recursive: true });
+  const line = (i) =>
+    [
+      `def handler_${i}(event, context=None):`,
+      `    value = compute(event["key_${i}"], ${i} * 2)  # step ${i}`,
+      `    if value > ${i} and not context:`,
+      `        return {"status": 'ok', "n": ${i}}`,
+      `    for x in range(${i}): print(f"{x} items")`,
+      '    return None',
+    ][i % 6];
+  const body = `# Long code\n\nA pasted file.\n\n\`\`\`python\n${Array.from({ length: lines }, (_, i) => line(i)).join('\n')}\n\`\`\`\n`;
+  await writeFile(path.join(dir, 'code.md'), body);
+}

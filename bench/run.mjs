@@ -15,12 +15,15 @@
  * - the warm rebuild: `studyguide watch` as a child process; after a one-line
  *   append to a note, the time from the save until every output whose bytes
  *   change is on disk, read from the files' own timestamps;
- * - peak memory (PSS) of the whole process tree, Chromium included, for ×50.
+ * - peak memory (PSS) of the whole process tree, Chromium included, for ×50;
+ * - one highlighted `python` block of 5,000 and of 20,000 lines (a pasted source
+ *   file): cold builds, and their ratio (splitting a block is linear in its lines).
  *
  * The table goes to stdout and into README.md between the bench markers.
  * Flags: --quick (fewer runs; writes neither results.json nor the README),
- * --skip-md-to-pdf, --from-results (render bench/results.json again, measure
- * nothing). Not part of `npm test`: timings depend on the machine.
+ * --only GROUPS (some measures only; writes neither), --skip-md-to-pdf,
+ * --from-results (render bench/results.json again, measure nothing). Not part
+ * of `npm test`: timings depend on the machine.
  */
 import { createHash } from 'node:crypto';
 import { spawn, spawnSync } from 'node:child_process';
@@ -31,7 +34,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { concatenatedNotes, copiesOfNotes, examPrep, flatNotes, measure } from './corpora.mjs';
+import { concatenatedNotes, copiesOfNotes, examPrep, flatNotes, longCode, measure } from './corpora.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -40,15 +43,25 @@ const MD_TO_PDF = { version: '5.2.5', puppeteer: '24' };
 const README = path.join(ROOT, 'README.md');
 const MARKERS = ['<!-- bench:start -->', '<!-- bench:end -->'];
 
-const USAGE = `usage: npm run bench -- [--quick] [--skip-md-to-pdf] [--from-results] (or node bench/run.mjs …)
+/** Groups of measures `--only` can pick. */
+const GROUPS = ['small', 'warm', 'big', 'code'];
+const USAGE = `usage: npm run bench -- [--quick] [--only GROUPS] [--skip-md-to-pdf] [--from-results] (or node bench/run.mjs …)
   --quick            fewer runs; writes neither bench/results.json nor the README
+  --only GROUPS      only these measures, comma separated: small (floor, notes ×1, md-to-pdf), warm (watch),
+                     big (×50, 500 files, exam-prep, memory), code (5,000/20,000-line code blocks);
+                     writes neither bench/results.json nor the README
   --skip-md-to-pdf   leave md-to-pdf out (it is installed into bench/.tools on first use)
   --from-results     measure nothing: write the table again from bench/results.json
   --help             this text`;
 const FLAGS = ['quick', 'skip-md-to-pdf', 'from-results', 'help'];
 let parsed;
 try {
-  parsed = parseArgs({ options: Object.fromEntries(FLAGS.map((f) => [f, { type: 'boolean' }])), strict: true });
+  parsed = parseArgs({
+    options: { ...Object.fromEntries(FLAGS.map((f) => [f, { type: 'boolean' }])), only: { type: 'string' } },
+    strict: true,
+  });
+  const unknown = (parsed.values.only ?? '').split(',').filter((g) => g && !GROUPS.includes(g));
+  if (unknown.length) throw new Error(`unknown group for --only: ${unknown.join(', ')} (groups: ${GROUPS.join(', ')})`);
 } catch (error) {
   process.stderr.write(`bench: ${error.message}\n${USAGE}\n`);
   process.exit(2);
@@ -60,6 +73,10 @@ if (parsed.values.help) {
 }
 const flags = parsed.values;
 const QUICK = flags.quick === true;
+const ONLY = flags.only ? flags.only.split(',').filter(Boolean) : GROUPS;
+/** Some measures only: the table is partial, and neither results.json nor the README is written. */
+const PARTIAL = ONLY.length < GROUPS.length;
+const runs = (group) => ONLY.includes(group);
 /** Runs of the small measures (floor, notes ×1, md-to-pdf), the most runs of a big corpus, and edits per note in watch mode. */
 const SMALL_RUNS = QUICK ? 2 : 5;
 const BIG_RUNS = QUICK ? 1 : 3;
@@ -523,7 +540,7 @@ function irregular(n) {
 }
 
 function render(results) {
-  const { floor, x1, x1Pdf, md, x50, big500, exam, warm, memory } = results;
+  const { floor = { coldMs: NaN, warmMs: NaN }, x1, x1Pdf, md, x50, big500, exam, warm, memory, code } = results;
   const ms = (v) => (Number.isFinite(v) ? `${Math.round(v)} ms` : '—');
   const times = (v, of) => (Number.isFinite(v) ? `${v.toFixed(2)}× ${of}` : '—');
   const met = (ok) => (ok === null ? '—' : ok ? 'yes' : 'no');
@@ -536,65 +553,90 @@ function render(results) {
     '—',
     '—',
   ];
-  const examRatio = exam.msPerMb / x50.msPerMb;
-  const rows = [
-    [`floor: Chromium launch + trivial print, separate process (n=${floor.cold.length})`, ms(floor.coldMs), '1.00× floor', '—', '—'],
-    [
-      `floor: trivial print in a warm browser (n=${floor.warm.length})`,
-      ms(floor.warmMs),
-      times(floor.warmMs / floor.coldMs, 'floor'),
-      '—',
-      '—',
-    ],
-    [
-      `cold build, notes ×1, full (${x1.files} files, ${kb(x1.bytes)}; ${x1.pages} pages, ${x1.slides} slides; n=${x1.samples.length})`,
-      ms(x1.ms),
-      times(x1.ms / floor.coldMs, 'floor'),
-      '≤ 2× floor',
-      met(x1.ms <= 2 * floor.coldMs),
-    ],
-    [
-      `cold build, notes ×1, \`--only pdf\` (${x1Pdf.pages} pages; n=${x1Pdf.samples.length})`,
-      ms(x1Pdf.ms),
-      times(x1Pdf.ms / floor.coldMs, 'floor'),
-      '—',
-      '—',
-    ],
-    md.skipped
-      ? [`md-to-pdf ${MD_TO_PDF.version}, the same notes as one file: ${md.skipped}`, '—', '—', '—', '—']
-      : [
-          `md-to-pdf ${md.mdToPdf} (puppeteer ${md.puppeteer}), the same notes as one file (${md.pages} pages; n=${md.samples.length})`,
-          ms(md.ms),
-          times(md.ms / floor.coldMs, 'floor'),
+  const smallRows = x1
+    ? [
+        [`floor: Chromium launch + trivial print, separate process (n=${floor.cold.length})`, ms(floor.coldMs), '1.00× floor', '—', '—'],
+        [
+          `floor: trivial print in a warm browser (n=${floor.warm.length})`,
+          ms(floor.warmMs),
+          times(floor.warmMs / floor.coldMs, 'floor'),
           '—',
           '—',
         ],
-    [
-      'PDF only: `studyguide build --only pdf` ÷ md-to-pdf, same notes, same run',
-      md.skipped ? '—' : `${(x1Pdf.ms / md.ms).toFixed(2)}×`,
-      '—',
-      '< 1.0',
-      met(md.skipped ? null : x1Pdf.ms / md.ms < 1),
-    ],
-    corpusRow(x50, 'notes ×50'),
-    corpusRow(big500, '500 files'),
-    corpusRow(exam, 'exam-prep, long nested lists'),
-    ['exam-prep ms/MB ÷ notes ×50 ms/MB', `${examRatio.toFixed(2)}×`, '—', '≤ 2', met(examRatio <= 2)],
-    ...warm.notes.map((n) => [
-      `warm rebuild in \`watch\`, one line appended to the ${n.role} note (${n.file}, ${n.bytes} B): save → the ${n.waitFor.length} changed outputs on disk (n=${n.samples.filter((x) => Number.isFinite(x.ms)).length})`,
-      ms(n.medianMs),
-      `${times(n.medianMs / floor.coldMs, 'floor')}; ${times(n.medianMs / floor.warmMs, 'warm print')}`,
-      '≤ 0.25× floor',
-      met(n.medianMs <= 0.25 * floor.coldMs),
-    ]),
-    [
-      'peak memory, notes ×50 cold build, process tree with Chromium (PSS)',
-      `${Math.round(memory.treePeakKb / 1024)} MB`,
-      `Node alone ${Math.round(memory.nodeMaxRssKb / 1024)} MB (RSS)`,
-      '≤ 500 MB',
-      met(memory.treePeakKb / 1024 <= 500),
-    ],
-  ];
+        [
+          `cold build, notes ×1, full (${x1.files} files, ${kb(x1.bytes)}; ${x1.pages} pages, ${x1.slides} slides; n=${x1.samples.length})`,
+          ms(x1.ms),
+          times(x1.ms / floor.coldMs, 'floor'),
+          '≤ 2× floor',
+          met(x1.ms <= 2 * floor.coldMs),
+        ],
+        [
+          `cold build, notes ×1, \`--only pdf\` (${x1Pdf.pages} pages; n=${x1Pdf.samples.length})`,
+          ms(x1Pdf.ms),
+          times(x1Pdf.ms / floor.coldMs, 'floor'),
+          '—',
+          '—',
+        ],
+        md.skipped
+          ? [`md-to-pdf ${MD_TO_PDF.version}, the same notes as one file: ${md.skipped}`, '—', '—', '—', '—']
+          : [
+              `md-to-pdf ${md.mdToPdf} (puppeteer ${md.puppeteer}), the same notes as one file (${md.pages} pages; n=${md.samples.length})`,
+              ms(md.ms),
+              times(md.ms / floor.coldMs, 'floor'),
+              '—',
+              '—',
+            ],
+        [
+          'PDF only: `studyguide build --only pdf` ÷ md-to-pdf, same notes, same run',
+          md.skipped ? '—' : `${(x1Pdf.ms / md.ms).toFixed(2)}×`,
+          '—',
+          '< 1.0',
+          met(md.skipped ? null : x1Pdf.ms / md.ms < 1),
+        ],
+      ]
+    : [];
+  const examRatio = exam ? exam.msPerMb / x50.msPerMb : NaN;
+  const bigRows = x50
+    ? [
+        corpusRow(x50, 'notes ×50'),
+        corpusRow(big500, '500 files'),
+        corpusRow(exam, 'exam-prep, long nested lists'),
+        ['exam-prep ms/MB ÷ notes ×50 ms/MB', `${examRatio.toFixed(2)}×`, '—', '≤ 2', met(examRatio <= 2)],
+      ]
+    : [];
+  const warmRows = warm
+    ? warm.notes.map((n) => [
+        `warm rebuild in \`watch\`, one line appended to the ${n.role} note (${n.file}, ${n.bytes} B): save → the ${n.waitFor.length} changed outputs on disk (n=${n.samples.filter((x) => Number.isFinite(x.ms)).length})`,
+        ms(n.medianMs),
+        `${times(n.medianMs / floor.coldMs, 'floor')}; ${times(n.medianMs / floor.warmMs, 'warm print')}`,
+        '≤ 0.25× floor',
+        met(n.medianMs <= 0.25 * floor.coldMs),
+      ])
+    : [];
+  const memoryRows = memory
+    ? [
+        [
+          'peak memory, notes ×50 cold build, process tree with Chromium (PSS)',
+          `${Math.round(memory.treePeakKb / 1024)} MB`,
+          `Node alone ${Math.round(memory.nodeMaxRssKb / 1024)} MB (RSS)`,
+          '≤ 500 MB',
+          met(memory.treePeakKb / 1024 <= 500),
+        ],
+      ]
+    : [];
+  const codeRows = code
+    ? [
+        ...[code.small, code.large].map((c) => [
+          `cold build, one highlighted \`python\` block of ${c.lines.toLocaleString('en')} lines (${kb(c.bytes)}; ${c.pages} pages, ${c.slides} slides; n=${c.runs})`,
+          ms(c.ms),
+          times(c.ms / floor.coldMs, 'floor'),
+          '—',
+          '—',
+        ]),
+        ['20,000-line block ÷ 5,000-line block, full build', `${code.ratio.toFixed(2)}×`, '—', '≤ 5', met(code.ratio <= 5)],
+      ]
+    : [];
+  const rows = [...smallRows, ...bigRows, ...warmRows, ...memoryRows, ...codeRows];
   const m = results.machine;
   const lines = [
     `Machine: ${m.cpus} cores (${m.cpuModel}), load ${m.loadAtStart} at start; Node ${m.node}; ${m.chromium}; ${m.date}.`,
@@ -603,7 +645,7 @@ function render(results) {
     '| --- | --- | --- | --- | --- |',
     ...rows.map((row) => `| ${row.map((cell) => String(cell).replace(/\|/g, '\\|')).join(' | ')} |`),
     '',
-    ...warm.notes.map((n) => {
+    ...(warm?.notes ?? []).map((n) => {
       const list = (ps) => ps.map((p) => `\`${p}\``).join(', ');
       const firstOnly = n.first.changed.filter((p) => !n.steady.changed.includes(p));
       const sameBytes = [...new Set([...n.first.rewrittenSameBytes, ...n.steady.rewrittenSameBytes])];
@@ -616,7 +658,12 @@ function render(results) {
         (n.irregular ? ` ${irregular(n)}` : '')
       );
     }),
-    `- Warm rebuilds include watch mode's debounce (${results.warm.debounceMs ?? '?'} ms in the build measured). Cold builds are whole processes (\`node dist/cli.js build --offline\`, spawn to exit), each into a fresh output folder; md-to-pdf is timed the same way, in runs interleaved with ours. 1 kB = 10^3 bytes, 1 MB = 10^6 bytes.`,
+    `- ${warm ? `Warm rebuilds include watch mode's debounce (${warm.debounceMs ?? '?'} ms in the build measured). ` : ''}Cold builds are whole processes (\`node dist/cli.js build --offline\`, spawn to exit), each into a fresh output folder; md-to-pdf is timed the same way, in runs interleaved with ours. 1 kB = 10^3 bytes, 1 MB = 10^6 bytes.`,
+    ...(code
+      ? [
+          '- Long code: one note with one fenced `python` block; the slides show its first 2,000 lines (the default `--slide-code-lines`), the cheat sheet all of it.',
+        ]
+      : []),
   ];
   return lines.join('\n');
 }
@@ -656,73 +703,93 @@ try {
     chromium: chromiumVersion(executablePath),
     date: new Date().toISOString(),
   };
-  const md = await ensureMdToPdf();
-  if (md.skipped) log(`md-to-pdf comparison ${md.skipped}`);
+  const results = { machine, quick: QUICK, only: PARTIAL ? ONLY : undefined };
+  if (runs('small')) {
+    const md = await ensureMdToPdf();
+    if (md.skipped) log(`md-to-pdf comparison ${md.skipped}`);
 
-  log(`floor, notes ×1 (full and --only pdf)${md.skipped ? '' : ' and md-to-pdf'}: ${SMALL_RUNS} interleaved rounds`);
-  const x1Notes = path.join(work, 'x1', 'notes');
-  await copiesOfNotes(ROOT, x1Notes, 1);
-  const oneFile = path.join(work, 'md-to-pdf', 'notes.md');
-  await concatenatedNotes(ROOT, oneFile);
-  const floorCold = [];
-  const x1Samples = [];
-  const x1PdfSamples = [];
-  const mdSamples = [];
-  const steps = [
-    async () => floorCold.push(await coldFloor()),
-    async () => x1Samples.push(await coldBuild(x1Notes)),
-    async () => x1PdfSamples.push(await coldBuild(x1Notes, ['--only', 'pdf'])),
-    ...(md.skipped ? [] : [async () => mdSamples.push(await mdToPdfRun(md, oneFile, executablePath))]),
-  ];
-  for (let round = 0; round < SMALL_RUNS; round++) {
-    // A different order each round, so none of them always runs right after the same one.
-    for (let k = 0; k < steps.length; k++) await steps[(k + round) % steps.length]();
-    log(
-      `  round ${round + 1}: floor ${Math.round(floorCold.at(-1).ms)}, ×1 ${Math.round(x1Samples.at(-1).ms)}, ×1 pdf ${Math.round(x1PdfSamples.at(-1).ms)}` +
-        (md.skipped ? '' : `, md-to-pdf ${Math.round(mdSamples.at(-1).ms)}`) +
-        ' ms',
-    );
+    log(`floor, notes ×1 (full and --only pdf)${md.skipped ? '' : ' and md-to-pdf'}: ${SMALL_RUNS} interleaved rounds`);
+    const x1Notes = path.join(work, 'x1', 'notes');
+    await copiesOfNotes(ROOT, x1Notes, 1);
+    const oneFile = path.join(work, 'md-to-pdf', 'notes.md');
+    await concatenatedNotes(ROOT, oneFile);
+    const floorCold = [];
+    const x1Samples = [];
+    const x1PdfSamples = [];
+    const mdSamples = [];
+    const steps = [
+      async () => floorCold.push(await coldFloor()),
+      async () => x1Samples.push(await coldBuild(x1Notes)),
+      async () => x1PdfSamples.push(await coldBuild(x1Notes, ['--only', 'pdf'])),
+      ...(md.skipped ? [] : [async () => mdSamples.push(await mdToPdfRun(md, oneFile, executablePath))]),
+    ];
+    for (let round = 0; round < SMALL_RUNS; round++) {
+      // A different order each round, so none of them always runs right after the same one.
+      for (let k = 0; k < steps.length; k++) await steps[(k + round) % steps.length]();
+      log(
+        `  round ${round + 1}: floor ${Math.round(floorCold.at(-1).ms)}, ×1 ${Math.round(x1Samples.at(-1).ms)}, ×1 pdf ${Math.round(x1PdfSamples.at(-1).ms)}` +
+          (md.skipped ? '' : `, md-to-pdf ${Math.round(mdSamples.at(-1).ms)}`) +
+          ' ms',
+      );
+    }
+    const warmSamples = await warmPrints(SMALL_RUNS * 2);
+    const floor = {
+      cold: floorCold.map((s) => s.ms),
+      coldMs: median(floorCold.map((s) => s.ms)),
+      warm: warmSamples,
+      warmMs: median(warmSamples),
+    };
+    const x1Size = await measure(x1Notes);
+    const x1 = {
+      ...x1Size,
+      ms: median(x1Samples.map((s) => s.ms)),
+      pages: x1Samples[0].pages,
+      slides: x1Samples[0].slides,
+      samples: x1Samples,
+    };
+    const x1Pdf = { ...x1Size, ms: median(x1PdfSamples.map((s) => s.ms)), pages: x1PdfSamples[0].pages, samples: x1PdfSamples };
+    const mdResult = md.skipped ? md : { ...md, ms: median(mdSamples.map((s) => s.ms)), pages: mdSamples[0].pages, samples: mdSamples };
+    Object.assign(results, { floor, x1, x1Pdf, md: mdResult });
   }
-  const warmSamples = await warmPrints(SMALL_RUNS * 2);
-  const floor = {
-    cold: floorCold.map((s) => s.ms),
-    coldMs: median(floorCold.map((s) => s.ms)),
-    warm: warmSamples,
-    warmMs: median(warmSamples),
-  };
-  const x1Size = await measure(x1Notes);
-  const x1 = {
-    ...x1Size,
-    ms: median(x1Samples.map((s) => s.ms)),
-    pages: x1Samples[0].pages,
-    slides: x1Samples[0].slides,
-    samples: x1Samples,
-  };
-  const x1Pdf = { ...x1Size, ms: median(x1PdfSamples.map((s) => s.ms)), pages: x1PdfSamples[0].pages, samples: x1PdfSamples };
-  const mdResult = md.skipped ? md : { ...md, ms: median(mdSamples.map((s) => s.ms)), pages: mdSamples[0].pages, samples: mdSamples };
+  if (runs('warm')) {
+    log('warm rebuild: studyguide watch in a child process, one-line appends');
+    const warm = await warmRebuild(path.join(work, 'warm'));
+    results.warm = warm;
+  }
+  if (runs('big')) {
+    log('cold builds of the big corpora');
+    const x50Notes = path.join(work, 'x50', 'notes');
+    await copiesOfNotes(ROOT, x50Notes, 50);
+    const x50 = await bigCorpus('notes ×50', x50Notes);
+    const flatDir = path.join(work, 'flat500', 'notes');
+    await flatNotes(ROOT, flatDir, 500);
+    const big500 = await bigCorpus('500 files', flatDir);
+    const examDir = path.join(work, 'exam', 'notes');
+    await examPrep(examDir);
+    const exam = await bigCorpus('exam-prep', examDir);
 
-  log('warm rebuild: studyguide watch in a child process, one-line appends');
-  const warm = await warmRebuild(path.join(work, 'warm'));
-
-  log('cold builds of the big corpora');
-  const x50Notes = path.join(work, 'x50', 'notes');
-  await copiesOfNotes(ROOT, x50Notes, 50);
-  const x50 = await bigCorpus('notes ×50', x50Notes);
-  const flatDir = path.join(work, 'flat500', 'notes');
-  await flatNotes(ROOT, flatDir, 500);
-  const big500 = await bigCorpus('500 files', flatDir);
-  const examDir = path.join(work, 'exam', 'notes');
-  await examPrep(examDir);
-  const exam = await bigCorpus('exam-prep', examDir);
-
-  log('peak memory: one more notes ×50 build, sampling its process tree');
-  const memorySample = await coldBuild(x50Notes, [], true);
-  const memory = { treePeakKb: memorySample.treePeakKb, nodeMaxRssKb: memorySample.nodeMaxRssKb, ms: memorySample.ms };
-
-  const results = { machine, quick: QUICK, floor, x1, x1Pdf, md: mdResult, x50, big500, exam, warm, memory };
+    log('peak memory: one more notes ×50 build, sampling its process tree');
+    const memorySample = await coldBuild(x50Notes, [], true);
+    const memory = { treePeakKb: memorySample.treePeakKb, nodeMaxRssKb: memorySample.nodeMaxRssKb, ms: memorySample.ms };
+    Object.assign(results, { x50, big500, exam, memory });
+  }
+  if (runs('code')) {
+    log('cold builds of one long highlighted code block');
+    const builds = {};
+    for (const [name, lines] of [
+      ['small', 5000],
+      ['large', 20000],
+    ]) {
+      const dir = path.join(work, `code-${lines}`, 'notes');
+      await longCode(dir, lines);
+      builds[name] = { lines, ...(await bigCorpus(`python block, ${lines} lines`, dir)) };
+    }
+    results.code = { ...builds, ratio: builds.large.ms / builds.small.ms };
+    log(`  20,000 ÷ 5,000 lines: ${results.code.ratio.toFixed(2)}×`);
+  }
   const block = render(results);
   process.stdout.write(`${block}\n`);
-  if (QUICK) log('--quick: bench/results.json and README.md left as they were');
+  if (QUICK || PARTIAL) log(`${QUICK ? '--quick' : '--only'}: bench/results.json and README.md left as they were`);
   else {
     await writeFile(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     await updateReadme(block);

@@ -13,11 +13,15 @@ import { resolveImages } from './images.js';
 import { resolveLinks } from './links.js';
 import { loadNotes } from './load.js';
 import { processRunning } from './lock.js';
+import { ownership } from './foreign.js';
 import {
   cannotWrite,
   emit,
   isFileSystemError,
+  MANIFEST,
   pruneStale,
+  readManifest,
+  recordWritten,
   sweepTemporaries,
   type CopiedFiles,
   type FailedWrite,
@@ -27,6 +31,7 @@ import { parseWithCache, type ParseCache } from './parse.js';
 import { imageFiles, katexFiles, DARK_THEMES } from './render/assets.js';
 import { codePoints, EMOJI_CSS, fontFiles, type FontFaces } from './render/fonts.js';
 import { glossaryTopic } from './render/glossary.js';
+import { warnCutCode } from './render/code-cut.js';
 import { createHtmlRenderer, renderedHtml, type HtmlOptions, type RenderedTopic } from './render/html.js';
 import { usesMath } from './render/math.js';
 import { buildDiagrams, type DiagramCache } from './render/mermaid.js';
@@ -34,7 +39,7 @@ import { selfTestTopics } from './render/self-test.js';
 import { renderCards } from './render/study.js';
 import { noteMessages } from './messages.js';
 import { planSheet } from './priority.js';
-import { formatMessage, infoMessage, stageTimer, type Reporter } from './report.js';
+import { buildWarning, formatMessage, infoMessage, stageTimer, type Reporter } from './report.js';
 import { readResults, scoreCards, standings } from './results.js';
 import { runTargets } from './targets/run.js';
 import { shown, type OutputKind, type ResolvedSettings } from './settings.js';
@@ -111,18 +116,32 @@ export async function runBuild(
   once = false,
 ): Promise<BuildResult> {
   const started = performance.now();
-  const { stage, timings } = stageTimer(reporter);
+  const { stage, timings, running } = stageTimer(reporter);
+  running('load');
   const { out } = settings;
   const wants = (kind: OutputKind) => settings.only.includes(kind);
 
   await sweepTemporaries(out, processRunning);
+  // Whose files are in the output folder, before anything is written there (src/foreign.ts).
+  const manifest = await readManifest(out);
+  const made = new Map<string, string>();
+  let written = new Map<string, string>();
+  const outNotices: VFileMessage[] = [];
+  const guard = await ownership(
+    out,
+    shown(settings, out),
+    manifest,
+    settings.force,
+    () => written,
+    (line) => outNotices.push(infoMessage(line, 'foreign-files')),
+  );
   const loaded = await loadNotes(settings.notes, settings.cwd);
   const results = readResults(settings.notes, (file) => shown(settings, file));
   // Chromium starts now and boots while the notes are parsed and the images resolved.
   browser().catch(() => undefined); // reported where it is awaited
-  stage('load', `${loaded.length} notes`);
+  stage('load', `${loaded.length} notes`, 'parse');
   const notes = parseWithCache(loaded, cache.parsed, settings.allowHtml);
-  stage('parse', `${notes.length} parsed`);
+  stage('parse', `${notes.length} parsed`, 'tree');
   const fatal = notes.flatMap((note) => note.file.messages.filter((m) => m.fatal === true));
   if (fatal[0]) throw new UserError(formatMessage(fatal[0]) + (fatal.length > 1 ? ` (and ${fatal.length - 1} more)` : ''));
   const guide = buildGuide(
@@ -132,14 +151,14 @@ export async function runBuild(
   if (guide.topics.length === 0) throw new UserError(`no content in the notes under ${path.relative(settings.cwd, settings.notes) || '.'}`);
   const links = resolveLinks(guide, settings.notes);
   const study = extractStudySet(guide, { clozeHighlights: settings.clozeHighlights });
-  stage('tree', `${guide.topics.length} topics, ${study.cards.length} cards`);
+  stage('tree', `${guide.topics.length} topics, ${study.cards.length} cards`, 'images');
 
   const images = await resolveImages(guide, {
     notesDir: settings.notes,
     cacheDir: path.join(out, '.cache', 'images'),
     offline: settings.offline,
   });
-  stage('images', `${images.size} images`);
+  stage('images', `${images.size} images`, 'diagrams');
   const templates: TemplateSource = {
     dirs: [path.join(settings.notes, '.studyguide', 'templates'), BUNDLED_TEMPLATES],
     compiled: cache.templates,
@@ -155,6 +174,7 @@ export async function runBuild(
     onBlocked: (url) => blocked.add(url),
   });
   if (diagrams) stage('diagrams', `${diagrams.blocks} blocks, ${diagrams.rendered} rendered`);
+  running('render');
 
   const sheetTopics = selectTopics(cheatsheetTopics(guide), settings.topics, settings.tags);
   if (wants('pdf') && sheetTopics.length === 0) {
@@ -165,7 +185,8 @@ export async function runBuild(
     throw new UserError(`${asked.filter(Boolean).join(' with ')} matched no topic of the cheat sheet`);
   }
   const inSheet = new Set([...walkTopics(sheetTopics)].map((t) => t.slug));
-  const renderer = createHtmlRenderer({ allowHtml: settings.allowHtml, mathCache: cache.math });
+  const renderer = createHtmlRenderer({ allowHtml: settings.allowHtml, mathCache: cache.math, codeLines: settings.slideCodeLines });
+  if (wants('slides')) warnCutCode(notes, settings.slideCodeLines);
   const rootHtml: HtmlOptions = {
     images,
     assetPrefix: '',
@@ -173,7 +194,13 @@ export async function runBuild(
     topicHref: (slug) => (inSheet.has(slug) ? `#${slug}` : null),
   };
   // Decks link within all.html; a topic deck's links to other decks are pointed there when it is written.
-  const slidesHtml: HtmlOptions = { images, assetPrefix: '../', diagrams: diagrams?.deck, topicHref: (slug) => `#/${slug}` };
+  const slidesHtml: HtmlOptions = {
+    images,
+    assetPrefix: '../',
+    diagrams: diagrams?.deck,
+    topicHref: (slug) => `#/${slug}`,
+    codeLines: settings.slideCodeLines,
+  };
   const where = { notesDir: settings.notes, title: guide.title };
   const cards = renderCards(study, renderer, rootHtml, where);
   // What the sheet prints first when it must leave blocks out (--pages): cards the student got wrong before the rest.
@@ -192,6 +219,7 @@ export async function runBuild(
       : [];
   const deckTopics = wants('slides') ? renderer.renderTopics(guide.topics, slidesHtml) : [];
   const deckCards = wants('slides') ? renderCards(study, renderer, slidesHtml, where) : [];
+  stage('render', `${sheet.length + deckTopics.length} topics, ${cards.length + deckCards.length} cards`, 'assets');
   // KaTeX's stylesheet and fonts go along only when an output shows math; decks with callouts get the emoji font for their icons.
   const anyMath = [
     ...renderedHtml(sheet),
@@ -232,8 +260,12 @@ export async function runBuild(
       scored.unmatched,
     ),
   };
+  input.messages.notices.push(...outNotices);
+  for (const rel of manifest.refused)
+    input.messages.warnings.push(
+      buildWarning(`${MANIFEST}: "${rel}" is not a path inside the output folder; ignored (never removed)`, 'manifest'),
+    );
   const targets = TARGETS.filter((target) => target.enabled(settings));
-  const made = new Map<string, string>();
   // A file two targets list (the fonts, the images) is written once, recorded as the first one's.
   const owned = (target: Target, files: OutputFile[]) =>
     files.filter((file) => {
@@ -245,13 +277,26 @@ export async function runBuild(
   const failed: FailedWrite[] = [];
   // What the pages load while Chromium lays them out is on disk first.
   const assets = await Promise.all(targets.map(async (t) => owned(t, (await t.assets?.(input)) ?? [])));
-  await emit(out, assets.flat(), cache.copied, failed);
-  stage('assets', `${made.size} files`);
+  await emit(out, assets.flat(), cache.copied, failed, guard);
+  written = new Map(made);
+  await recordWritten(out, manifest, written);
+  stage('assets', `${made.size} files`, 'browser');
   // Waited for only now: all of the above (but diagrams) goes on while Chromium starts.
   await browser();
-  stage('browser', 'ready');
+  const pending = new Set(targets.map((t) => t.name));
+  stage('browser', 'ready', [...pending].join(', '));
 
-  const settled = await runTargets(targets, input, cache.targets, browser, stage, once);
+  const settled = await runTargets(
+    targets,
+    input,
+    cache.targets,
+    browser,
+    (name, detail) => {
+      pending.delete(name);
+      stage(name, detail, pending.size ? [...pending].join(', ') : 'emit');
+    },
+    once,
+  );
   // A target that could not write in the output folder (the page Chromium lays out, on a full disk) made nothing, and
   // the others' outputs are still written; any other failure (a bug, the browser) fails the build as it is.
   const inOut = (file: string | undefined) => {
@@ -273,10 +318,12 @@ export async function runBuild(
     targets.flatMap((t, i) => owned(t, built[i]!.files)),
     cache.copied,
     failed,
+    guard,
   );
   // A target that failed keeps its last outputs: it did not make them again.
-  await pruneStale(out, made, new Set(targets.filter((_, i) => settled[i]!.status === 'fulfilled').map((t) => t.name)));
-  stage('emit', `${made.size} files`);
+  const fulfilled = new Set(targets.filter((_, i) => settled[i]!.status === 'fulfilled').map((t) => t.name));
+  await pruneStale(out, made, fulfilled, manifest);
+  stage('emit', `${made.size} files`, null);
   if (failed.length > 0) throw cannotWrite(failed, (file) => shown(settings, path.resolve(out, file)));
 
   const resultOf = <S>(name: string) => built[targets.findIndex((t) => t.name === name)] as TargetResult<S> | undefined;

@@ -94,6 +94,7 @@ export function createBuilder(options: BuildOptions): Builder {
           throw new UserError(`the browser failed twice (${firstLine(again)}); ${advice}`, ExitCode.BrowserFailed, { cause: again });
         }
       } finally {
+        reporter.running?.(null); // a failed build's progress line goes too
         await lock.release();
       }
     },

@@ -197,11 +197,16 @@ export function createProgram(cleanups: Cleanups = []): Command {
   return program;
 }
 
+/** How long Ctrl-C waits for the browser and the server to close before the process leaves anyway. */
+const CLEANUP_MS = 5000;
+
 async function main(argv: string[]): Promise<void> {
   const cleanups: Cleanups = [];
-  // Ctrl-C: close what is open (puppeteer also kills its browser), then leave.
+  // Ctrl-C: close what is open (puppeteer also kills its browser), then leave; a cleanup that
+  // hangs (a browser that does not answer) does not keep the process alive.
   const stop = (code: number) => async () => {
-    await Promise.allSettled(cleanups.map((cleanup) => cleanup()));
+    const giveUp = new Promise((resolve) => setTimeout(resolve, CLEANUP_MS).unref());
+    await Promise.race([Promise.allSettled(cleanups.map((cleanup) => cleanup())), giveUp]);
     process.exit(cleanups.length ? ExitCode.Ok : code);
   };
   process.once('SIGINT', stop(ExitCode.Interrupted));

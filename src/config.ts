@@ -1,11 +1,12 @@
 /**
- * `studyguide.config.json` (or `.js`, whose default export is the options):
+ * `studyguide.config.json` (or `.js`, whose default export is the options, run in a worker: src/config-js.ts):
  * the settings of a guide, kept with its notes. Only reading happens here;
  * the checks are the settings table's (src/settings.ts).
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CONFIG_TIMEOUT_MS, runConfigModule } from './config-js.js';
 import { firstLine, UserError } from './errors.js';
 import { checkConfig } from './settings.js';
 
@@ -28,19 +29,22 @@ export async function loadConfig(file: string | undefined, cwd = process.cwd()):
   const shown = path.relative(cwd, target) || target;
   if (!(await stat(target).catch(() => null))) throw new UserError(`config file not found: ${file}`);
   let values: unknown;
-  if (/\.m?js$/.test(target)) {
-    try {
-      // A changed file is imported afresh (watch re-reads it): the query defeats the module cache.
-      const module = (await import(`${pathToFileURL(target).href}?t=${Date.now()}`)) as { default?: unknown };
-      values = module.default;
-    } catch (error) {
-      throw new UserError(`${shown}: cannot load: ${firstLine(error)}`, undefined, { cause: error });
-    }
+  if (/\.[cm]?js$/.test(target)) {
+    // A changed file is imported afresh (watch re-reads it): the query defeats the module cache.
+    const outcome = await runConfigModule(target, `${pathToFileURL(target).href}?t=${Date.now()}`);
+    if ('timeout' in outcome)
+      throw new UserError(
+        `${shown}: did not give its settings within ${CONFIG_TIMEOUT_MS / 1000} s (a loop, or an await that never ends?)`,
+      );
+    if ('error' in outcome)
+      throw new UserError(`${shown}${outcome.where ? `:${outcome.where}` : ''}: cannot load: ${outcome.error.split('\n')[0]}`);
+    values = outcome.value;
   } else {
+    const text = await readFile(target, 'utf8');
     try {
-      values = JSON.parse(await readFile(target, 'utf8'));
+      values = JSON.parse(text);
     } catch (error) {
-      throw new UserError(`${shown}: invalid JSON: ${firstLine(error)}`, undefined, { cause: error });
+      throw new UserError(`${shown}${jsonPlace(text, error)}: invalid JSON: ${firstLine(error)}`, undefined, { cause: error });
     }
   }
   checkConfig(values, shown);
@@ -54,4 +58,12 @@ export async function findConfig(cwd: string): Promise<string | null> {
     if (await stat(candidate).catch(() => null)) return candidate;
   }
   return null;
+}
+
+/** `:line:column` of a JSON syntax error, from the offset V8 names ("… at position 42"); empty when it names none. */
+function jsonPlace(text: string, error: unknown): string {
+  const m = /at position (\d+)/.exec(firstLine(error));
+  if (!m) return '';
+  const before = text.slice(0, Number(m[1])).split('\n');
+  return `:${before.length}:${before[before.length - 1]!.length + 1}`;
 }

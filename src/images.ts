@@ -13,14 +13,19 @@ import { fromHtml } from 'hast-util-from-html';
 import type { Html } from 'mdast';
 import type { Point } from 'unist';
 import { visit } from 'unist-util-visit';
+import { imageProblem } from './image-check.js';
 import { walkFiles } from './load.js';
 import { portableName } from './names.js';
+import { sanitizeSvg } from './svg.js';
 import { walkTopics } from './tree.js';
 import type { Guide, Note } from './types.js';
 
 export type ImageResolution =
-  /** Copied into the output: `href` is relative to the output folder; `usedAt`, the first place a note shows it (`file:line:column`). */
-  | { kind: 'file'; href: string; source: string; usedAt?: string }
+  /**
+   * Copied into the output: `href` is relative to the output folder; `usedAt`, the first place a note shows it
+   * (`file:line:column`); `data`, when set, is written instead of the source (a sanitized SVG).
+   */
+  | { kind: 'file'; href: string; source: string; usedAt?: string; data?: string }
   /** A `data:` URI, used as it is. */
   | { kind: 'inline'; href: string }
   | { kind: 'missing'; label: string; remote: boolean };
@@ -113,12 +118,51 @@ async function resolveOne(use: Use, context: Context): Promise<Outcome> {
     if (!context.remote.has(url)) context.remote.set(url, fetchCached(url, context.options));
     const result = await context.remote.get(url)!;
     if ('error' in result) return missing(`remote image not available (${result.error}): ${url}`, true);
-    return { image: { kind: 'file', href: assetName(url, result.file), source: result.file } };
+    return checked(url, assetName(url, result.file), result.file, missing, true);
   }
   if (/^[a-z][a-z0-9+.-]*:/i.test(url)) return missing(`image refused (only local files and http(s) are used): ${url}`);
   const local = await resolveLocal(url, use.noteAbsPath, context);
   if ('error' in local) return missing(`${local.error}: ${url}`);
-  return { image: { kind: 'file', href: assetName(local.file, local.file), source: local.file } };
+  return checked(url, assetName(local.file, local.file), local.file, missing, false);
+}
+
+/**
+ * An image file as the outputs get it: an SVG sanitized (src/svg.ts), a raster image checked for
+ * damage and for a size no browser should decode (src/image-check.ts), else a placeholder.
+ */
+async function checked(
+  url: string,
+  href: string,
+  file: string,
+  missing: (warning: string, remote?: boolean) => Outcome,
+  remote: boolean,
+): Promise<Outcome> {
+  const info = await stat(file);
+  const key = `${file}\0${info.size}\0${info.mtimeMs}`;
+  let seen = inspected.get(key);
+  if (!seen) {
+    if (inspected.size >= MAX_INSPECTED) inspected.clear();
+    inspected.set(key, (seen = await inspect(file)));
+  }
+  if ('missing' in seen) return missing(`${seen.missing}: ${url}`, remote);
+  const image: ImageResolution = { kind: 'file', href, source: file, ...(seen.svg === undefined ? {} : { data: seen.svg }) };
+  return seen.removed?.length ? { image, warning: `SVG sanitized (removed ${seen.removed.join(', ')}): ${url}` } : { image };
+}
+
+/** What reading an image file found, by file, size and time (a rebuild in watch mode does not read every image again). */
+type Inspection = { missing: string } | { svg?: string; removed?: string[] };
+const inspected = new Map<string, Inspection>();
+const MAX_INSPECTED = 5000;
+
+async function inspect(file: string): Promise<Inspection> {
+  const bytes = await readFile(file);
+  const type = sniffImage(bytes.subarray(0, 512));
+  if (type === 'svg') {
+    const clean = sanitizeSvg(bytes.toString('utf8'));
+    return clean ? { svg: clean.svg, removed: clean.removed } : { missing: 'not an image file (no <svg> element)' };
+  }
+  const problem = type ? imageProblem(bytes, type) : null;
+  return problem ? { missing: problem } : {};
 }
 
 /**

@@ -35,8 +35,9 @@ interface Index {
 export function resolveLinks(guide: Guide, notesDir: string): LinkReport {
   const index = buildIndex(guide, notesDir);
   const report: LinkReport = { missing: [], missingLinks: 0 };
+  const cycles = new Set<string>();
   for (const topic of walkTopics(guide.topics)) {
-    for (const block of [...topic.blocks, ...topic.notes]) fillEmbeds(block, topic.note, index, [], 0);
+    for (const block of [...topic.blocks, ...topic.notes]) fillEmbeds(block, topic.note, index, [], 0, cycles);
   }
   for (const topic of walkTopics(guide.topics)) {
     for (const block of [...topic.blocks, ...topic.notes, ...(topic.heading ? [topic.heading] : [])]) {
@@ -114,8 +115,11 @@ function findBlock(root: RootContent, id: string): RootContent | undefined {
   return found;
 }
 
-/** Fill every embed under `root` with a copy of what it names. `stack` holds the embeds being filled (cycles). */
-function fillEmbeds(root: RootContent, note: Note, index: Index, stack: string[], depth: number): void {
+/**
+ * Fill every embed under `root` with a copy of what it names. `stack` holds the embeds being
+ * filled (cycles); `cycles`, the cycles warned about (each once, though every topic on it meets it).
+ */
+function fillEmbeds(root: RootContent, note: Note, index: Index, stack: string[], depth: number, cycles: Set<string>): void {
   visit(root, 'wikiEmbed', (embed: WikiEmbed) => {
     const from = noteOf(embed, note, index);
     const content = embedContent(embed.target, from, index);
@@ -124,18 +128,37 @@ function fillEmbeds(root: RootContent, note: Note, index: Index, stack: string[]
       : '';
     let unresolved: string | undefined;
     if (!content) unresolved = findNote(embed.target.page, from, index) ? 'no such heading or block' : 'no such note';
-    else if (stack.includes(key)) unresolved = 'embeds itself (a cycle), not repeated';
-    else if (depth >= MAX_DEPTH) unresolved = `embeds nested more than ${MAX_DEPTH} deep, not followed`;
+    else if (stack.includes(key)) {
+      unresolved = 'embeds itself (a cycle), not repeated';
+      warnCycle(stack.slice(stack.indexOf(key)), embed, from, cycles);
+    } else if (depth >= MAX_DEPTH) unresolved = `embeds nested more than ${MAX_DEPTH} deep, not followed`;
     if (unresolved || !content) {
       embed.children = [];
       embed.data = { ...embed.data, unresolved, source: undefined };
       return 'skip';
     }
     const copies = content.nodes.map((node) => copyFrom(node, content.note));
-    for (const copy of copies) fillEmbeds(copy, content.note, index, [...stack, key], depth + 1);
+    for (const copy of copies) fillEmbeds(copy, content.note, index, [...stack, key], depth + 1, cycles);
     embed.children = copies as WikiEmbed['children'];
     embed.data = { ...embed.data, unresolved: undefined, source: content.source };
     return 'skip';
+  });
+}
+
+/** One warning per embed cycle, at the embed that closes it, in the note it is written in. */
+function warnCycle(members: string[], embed: WikiEmbed, from: Note, cycles: Set<string>): void {
+  const id = [...members].sort().join('\n');
+  if (cycles.has(id)) return;
+  cycles.add(id);
+  const name = (key: string) => {
+    const [file, part] = key.split('#') as [string, string];
+    return path.basename(file).replace(/\.md$/i, '') + (part ? `#${part}` : '');
+  };
+  const chain = [...members, members[0]!].map(name).join(' → ');
+  from.file.message(`embed cycle (${chain}): the embed that closes it is shown as a note, not repeated`, {
+    place: embed.position,
+    ruleId: 'embed-cycle',
+    source: 'studyguide',
   });
 }
 

@@ -1,9 +1,10 @@
 /** Writing outputs: atomically (temp file + rename), so a failed build leaves the previous ones intact. */
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, firstLine, UserError } from './errors.js';
 import { temporaryName } from './names.js';
+import { isInside } from './paths.js';
 
 /**
  * Make `file` by writing a temporary file next to it (`produce`) and renaming
@@ -71,14 +72,38 @@ export function isFileSystemError(error: unknown): error is NodeJS.ErrnoExceptio
 /** The outputs of the last build, by the target that made them (for removing what a target no longer makes). */
 export const MANIFEST = '.studyguide-outputs.json';
 
+/** Who owns the files already in the output folder (src/foreign.ts): an output is not written over a file the build did not write. */
+export interface Ownership {
+  owned(rel: string): boolean;
+  /** Files this emit would write over that are not the build's: throws (a UserError). */
+  refuse(paths: string[]): Promise<never>;
+}
+
 /**
  * The one place outputs are written: each file atomically, bytes that did not
  * change left alone. Returns the paths written (not those already current).
  * With `failed`, a file the file system refuses (a name too long, a full disk)
  * is added to it and the others are still written; without, its error is thrown.
+ * With `ownership`, nothing is written when a file would replace one the build
+ * did not write; and never through a folder whose real path leaves `outDir`
+ * (a symlinked `slides/`).
  */
-export async function emit(outDir: string, files: OutputFile[], copied?: CopiedFiles, failed?: FailedWrite[]): Promise<string[]> {
+export async function emit(
+  outDir: string,
+  files: OutputFile[],
+  copied?: CopiedFiles,
+  failed?: FailedWrite[],
+  ownership?: Ownership,
+): Promise<string[]> {
   const present = listings();
+  await insideOutputs(outDir, files);
+  if (ownership) {
+    const foreign = await Promise.all(
+      files.map(async (f) => (!ownership.owned(f.path) && (await present(path.join(outDir, f.path))) ? f.path : null)),
+    );
+    const found = foreign.filter((p): p is string => p !== null);
+    if (found.length > 0) await ownership.refuse(found);
+  }
   const written = await Promise.all(
     files.map((file) =>
       writeOne(outDir, file, present, copied).catch((error: unknown) => {
@@ -139,6 +164,17 @@ export function cannotWrite(failed: FailedWrite[], show: (file: string) => strin
   });
 }
 
+/** Refuse to write through a folder of the output folder that is a symlink to somewhere else (one check per folder). */
+async function insideOutputs(outDir: string, files: OutputFile[]): Promise<void> {
+  const root = await realpath(outDir).catch(() => path.resolve(outDir));
+  const dirs = new Set(files.map((f) => path.dirname(path.join(outDir, f.path))));
+  for (const dir of dirs) {
+    const real = await realpath(dir).catch(() => null); // not made yet: made by the write, inside
+    if (real && !isInside(root, real))
+      throw new UserError(`${dir} leads out of the output folder (a symlink to ${real}); outputs are not written through it`);
+  }
+}
+
 /**
  * Package files (fonts, reveal.js, KaTeX) copied into an output folder, by target path, kept by a
  * builder: a rebuild in watch mode does not check hundreds of font files again, only that they are
@@ -163,26 +199,37 @@ function listings(): (file: string) => Promise<boolean> {
   };
 }
 
+/** What the last build recorded in the manifest, and how far it can be trusted. */
+export interface Manifest {
+  /** `none`: no manifest; `legacy`: a list from before targets (decks, handouts, flashcards only); `unreadable`: not JSON. */
+  state: 'none' | 'ok' | 'legacy' | 'unreadable';
+  /** Output path → the target that made it; only entries that are plain paths inside the folder. */
+  entries: Map<string, string>;
+  /** Entries left out: not a plain relative path inside the output folder. */
+  refused: string[];
+}
+
 /**
- * Remove what a previous build's targets made and this build's did not (a
- * deleted topic's deck); a target that did not run this time (`--only pdf`
- * leaves the decks alone) keeps its files. Then record this build's outputs.
+ * The output folder's manifest. It is a file in a folder that may be shared, synced or unzipped
+ * from elsewhere: an entry is used only when it is a plain relative path that stays inside the
+ * folder (no `..`, not absolute); a manifest that does not parse counts as none of its entries.
  */
-export async function pruneStale(outDir: string, made: Map<string, string>, ran: Set<string>): Promise<string[]> {
-  const file = path.join(outDir, MANIFEST);
-  const previous = await readFile(file, 'utf8')
-    .then((text) => JSON.parse(text) as unknown)
-    .catch(() => ({}));
-  const record = new Map(made);
-  const stale: string[] = [];
-  for (const [rel, target] of manifestEntries(previous)) {
-    if (record.has(rel)) continue;
-    if (ran.has(target)) stale.push(rel);
-    else record.set(rel, target); // not made this time: still an output
+export async function readManifest(outDir: string): Promise<Manifest> {
+  const text = await readFile(path.join(outDir, MANIFEST), 'utf8').catch(() => null);
+  if (text === null) return { state: 'none', entries: new Map(), refused: [] };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { state: 'unreadable', entries: new Map(), refused: [] };
   }
-  await Promise.all(stale.map((rel) => rm(path.join(outDir, rel), { force: true })));
-  await writeAtomic(file, JSON.stringify(Object.fromEntries([...record].sort(([a], [b]) => a.localeCompare(b))), null, 1));
-  return stale;
+  const entries = new Map<string, string>();
+  const refused: string[] = [];
+  for (const [rel, target] of manifestEntries(parsed)) {
+    if (plainRelative(rel)) entries.set(rel, target);
+    else refused.push(rel);
+  }
+  return { state: Array.isArray(parsed) ? 'legacy' : typeof parsed === 'object' && parsed ? 'ok' : 'unreadable', entries, refused };
 }
 
 /** `{ file: target }`; manifests before targets were a list of deck, handout and flashcard files. */
@@ -193,6 +240,59 @@ function manifestEntries(manifest: unknown): [string, string][] {
   }
   if (typeof manifest !== 'object' || manifest === null) return [];
   return Object.entries(manifest).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+}
+
+/** `slides/a.html`: forward slashes, no empty, `.` or `..` segment, not absolute, no drive, no NUL or backslash. */
+function plainRelative(rel: string): boolean {
+  if (rel === '' || rel.length > 4096 || /[\\\0]/.test(rel) || rel.startsWith('/') || /^[a-z]:/i.test(rel)) return false;
+  return rel.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
+}
+
+/**
+ * Remove what a previous build's targets made and this build's did not (a
+ * deleted topic's deck); a target that did not run this time (`--only pdf`
+ * leaves the decks alone) keeps its files. Then record this build's outputs.
+ * Only a regular file (not a symlink) whose real folder is inside the output
+ * folder is removed. Returns the paths removed.
+ */
+export async function pruneStale(outDir: string, made: Map<string, string>, ran: Set<string>, previous?: Manifest): Promise<string[]> {
+  const { entries } = previous ?? (await readManifest(outDir));
+  const record = new Map(made);
+  const stale: string[] = [];
+  for (const [rel, target] of entries) {
+    if (record.has(rel)) continue;
+    if (ran.has(target)) stale.push(rel);
+    else record.set(rel, target); // not made this time: still an output
+  }
+  const root = await realpath(outDir);
+  const removed = await Promise.all(stale.map(async (rel) => ((await removeOwn(root, path.join(outDir, rel))) ? rel : null)));
+  await writeManifest(outDir, record);
+  return removed.filter((rel): rel is string => rel !== null);
+}
+
+/**
+ * Record what this build wrote so far along with the last build's outputs: a build that fails
+ * after writing some files (a template error, a browser that crashed) leaves them known as the
+ * build's, so that the next build (or the retry) neither refuses them as someone else's nor
+ * keeps them forever. Writes nothing when they were all known.
+ */
+export async function recordWritten(outDir: string, previous: Manifest, written: Map<string, string>): Promise<void> {
+  if ([...written.keys()].every((rel) => previous.entries.has(rel)) && previous.state === 'ok') return;
+  await writeManifest(outDir, new Map([...previous.entries, ...written]));
+}
+
+/** Record `record` as the folder's outputs. */
+export async function writeManifest(outDir: string, record: Map<string, string>): Promise<void> {
+  const sorted = [...record].sort(([a], [b]) => a.localeCompare(b));
+  await writeAtomic(path.join(outDir, MANIFEST), JSON.stringify(Object.fromEntries(sorted), null, 1));
+}
+
+/** Remove `file` if it is a regular file (not a symlink) in a folder whose real path is under `root` (real). */
+async function removeOwn(root: string, file: string): Promise<boolean> {
+  const [info, dir] = await Promise.all([lstat(file).catch(() => null), realpath(path.dirname(file)).catch(() => null)]);
+  if (!info?.isFile() || !dir || !isInside(root, dir)) return false;
+  await rm(path.join(dir, path.basename(file)), { force: true });
+  return true;
 }
 
 /**

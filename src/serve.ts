@@ -4,11 +4,13 @@
  * served; the files on disk stay as the build wrote them.
  */
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { assetPolicy, NOSNIFF, pagePolicy, speakerViewHashes } from './csp.js';
 import { ExitCode, UserError } from './errors.js';
+import { isInside } from './paths.js';
 import type { Follow } from './present.js';
 import { scriptHashSource } from './safety.js';
 import { readTemplateFile, type TemplateSource } from './templates.js';
@@ -57,45 +59,51 @@ export async function serve(outDir: string, port: number, templates: TemplateSou
   const root = path.resolve(outDir);
   const script = await readTemplateFile(templates, 'live-reload.js');
   const scriptHash = scriptHashSource(script);
+  const speakerView = await speakerViewHashes();
   const clients = new Set<http.ServerResponse>();
   const pdfViewer = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>cheat sheet (live)</title><link rel="icon" href="data:,">
 <style>html,body,iframe{margin:0;width:100%;height:100%;border:0}</style></head>
 <body><iframe src="/cheatsheet.pdf" title="cheat sheet"></iframe><script>${script}</script></body></html>`;
 
+  // Every answer says what it is (nosniff) and what it may load (see src/csp.ts).
+  const page = (res: http.ServerResponse, status: number, html: string) =>
+    res
+      .writeHead(status, {
+        'content-type': TYPES['.html']!,
+        'cache-control': 'no-store',
+        ...NOSNIFF,
+        'content-security-policy': pagePolicy(html, speakerView),
+      })
+      .end(html);
+  const plain = (res: http.ServerResponse, status: number, text = '', headers: http.OutgoingHttpHeaders = {}) =>
+    res
+      .writeHead(status, {
+        'content-type': 'text/plain; charset=utf-8',
+        ...NOSNIFF,
+        'content-security-policy': assetPolicy(''),
+        ...headers,
+      })
+      .end(text);
+
   const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // Defaults for every answer, follow mode's included; a page's own policy replaces the CSP.
+    res.setHeader('x-content-type-options', NOSNIFF['x-content-type-options']);
+    res.setHeader('content-security-policy', assetPolicy(''));
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (follow?.handle(req, res, url.pathname)) return;
     // The output folder is only read.
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' }).end();
-      return;
-    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, '', { allow: 'GET, HEAD' });
     if (url.pathname === '/__studyguide/events') {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', ...NOSNIFF });
       res.write('retry: 500\n\n');
       clients.add(res);
       follow?.join(res);
       req.on('close', () => clients.delete(res));
       return;
     }
-    if (url.pathname === '/__studyguide/pdf') {
-      res.writeHead(200, { 'content-type': TYPES['.html']!, 'cache-control': 'no-store' }).end(pdfViewer);
-      return;
-    }
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(url.pathname);
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    let file = path.join(root, decoded);
-    if (decoded.includes('\0') || path.relative(root, file).startsWith('..')) {
-      res.writeHead(403).end();
-      return;
-    }
-    const info = await stat(file).catch(() => null);
-    if (info?.isDirectory()) file = path.join(file, 'index.html');
+    if (url.pathname === '/__studyguide/pdf') return page(res, 200, pdfViewer);
+    const file = await servedFile(root, url.pathname);
+    if (file === null) return plain(res, 404, 'not found');
     const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
     try {
       if (type.startsWith('text/html')) {
@@ -107,15 +115,15 @@ export async function serve(outDir: string, port: number, templates: TemplateSou
         const deck = follow && /^\/slides\/[^/]+\.html$/.test(url.pathname);
         const tag = `<script>${script}</script>` + (deck ? `\n<script>${follow.script}</script>` : '');
         const end = html.lastIndexOf('</body>');
-        const body = end >= 0 ? `${html.slice(0, end)}${tag}\n${html.slice(end)}` : html + tag;
-        res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+        page(res, 200, end >= 0 ? `${html.slice(0, end)}${tag}\n${html.slice(end)}` : html + tag);
       } else {
-        await stat(file);
-        res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
-        createReadStream(file).pipe(res);
+        const stream = createReadStream(file);
+        await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
+        res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store', ...NOSNIFF, 'content-security-policy': assetPolicy(type) });
+        stream.pipe(res);
       }
     } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      plain(res, 404, 'not found');
     }
   };
 
@@ -156,4 +164,26 @@ export async function serve(outDir: string, port: number, templates: TemplateSou
       await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     },
   };
+}
+
+/**
+ * The file a request path names, by its real path: null (a 404) for a path that leaves the output
+ * folder, through `..` or through a symlink, for a dotfile or dot-folder (the manifest, the cache,
+ * the lock), and for what does not exist. A folder serves its index.html.
+ */
+export async function servedFile(root: string, pathname: string): Promise<string | null> {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0') || decoded.split(/[/\\]/).some((part) => part.startsWith('.'))) return null;
+  const [rootReal, real] = await Promise.all([realpath(root).catch(() => null), realpath(path.join(root, decoded)).catch(() => null)]);
+  if (!rootReal || !real || !isInside(rootReal, real)) return null;
+  const info = await stat(real).catch(() => null);
+  if (info?.isFile()) return real;
+  if (!info?.isDirectory()) return null;
+  const index = await realpath(path.join(real, 'index.html')).catch(() => null);
+  return index && isInside(rootReal, index) && (await stat(index).catch(() => null))?.isFile() ? index : null;
 }

@@ -8,6 +8,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, UserError } from './errors.js';
+import { isInside, realPathOf } from './paths.js';
 import { listThemes } from './render/assets.js';
 
 /** How one setting is given and checked. `T` is the resolved value. */
@@ -155,10 +156,11 @@ const handoutLayout: Setting<HandoutLayout> = {
   default: { cols: 1, rows: 1 },
   show: (layout) => `${layout.cols}x${layout.rows}`,
   check(v) {
-    if (typeof v === 'object' && v !== null && 'cols' in v && 'rows' in v) return v as HandoutLayout;
+    const given = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : null;
     const m = typeof v === 'string' ? /^(\d)x(\d)$/.exec(v.trim()) : null;
-    const [cols, rows] = [Number(m?.[1]), Number(m?.[2])];
-    return m && cols >= 1 && rows >= 1 && cols <= 4 && rows <= 6 ? { cols, rows } : undefined;
+    const [cols, rows] = given ? [given.cols, given.rows] : [Number(m?.[1]), Number(m?.[2])];
+    const inRange = (n: unknown, max: number): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= max;
+    return (m || (given && Object.keys(given).length === 2)) && inRange(cols, 4) && inRange(rows, 6) ? { cols, rows } : undefined;
   },
   fromText: String,
 };
@@ -174,6 +176,9 @@ export const SETTINGS = {
   title: text('text', 'title of the guide (default: the notes folder name)', undefined),
   offline: onOff('do not fetch remote images (they become placeholders)'),
   strict: onOff('treat warnings as errors (exit code 4)'),
+  force: onOff(
+    'write into an output folder that holds files studyguide did not write (they are left alone, or overwritten where an output has their name)',
+  ),
   allowHtml: onOff("trust the notes' raw HTML: do not sanitize it"),
   paper: oneOf(PAPERS, 'A4', 'size', 'cheat sheet paper size'),
   landscape: onOff('cheat sheet in landscape orientation'),
@@ -198,6 +203,13 @@ export const SETTINGS = {
   theme: text('name', 'reveal.js theme for the decks', 'white', { expects: 'a reveal.js theme name' }),
   css: list('file', 'your own stylesheet for the decks (repeatable)', { path: true, expects: 'a list of stylesheet paths' }),
   fragments: onOff('show list items one by one'),
+  slideCodeLines: whole(
+    10,
+    1_000_000,
+    2000,
+    'n',
+    'slides: a code block longer than N lines shows its first N and how many more (the cheat sheet prints it whole)',
+  ),
   handout: onOff('also print each deck to handouts/<deck>.pdf'),
   handoutLayout,
   handoutNotes: onOff('print speaker notes under each slide in handouts'),
@@ -250,7 +262,8 @@ export function checkConfig(values: unknown, where: string): SettingsInput {
   if (typeof values !== 'object' || values === null || Array.isArray(values))
     throw new UserError(`${where}: expected an object of options`);
   for (const [key, value] of Object.entries(values)) {
-    if (!(key in SETTINGS)) throw new UserError(`${where}: unknown key "${key}" (known: ${Object.keys(SETTINGS).join(', ')})`);
+    // Own keys only: `__proto__` or `constructor` is an unknown key, not Object.prototype's.
+    if (!Object.hasOwn(SETTINGS, key)) throw new UserError(`${where}: unknown key "${key}" (known: ${Object.keys(SETTINGS).join(', ')})`);
     const setting: Setting<unknown> = SETTINGS[key as SettingName];
     if (setting.check(value) === undefined) throw new UserError(`${where}: "${key}" must be ${setting.expects}`);
   }
@@ -309,10 +322,15 @@ async function checkSettings(settings: ResolvedSettings): Promise<void> {
   const notes = await stat(settings.notes).catch(() => null);
   if (!notes) throw new UserError(`notes folder not found: ${shown(settings, settings.notes)} (pass --notes DIR)`);
   if (!notes.isDirectory()) throw new UserError(`notes path is not a folder: ${shown(settings, settings.notes)}`);
-  const inside = path.relative(settings.notes, settings.out);
-  if (!inside.startsWith('..') && !path.isAbsolute(inside)) {
+  // Real paths: an --out that is a symlink to the notes, or `notes/..x`, is no way around this.
+  const [notesReal, outReal] = await Promise.all([realPathOf(settings.notes), realPathOf(settings.out)]);
+  if (isInside(notesReal, outReal)) {
+    const where = notesReal === outReal ? 'is the notes folder' : 'is inside the notes folder';
+    throw new UserError(`output folder ${shown(settings, settings.out)} ${where}; choose another --out (notes are never written to)`);
+  }
+  if (isInside(outReal, notesReal)) {
     throw new UserError(
-      `output folder ${shown(settings, settings.out)} is inside the notes folder; choose another --out (notes are never written to)`,
+      `notes folder ${shown(settings, settings.notes)} is inside the output folder ${shown(settings, settings.out)}, where a build removes its old outputs; choose another --out`,
     );
   }
   if (!settings.only.includes('slides')) return;

@@ -217,6 +217,8 @@ declare module 'mdast' {
      * note's absolute path, so relative image paths resolve against it.
      */
     noteAbsPath?: string;
+    /** On a code block's copy for the slides, cut to the slides' limit: the lines left out (src/render/code-cut.ts). */
+    cutLines?: number;
   }
 }
 export type { Data };

@@ -35,6 +35,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await browser?.close();
+  // Follow mode, the pointer, the pacing timer and the quiz deck all ran under the Content-Security-Policy.
+  expect(pageErrors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
 });
 
 /** The status of a GET of `raw`, sent as written. */
@@ -59,8 +61,13 @@ const freePort = () =>
 
 const deckUrl = (deck: string, token?: string) => `${server.url}slides/${deck}.html${token ? `?presenter=${token}` : ''}`;
 
+/** Console errors and uncaught exceptions of every page opened: served under the server's CSP, none may be a violation. */
+const pageErrors: string[] = [];
+
 async function open(url: string): Promise<Page> {
   const page = await browser.newPage();
+  page.on('console', (m) => m.type() === 'error' && pageErrors.push(`${url}: ${m.text()}`));
+  page.on('pageerror', (e) => pageErrors.push(`${url}: ${String(e)}`));
   await page.setViewport({ width: 1024, height: 640 });
   await page.goto(url, { waitUntil: 'load' });
   await page.waitForFunction('window.Reveal && Reveal.isReady() && document.querySelector(".sg-follow")');
@@ -209,6 +216,24 @@ describe('follow mode', () => {
     // No listing: a folder without an index is not found.
     expect((await fetch(new URL('/slides/', server.url))).status).toBe(404);
     for (const method of ['PUT', 'DELETE', 'POST']) expect((await fetch(new URL('/index.html', server.url), { method })).status).toBe(405);
+  });
+});
+
+describe("under the server's Content-Security-Policy", () => {
+  it('the quiz deck runs: its answers come as fragments, with no policy violation', async () => {
+    // As the presenter: an audience page would go where the presenter of the tests above left off.
+    const page = await open(deckUrl('quiz', follow.token()));
+    const answer = await page.evaluate(() => {
+      const R = (window as any).Reveal;
+      R.slide(1, 0, -1);
+      const before = R.getIndices().f ?? -1;
+      R.nextFragment();
+      return { before, after: R.getIndices().f, shown: document.querySelectorAll('.present .sg-answer.visible').length };
+    });
+    expect(answer.after).toBeGreaterThan(answer.before);
+    expect(answer.shown).toBeGreaterThan(0);
+    await page.close();
+    expect(pageErrors).toEqual([]);
   });
 });
 

@@ -210,6 +210,9 @@ describe('studyguide watch', () => {
     await watcher.ready;
     try {
       const page = await browser.newPage();
+      const deckErrors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && deckErrors.push(m.text()));
+      page.on('pageerror', (e) => deckErrors.push(String(e)));
       await page.setViewport({ width: 1280, height: 720 });
       await page.goto(`${server.url}slides/all.html#/vpc-peering`, { waitUntil: 'load' });
       await page.waitForFunction('window.Reveal && Reveal.isReady()');
@@ -235,7 +238,9 @@ describe('studyguide watch', () => {
       await page.waitForFunction('window.Reveal && Reveal.isReady()', { polling });
       expect(await page.evaluate(() => (window as any).Reveal.getCurrentSlide().id)).toBe('vpc-peering');
       await sheet.waitForFunction(() => document.documentElement.dataset.studyguide === 'ready', { polling });
+      // Served under the server's Content-Security-Policy: nothing it refused (that would be a console error).
       expect(sheetErrors).toEqual([]);
+      expect(deckErrors).toEqual([]);
       await Promise.all([page.close(), sheet.close()]);
     } finally {
       await watcher.close();
@@ -249,12 +254,19 @@ describe('studyguide watch', () => {
     const server = await serve(out, 0, { dirs: [BUNDLED_TEMPLATES] });
     try {
       const page = await browser.newPage();
+      const errors: string[] = [];
+      const record = (p: Page) => {
+        p.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+        p.on('pageerror', (e) => errors.push(String(e)));
+      };
+      record(page);
       await page.setViewport({ width: 1280, height: 720 });
       await page.goto(`${server.url}slides/all.html#/ec2-plus`);
       await page.waitForFunction('window.Reveal && Reveal.isReady()');
       const popup = new Promise<Page>((resolve) => browser.once('targetcreated', async (t) => resolve((await t.page())!)));
       await page.keyboard.press('s');
       const view = await popup;
+      record(view);
       const shown = () =>
         view.evaluate(() => {
           const frame = document.querySelector('#current-slide iframe') as HTMLIFrameElement | null;
@@ -281,6 +293,8 @@ describe('studyguide watch', () => {
         main.v,
       );
       expect(await shown()).toMatchObject({ h: main.h, v: main.v });
+      // The speaker view's own script runs under the deck's policy (by its hash): no violation.
+      expect(errors.filter((e) => /Content Security Policy/i.test(e))).toEqual([]);
       await view.close();
       await page.close();
     } finally {

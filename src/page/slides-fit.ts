@@ -12,7 +12,7 @@
  */
 import type { BelowFloor, FittedSlides, PageGlobal } from './protocol.js';
 import { fail, install, readConfig, ready } from './ready.js';
-import { imagesSettled, loadKatexFaces, shrinkToFit, split, tooBigToTry, wrapWideFormulas } from './split.js';
+import { head, imagesSettled, loadKatexFaces, shrinkToFit, split, textLongerThan, tooBigToTry, wrapWideFormulas } from './split.js';
 
 const sg: PageGlobal<'slides-fit'> = install('slides-fit', { update: update });
 const config = readConfig<'slides-fit'>();
@@ -139,22 +139,8 @@ function firstChildren(block: HTMLElement, size: number): HTMLElement | null {
  */
 function firstCharacters(block: HTMLElement, size: number): HTMLElement | null {
   const holder = textHolder(block);
-  if (size >= (holder.textContent || '').length) return null;
-  const walker = document.createTreeWalker(holder, NodeFilter.SHOW_TEXT);
-  let left = size;
-  while (walker.nextNode()) {
-    const text = walker.currentNode as Text;
-    if (left <= text.data.length) break;
-    left -= text.data.length;
-  }
-  const range = document.createRange();
-  range.setStart(holder, 0);
-  range.setEnd(walker.currentNode, left);
-  const probe = block.cloneNode(false) as HTMLElement;
-  const inner = holder === block ? probe : (holder.cloneNode(false) as HTMLElement);
-  if (inner !== probe) probe.append(inner);
-  inner.append(range.cloneContents());
-  return probe;
+  if (!textLongerThan(holder, size)) return null;
+  return head(block, holder === block ? null : 'code', size);
 }
 
 /**

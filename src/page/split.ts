@@ -8,8 +8,10 @@
  *   else words.
  * Split parts are marked: the head `.continues`, the rest `.cont`.
  * `item` must be detached; it may be reused as the rest. The search gallops
- * from small heads up, so a split costs about the size of the head, not of
- * the block: a 10,000-item list or a 1 MB paragraph splits as fast as a short one.
+ * from small heads up, and the head is taken out of the block rather than the
+ * rest copied, so a split costs about the size of the head, not of the block:
+ * a 10,000-item list, a 20,000-line highlighted code block or a 1 MB
+ * paragraph splits as fast as a short one.
  */
 
 /** Does the page accept this part where it would go? (It is added, measured, removed.) */
@@ -68,35 +70,56 @@ function largestFitting(ok: (i: number) => boolean, lo: number, hi: number, hint
   return good;
 }
 
-interface Point {
-  node: Node;
-  offset: number;
-}
-
-function locate(root: Node, offset: number): Point {
-  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-  while (walker.nextNode()) {
-    const text = walker.currentNode as Text;
-    const len = text.data.length;
-    if (offset <= len) return { node: text, offset: offset };
-    offset -= len;
-  }
-  return { node: root, offset: root.childNodes.length };
-}
-
-/** A copy of `item` holding only the text range [from, to) of its part `selector` (or of itself). */
-function slice(item: HTMLElement, selector: string | null, from: number, to: number | null): HTMLElement {
+/**
+ * A copy of `item` holding only the first `count` characters of the text of its part
+ * `selector` (or of itself). With `take`, they are taken out of `item`, which goes on as the
+ * rest. Both without a DOM Range: Chromium updates every live Range at each change of the
+ * document, and the ranges of a long block's trials stay alive until collected, so a split
+ * cost more the more splits came before it. Copying the rest instead of taking the head out
+ * cost the rest's length at every split (a highlighted code block is thousands of elements).
+ */
+export function head(item: HTMLElement, selector: string | null, count: number, take = false): HTMLElement {
   const source: Element = selector ? item.querySelector(selector)! : item;
-  const range = document.createRange();
-  const start: Point = from === 0 ? { node: source, offset: 0 } : locate(source, from);
-  const end: Point = to === null ? { node: source, offset: source.childNodes.length } : locate(source, to);
-  range.setStart(start.node, start.offset);
-  range.setEnd(end.node, end.offset);
   const copy = item.cloneNode(false) as HTMLElement;
   const inner = selector ? (source.cloneNode(false) as Element) : copy;
   if (selector) copy.append(inner);
-  inner.append(range.cloneContents());
+  copyText(source, count, inner, take);
   return copy;
+}
+
+/**
+ * Copy (or with `take` move) the first `count` characters of `from`'s text into `into`, in
+ * the elements they are in: whole children go as they are; the one the count ends in is cut
+ * (its start copied, recursively), and it stays in `from` with the rest of its text.
+ */
+function copyText(from: Node, count: number, into: Node, take: boolean): void {
+  let left = count;
+  for (let child = from.firstChild; child && left > 0;) {
+    const next = child.nextSibling;
+    if (child.nodeType === Node.TEXT_NODE && (child as Text).data.length > left) {
+      into.appendChild(document.createTextNode((child as Text).data.slice(0, left)));
+      if (take) (child as Text).deleteData(0, left);
+      return;
+    }
+    if (child.nodeType === Node.ELEMENT_NODE && textLongerThan(child, left)) {
+      const part = child.cloneNode(false);
+      into.appendChild(part);
+      copyText(child, left, part, take);
+      return;
+    }
+    // A comment's textContent is its data, which is not text of the page.
+    if (child.nodeType !== Node.COMMENT_NODE) left -= child.textContent!.length;
+    into.appendChild(take ? child : child.cloneNode(true));
+    child = next;
+  }
+}
+
+/** Whether `node` holds more than `count` characters of text, read no further than that. */
+export function textLongerThan(node: Node, count: number): boolean {
+  const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+  let length = 0;
+  while (walker.nextNode()) if ((length += (walker.currentNode as Text).data.length) > count) return true;
+  return false;
 }
 
 /** Split at the last text boundary where the head fits; `headClass` is set while measuring (it may add a mark). */
@@ -108,16 +131,24 @@ function splitText(
   minHead: number,
   headClass?: string,
 ): Parts | null {
-  const head = (j: number) => {
-    const h = slice(item, selector, 0, boundaries[j]!);
+  const headTo = (j: number, take = false) => {
+    const h = head(item, selector, boundaries[j]!, take);
     if (headClass) h.classList.add(headClass);
     return h;
   };
-  const i = largestFitting((j) => fitsWith(head(j)), 0, boundaries.length - 1, splitHints.get(item));
+  const i = largestFitting((j) => fitsWith(headTo(j)), 0, boundaries.length - 1, splitHints.get(item));
   if (i < 0 || boundaries[i]! < minHead) return null;
-  const rest = slice(item, selector, boundaries[i]!, null);
-  splitHints.set(rest, i);
-  return [head(i), rest];
+  const first = headTo(i, true);
+  splitHints.set(item, i);
+  return [first, item];
+}
+
+/** The text under `node`, read no further than MAX_HEAD_CHARS (and a piece): a long block is not read whole at every split. */
+function leadingText(node: Node): string {
+  const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+  let text = '';
+  while (text.length <= MAX_HEAD_CHARS && walker.nextNode()) text += (walker.currentNode as Text).data;
+  return text;
 }
 
 /** Offsets in `text` (up to MAX_HEAD_CHARS) where `at(text, i)` says a piece may start. */
@@ -152,7 +183,7 @@ function atomicRanges(item: HTMLElement): AtomicRange[] {
 
 /** Between sentences when one fits, else between words. */
 function splitParagraph(item: HTMLElement, fitsWith: FitsWith): Parts | null {
-  const text = item.textContent!;
+  const text = leadingText(item);
   let word = (t: string, i: number): boolean => /\s/.test(t[i - 1]!) && !/\s/.test(t[i]!);
   // Reads `word` when called: with formulas, the word boundaries below that skip them.
   const sentence = (t: string, i: number): boolean => word(t, i) && /[.!?;:]\s+$/.test(t.slice(Math.max(0, i - 4), i));
@@ -170,7 +201,7 @@ function splitParagraph(item: HTMLElement, fitsWith: FitsWith): Parts | null {
 /** Between lines, keeping at least two together. */
 function splitCode(item: HTMLElement, fitsWith: FitsWith): Parts | null {
   const selector = item.querySelector('code') ? 'code' : null;
-  const text = (selector ? item.querySelector(selector)! : item).textContent!;
+  const text = leadingText(selector ? item.querySelector(selector)! : item);
   let lines = 0;
   const bounds = offsets(text, (t, i) => t[i - 1] === '\n' && ++lines >= 2 && i < t.length);
   const parts = splitText(item, fitsWith, selector, bounds, 0, 'continues');
@@ -339,7 +370,7 @@ export function shrinkToFit(item: HTMLElement, availableHeight: number, availabl
  * line): callers split it straight away instead of laying it out whole first.
  */
 export function tooBigToTry(item: HTMLElement): boolean {
-  return item.childElementCount > 400 || (item.textContent || '').length > MAX_HEAD_CHARS;
+  return item.childElementCount > 400 || leadingText(item).length > MAX_HEAD_CHARS;
 }
 
 /**

@@ -62,7 +62,12 @@ export function imageFiles(images: ImageMap): OutputFile[] {
   const seen = new Map<string, OutputFile>();
   for (const image of images.values())
     if (image.kind === 'file' && !seen.has(image.href))
-      seen.set(image.href, { path: image.href, source: image.usedAt, copyFrom: image.source });
+      seen.set(
+        image.href,
+        image.data === undefined
+          ? { path: image.href, source: image.usedAt, copyFrom: image.source }
+          : { path: image.href, source: image.usedAt, data: image.data },
+      );
   return [...seen.values()];
 }
 

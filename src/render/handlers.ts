@@ -49,6 +49,10 @@ export const markdownHandlers: Handlers = {
       const classes = (result.properties.className as string[] | undefined) ?? [];
       result.properties.className = [...classes, 'sg-art'];
     }
+    // Cut for the slides: the mark goes in the block, after the code, so it stays with its last part.
+    const cut = node.data?.cutLines;
+    if (cut && result.type === 'element')
+      result.children.push(element('span', ['sg-code-cut'], [text(`… ${cut.toLocaleString('en')} more line${cut === 1 ? '' : 's'}`)]));
     return result;
   },
   inlineMath(state, node: { value: string; data?: { mathError?: boolean } }) {

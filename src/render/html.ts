@@ -12,6 +12,7 @@ import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
 import type { ImageMap } from '../images.js';
+import { cutCode, cutOnSlides, longerThan } from './code-cut.js';
 import { footnoteCiter, linkFootnotes, type FootnoteScope } from './footnotes.js';
 import { markdownHandlers } from './handlers.js';
 import { rehypeBlanks, type BlankMap } from './blanks.js';
@@ -87,6 +88,8 @@ export interface HtmlOptions {
    * every time, never shared: the other outputs must not get its blanks, nor it their text.
    */
   blanks?: BlankMap;
+  /** The slides: a code block longer than this many lines is cut there, with a mark saying how many more (src/render/code-cut.ts). */
+  codeLines?: number;
 }
 
 /**
@@ -97,7 +100,13 @@ export interface HtmlOptions {
  * while it is in use.
  */
 export function createHtmlRenderer(
-  options: { allowHtml?: boolean; /** KaTeX's HTML by formula, kept by a builder across rebuilds. */ mathCache?: Map<string, string> } = {},
+  options: {
+    allowHtml?: boolean;
+    /** KaTeX's HTML by formula, kept by a builder across rebuilds. */
+    mathCache?: Map<string, string>;
+    /** The slides' cut of long code blocks (`HtmlOptions.codeLines`): a render of a longer one is made per output. */
+    codeLines?: number;
+  } = {},
 ) {
   const processor = unified()
     .use(remarkRehype, { allowDangerousHtml: true, handlers: markdownHandlers })
@@ -127,7 +136,7 @@ export function createHtmlRenderer(
   }
 
   // The sheet and the decks (and the flashcards of each) render the same nodes: what does not depend on the output is rendered once.
-  const memo = sharedRenders();
+  const memo = sharedRenders(options.codeLines ?? Infinity);
   const shared = <T>(options: HtmlOptions, nodes: Nodes[], key: string, definitions: FootnoteDefinition[], render: () => T): T =>
     options.blanks ? render() : memo(nodes, key, definitions, render);
 
@@ -223,12 +232,15 @@ const OUTPUT_TYPES = new Set(['image', 'imageReference', 'wikiLink']);
 const RAW_IMAGE = /<im(?:g|age)\b/i;
 const RAW_CODE = /<code\b/i;
 
-/** Whether rendering `node` reads the output's options; embeds are checked through their copies (children). */
-function dependsOnOutput(node: Nodes): boolean {
+/**
+ * Whether rendering `node` reads the output's options; embeds are checked through their copies
+ * (children). `codeLines`: the slides' cut, which a longer code block depends on.
+ */
+function dependsOnOutput(node: Nodes, codeLines: number): boolean {
   if (OUTPUT_TYPES.has(node.type)) return true;
-  if (node.type === 'code') return /mermaid/i.test(node.lang ?? '');
+  if (node.type === 'code') return /mermaid/i.test(node.lang ?? '') || longerThan(node.value, codeLines);
   if (node.type === 'html') return RAW_IMAGE.test(node.value) || RAW_CODE.test(node.value);
-  return 'children' in node && (node.children as Nodes[]).some(dependsOnOutput);
+  return 'children' in node && (node.children as Nodes[]).some((child) => dependsOnOutput(child, codeLines));
 }
 
 /**
@@ -237,13 +249,14 @@ function dependsOnOutput(node: Nodes): boolean {
  * and a key for the rest of the call. A render that depends on the output, or
  * whose footnotes do, is made every time.
  */
-function sharedRenders() {
+function sharedRenders(codeLines: number) {
   const renders = new WeakMap<object, Map<string, { definitions: FootnoteDefinition[]; value: unknown }>>();
   const definitionsDepend = new WeakMap<FootnoteDefinition[], boolean>();
+  const depends = (node: Nodes) => dependsOnOutput(node, codeLines);
   const independent = (nodes: Nodes[], definitions: FootnoteDefinition[]) => {
-    let depends = definitionsDepend.get(definitions);
-    if (depends === undefined) definitionsDepend.set(definitions, (depends = definitions.some(dependsOnOutput)));
-    return !depends && !nodes.some(dependsOnOutput);
+    let known = definitionsDepend.get(definitions);
+    if (known === undefined) definitionsDepend.set(definitions, (known = definitions.some(depends)));
+    return !known && !nodes.some(depends);
   };
   return <T>(nodes: Nodes[], key: string, definitions: FootnoteDefinition[], render: () => T): T => {
     const byKey = renders.get(nodes);
@@ -291,7 +304,7 @@ function prepare(nodes: RootContent[], options: HtmlOptions, noteAbsPath: string
         return node;
       case 'code':
         has.code = true;
-        return node;
+        return options.codeLines && cutOnSlides(node, options.codeLines) ? cutCode(node, options.codeLines) : node;
       case 'footnoteReference':
         return citer.mark(node);
       case 'wikiLink':
