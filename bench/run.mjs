@@ -44,11 +44,12 @@ const README = path.join(ROOT, 'README.md');
 const MARKERS = ['<!-- bench:start -->', '<!-- bench:end -->'];
 
 /** Groups of measures `--only` can pick. */
-const GROUPS = ['small', 'warm', 'big', 'code'];
+const GROUPS = ['small', 'warm', 'big', 'code', 'sheet'];
 const USAGE = `usage: npm run bench -- [--quick] [--only GROUPS] [--skip-md-to-pdf] [--from-results] (or node bench/run.mjs …)
   --quick            fewer runs; writes neither bench/results.json nor the README
   --only GROUPS      only these measures, comma separated: small (floor, notes ×1, md-to-pdf), warm (watch),
-                     big (×50, 500 files, exam-prep, memory), code (5,000/20,000-line code blocks);
+                     big (×50, 500 files, exam-prep, memory), code (5,000/20,000-line code blocks),
+                     sheet (--pages 2 on the 500-file corpus against the same without --pages);
                      writes neither bench/results.json nor the README
   --skip-md-to-pdf   leave md-to-pdf out (it is installed into bench/.tools on first use)
   --from-results     measure nothing: write the table again from bench/results.json
@@ -636,7 +637,20 @@ function render(results) {
         ['20,000-line block ÷ 5,000-line block, full build', `${code.ratio.toFixed(2)}×`, '—', '≤ 5', met(code.ratio <= 5)],
       ]
     : [];
-  const rows = [...smallRows, ...bigRows, ...warmRows, ...memoryRows, ...codeRows];
+  const sheet = results.sheet;
+  const sheetRows = sheet
+    ? [
+        ...[sheet.all, sheet.fitted].map((c) => [
+          `cold build, 500 files, \`--only pdf${c === sheet.fitted ? ' --pages 2' : ''}\` (${c.pages} pages; n=${c.samples.length})`,
+          ms(c.ms),
+          times(c.ms / floor.coldMs, 'floor'),
+          '—',
+          '—',
+        ]),
+        ['the sheet chosen to fit 2 pages ÷ the whole sheet, same notes, same run', `${sheet.ratio.toFixed(2)}×`, '—', '≤ 1.5', met(sheet.ratio <= 1.5)],
+      ]
+    : [];
+  const rows = [...smallRows, ...bigRows, ...warmRows, ...memoryRows, ...codeRows, ...sheetRows];
   const m = results.machine;
   const lines = [
     `Machine: ${m.cpus} cores (${m.cpuModel}), load ${m.loadAtStart} at start; Node ${m.node}; ${m.chromium}; ${m.date}.`,
@@ -786,6 +800,21 @@ try {
     }
     results.code = { ...builds, ratio: builds.large.ms / builds.small.ms };
     log(`  20,000 ÷ 5,000 lines: ${results.code.ratio.toFixed(2)}×`);
+  }
+  if (runs('sheet')) {
+    log('the exam sheet: --pages 2 on the 500-file corpus, interleaved with the same build without --pages');
+    const dir = path.join(work, 'sheet500', 'notes');
+    await flatNotes(ROOT, dir, 500);
+    const all = [];
+    const fitted = [];
+    for (let round = 0; round < BIG_RUNS; round++) {
+      all.push(await coldBuild(dir, ['--only', 'pdf']));
+      fitted.push(await coldBuild(dir, ['--only', 'pdf', '--pages', '2']));
+      log(`  round ${round + 1}: whole ${Math.round(all.at(-1).ms)}, --pages 2 ${Math.round(fitted.at(-1).ms)} ms`);
+    }
+    const summary = (samples) => ({ ms: median(samples.map((x) => x.ms)), pages: samples[0].pages, samples });
+    results.sheet = { all: summary(all), fitted: summary(fitted) };
+    results.sheet.ratio = results.sheet.fitted.ms / results.sheet.all.ms;
   }
   const block = render(results);
   process.stdout.write(`${block}\n`);

@@ -1,7 +1,7 @@
 /** Bad input, hostile notes and faults: clear messages, no crash, no hang, nothing lost, nothing run. */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, symlink, writeFile, copyFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile, copyFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -382,7 +382,10 @@ describe('outputs are never lost', () => {
     await mkdir(notes);
     await writeFile(path.join(notes, 'a.md'), '# Alpha\n\nOne.\n');
     await writeFile(path.join(notes, 'b.md'), 'Intro.\n\n# Blocked\n\nTwo.\n');
-    // A folder where the deck goes: the rename over it fails (EISDIR), as a full disk or a refused name would.
+    // Built once (the folder is the build's), then a folder where the deck goes: the rename over it
+    // fails (EISDIR), as a full disk or a refused name would.
+    expect((await cli(['build', '--notes', 'notes', '--out', 'out', '--offline'], { cwd: dir })).code).toBe(0);
+    await rm(path.join(dir, 'out', 'slides', 'blocked.html'));
     await mkdir(path.join(dir, 'out', 'slides', 'blocked.html'), { recursive: true });
     const r = await cli(['build', '--notes', 'notes', '--out', 'out', '--offline'], { cwd: dir });
     expect(r.code).toBe(3);
@@ -396,7 +399,9 @@ describe('outputs are never lost', () => {
 
   it('a target that cannot write its own page (slides/ is a file) fails alone: the cheat sheet and flashcards are written', async () => {
     const dir = await tempDir();
-    await mkdir(path.join(dir, 'out'));
+    // Built once (the folder is the build's), then a file where the slides' folder goes.
+    expect((await cli(['build', '--notes', NOTES, '--out', 'out', '--offline'], { cwd: dir })).code).toBe(0);
+    await rm(path.join(dir, 'out', 'slides'), { recursive: true });
     await writeFile(path.join(dir, 'out', 'slides'), 'in the way');
     const r = await cli(['build', '--notes', NOTES, '--out', 'out', '--offline'], { cwd: dir });
     expect(r.code).toBe(3);
