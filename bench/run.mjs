@@ -647,7 +647,13 @@ function render(results) {
           '—',
           '—',
         ]),
-        ['the sheet chosen to fit 2 pages ÷ the whole sheet, same notes, same run', `${sheet.ratio.toFixed(2)}×`, '—', '≤ 1.5', met(sheet.ratio <= 1.5)],
+        [
+          'the sheet chosen to fit 2 pages ÷ the whole sheet, same notes, same run',
+          `${sheet.ratio.toFixed(2)}×`,
+          '—',
+          '≤ 1.5',
+          met(sheet.ratio <= 1.5),
+        ],
       ]
     : [];
   const rows = [...smallRows, ...bigRows, ...warmRows, ...memoryRows, ...codeRows, ...sheetRows];
