@@ -13,7 +13,8 @@
 import type { FitOptions, LayoutOptions, LayoutResult, PageGlobal } from './protocol.js';
 import { fail, install, readConfig, ready } from './ready.js';
 import { leaveOut, select } from './select.js';
-import { imagesSettled, loadKatexFaces, shrinkToFit, split as splitBlock, tooBigToTry, wrapWideFormulas } from './split.js';
+import { pour } from './pour.js';
+import { imagesSettled, loadKatexFaces, shrinkToFit, wrapWideFormulas } from './split.js';
 
 /** A layout result with the size it was made at (while fitting). */
 type Sized = LayoutResult & { size: number };
@@ -55,19 +56,6 @@ function fits(col: HTMLElement): boolean {
 }
 function isHeading(node: Node): node is HTMLElement {
   return node.nodeType === 1 && (node as Element).classList.contains('t');
-}
-function fitsWith(col: HTMLElement, node: HTMLElement): boolean {
-  col.append(node);
-  const ok = fits(col);
-  node.remove();
-  return ok;
-}
-
-/** Split `item` at what fits in `col`; the head is left in the column. */
-function split(item: HTMLElement, col: HTMLElement) {
-  const parts = splitBlock(item, (node) => fitsWith(col, node), { place: (node) => col.append(node), fits: () => fits(col) });
-  if (parts && parts[0].parentNode !== col) col.append(parts[0]);
-  return parts;
 }
 function shrinkToColumn(item: HTMLElement, col: HTMLElement): void {
   shrinkToFit(item, col.clientHeight - item.offsetTop, col.clientWidth);
@@ -197,79 +185,53 @@ function layout(source: HTMLElement, options?: LayoutOptions, resume = false): L
     return Array.from(col.children).every((c) => isHeading(c) || c.classList.contains('col-head'));
   }
 
-  while (queue.length > 0) {
-    const item = queue.shift()!;
-    const col = cols[ci]!;
-    // Only when a block comes first: it may come again, moved on or as the rest of itself once split.
-    const index = firstOf.get(item);
-    if (index !== undefined) {
-      firstOf.delete(item);
-      at[index] = { page, ci, held: Array.from(col.children), topics: topicsOf(page).slice(), current, path, shrunk };
-    }
-    if (isHeading(item)) {
-      path = item.getAttribute('data-path');
-      if (/\bt[01]\b/.test(item.className)) {
-        current = item.textContent!;
-        if (topicsOf(page).indexOf(current) < 0) topicsOf(page).push(current);
-      }
-    }
-    let fitsAColumn = false;
-    if (longList(item)) {
+  pour(
+    queue,
+    {
+      current: () => cols[ci]!,
+      fits: () => fits(cols[ci]!),
+      isEmpty: () => contentless(cols[ci]!),
+      next: (first) => moveOn(cols[ci]!, first),
+    },
+    {
+      taking(item) {
+        // Only when a block comes first: it may come again, moved on or as the rest of itself once split.
+        const index = firstOf.get(item);
+        if (index !== undefined) {
+          firstOf.delete(item);
+          at[index] = { page, ci, held: Array.from(cols[ci]!.children), topics: topicsOf(page).slice(), current, path, shrunk };
+        }
+        if (isHeading(item)) {
+          path = item.getAttribute('data-path');
+          if (/\bt[01]\b/.test(item.className)) {
+            current = item.textContent!;
+            if (topicsOf(page).indexOf(current) < 0) topicsOf(page).push(current);
+          }
+        }
+      },
       // Laying the rest of a long list out whole at every column would cost its length each time
       // (quadratic in the list): find the part that fits first, and try the list whole only when
       // all but its last child fit. Where fewer fit, the whole cannot (it is taller than that part
       // with its one-line continuation mark): the same result as trying it whole first, in linear time.
-      const whole = tooBigToTry(item) ? null : (item.cloneNode(true) as HTMLElement);
-      const parts = split(item, col);
-      if (parts && whole && parts[1].children.length === 1) {
-        parts[0].remove();
-        if (fitsWith(col, whole)) {
-          col.append(whole);
-          continue;
+      splitsFirst: longList,
+      placed(item) {
+        const col = cols[ci]!;
+        // A display formula wider than the column is set so that it wraps; what still does not fit
+        // (a formula with no place to break, a diagram) is scaled to the column's width.
+        if (item.scrollWidth > col.clientWidth + 1 && (item.matches('.sg-diagram') || item.querySelector('.katex, .sg-diagram'))) {
+          wrapWideFormulas(item);
+          if (item.scrollWidth > col.clientWidth + 1) shrinkToFit(item, Infinity, col.clientWidth);
         }
-        col.append(parts[0]);
-      }
-      if (parts) queue.unshift(parts[1]);
-      else if (contentless(col)) {
-        // `item` as it was: a split that fails changes nothing.
-        col.append(item);
-        shrinkToColumn(item, col);
+      },
+      // Code, tables, images and short lists that would fit a whole column move on whole.
+      movesWhole: (item, measured) => measured && keepWhole(item) && item.getBoundingClientRect().height <= cols[ci]!.clientHeight * 0.92,
+      restMovesOn: false,
+      scale(item) {
+        shrinkToColumn(item, cols[ci]!);
         shrunk++;
-      } else {
-        moveOn(col, item);
-        queue.unshift(item);
-      }
-      continue;
-    }
-    if (!tooBigToTry(item)) {
-      col.append(item);
-      // A display formula wider than the column is set so that it wraps; what still does not fit
-      // (a formula with no place to break, a diagram) is scaled to the column's width.
-      if (item.scrollWidth > col.clientWidth + 1 && (item.matches('.sg-diagram') || item.querySelector('.katex, .sg-diagram'))) {
-        wrapWideFormulas(item);
-        if (item.scrollWidth > col.clientWidth + 1) shrinkToFit(item, Infinity, col.clientWidth);
-      }
-      if (fits(col)) continue;
-      // Would it fit a whole column? Then code, tables, images and short lists move on whole.
-      fitsAColumn = item.getBoundingClientRect().height <= col.clientHeight * 0.92;
-      item.remove();
-    }
-    const empty = contentless(col);
-    const parts = fitsAColumn && keepWhole(item) && !empty ? null : split(item, col);
-    if (parts) {
-      queue.unshift(parts[1]);
-      continue;
-    }
-    if (empty) {
-      // Nothing else in this column yet: moving on would not help. Place it and shrink it.
-      col.append(item);
-      shrinkToColumn(item, col);
-      shrunk++;
-      continue;
-    }
-    moveOn(col, item);
-    queue.unshift(item);
-  }
+      },
+    },
+  );
 
   const pages = pagesRoot.querySelectorAll<HTMLElement>('.page');
   pages.forEach((p, i) => {

@@ -10,9 +10,11 @@
  * positioned at the deck's size), so one layout measures a whole batch, and
  * only the slides that do not fit are split, one at a time.
  */
+import { scaleLegibly, type Floor, type ScaledBlocks } from './legible.js';
 import type { BelowFloor, FittedSlides, PageGlobal } from './protocol.js';
 import { fail, install, readConfig, ready } from './ready.js';
-import { head, imagesSettled, loadKatexFaces, shrinkToFit, split, textLongerThan, tooBigToTry, wrapWideFormulas } from './split.js';
+import { pour } from './pour.js';
+import { head, imagesSettled, loadKatexFaces, textLongerThan, tooBigToTry, wrapWideFormulas } from './split.js';
 
 const sg: PageGlobal<'slides-fit'> = install('slides-fit', { update: update });
 const config = readConfig<'slides-fit'>();
@@ -25,64 +27,8 @@ const W = config.width;
  */
 const BATCH = 64;
 
-/** Text smaller than this, in slide pixels, is not legible from the back of a room. */
-const FLOOR_PX = 12;
-/** A block is scaled to no less than this share of its size; code, set small already, a little further. */
-const FLOOR_SCALE = 0.6;
-const FLOOR_SCALE_CODE = 0.5;
-
-/** Blocks the slide being fitted scaled below the floor, as last scaled (`run` adds the slide's key). */
-let belowFloor = new Map<HTMLElement, Omit<BelowFloor, 'key'>>();
-
-/** Text that is not seen: KaTeX's MathML and struts (zero-width spaces at 2 px), screen-reader text. */
-const UNSEEN = '.katex-mathml, .sr-only';
-const INK = /[^\s\u200b-\u200d\ufeff]/;
-
-/** The size of the smallest text seen in `block`, in CSS pixels before any scaling. */
-function smallestText(block: HTMLElement): number {
-  let min = Infinity;
-  const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
-  while (walker.nextNode()) {
-    const text = walker.currentNode as Text;
-    const parent = text.parentElement;
-    if (!parent || !INK.test(text.data) || parent.closest(UNSEEN)) continue;
-    min = Math.min(min, parseFloat(getComputedStyle(parent).fontSize));
-  }
-  return min;
-}
-
-/** What a warning calls a kind of block. */
-const KINDS: [string, string][] = [
-  ['pre.sg-art', 'ASCII art'],
-  ['pre', 'code block'],
-  ['table', 'table'],
-  ['.sg-embed', 'embedded note'],
-  ['.callout', 'callout'],
-  ['.sg-details', 'details block'],
-  ['.sg-diagram', 'diagram'],
-  ['.sg-math-display', 'formula'],
-];
-
-/** `code block "#|/|/|_/|#…"`: what a warning calls a block. */
-function describe(block: HTMLElement): string {
-  const known = KINDS.find(([selector]) => block.matches(selector));
-  const kind = known ? known[1] : block.querySelector('img, svg') ? 'image' : block.tagName.toLowerCase();
-  const text = (block.textContent || '').replace(/\s+/g, ' ').trim();
-  return text ? `${kind} "${text.slice(0, 40)}${text.length > 40 ? '…' : ''}"` : kind;
-}
-
-/**
- * The last resort for a block that cannot be split (or too wide to wrap): scaled to the room it
- * has. Below the legibility floor it is noted, for a warning that names it.
- */
-function scale(block: HTMLElement, height: number, width: number, least = 0): void {
-  const factor = shrinkToFit(block, height, width, least);
-  if (factor >= 1) return;
-  const px = smallestText(block) * factor;
-  if (px < FLOOR_PX || factor < (block.tagName === 'PRE' ? FLOOR_SCALE_CODE : FLOOR_SCALE)) {
-    belowFloor.set(block, { block: describe(block), scale: Math.round(factor * 100) / 100, px: Math.round(px * 10) / 10 });
-  } else belowFloor.delete(block);
-}
+/** Text smaller than 12 slide pixels is not legible from the back of a room; a block is scaled to no less than 60% (code, set small already, 50%). */
+const FLOOR: Floor = { px: 12, scale: 0.6, codeScale: 0.5 };
 
 function fitsSection(section: HTMLElement): boolean {
   return section.scrollHeight <= H && section.scrollWidth <= W + 1;
@@ -174,12 +120,12 @@ const SHORT_TITLE_WORDS = 12;
  * still taller than half the slide, the continuation slides repeat only its first words. Returns
  * the header the continuation slides show.
  */
-function fitHeader(section: HTMLElement, header: HTMLElement[]): HTMLElement[] {
+function fitHeader(section: HTMLElement, header: HTMLElement[], below: ScaledBlocks): HTMLElement[] {
   const title = header.find((h) => h.classList.contains('sg-title'));
   if (!title) return header;
   const height = () => header[header.length - 1]!.getBoundingClientRect().bottom - section.getBoundingClientRect().top;
   if (height() <= H * TITLE_ROOM) return header;
-  scale(title, title.offsetHeight - (height() - H * TITLE_ROOM), Infinity, FLOOR_SCALE);
+  scaleLegibly(title, title.offsetHeight - (height() - H * TITLE_ROOM), Infinity, FLOOR, below, FLOOR.scale);
   if (height() <= H * SHORT_TITLE_ROOM) return header;
   const short = title.cloneNode(false) as HTMLElement;
   const words = (title.textContent || '').trim().split(/\s+/);
@@ -203,12 +149,13 @@ function answerBlocks(block: HTMLElement): HTMLElement[] {
 }
 
 /** Split a slide that does not fit into parts that do (it is in the document, shown). */
-function splitSlide(section: HTMLElement): HTMLElement[] {
+/** Split a slide that does not fit into parts; blocks it scales below the floor go in `below`. */
+function splitSlide(section: HTMLElement, below: ScaledBlocks): HTMLElement[] {
   const notes = section.querySelector(':scope > aside.notes');
   if (notes) notes.remove();
   const children = Array.from(section.children) as HTMLElement[];
   const header = children.filter(isHeader);
-  const contHeader = fitHeader(section, header);
+  const contHeader = fitHeader(section, header, below);
   const queue = children.filter((c) => !isHeader(c)).flatMap(answerBlocks);
   let parts: HTMLElement[] = [];
   // Null until the first part is made, just below.
@@ -239,58 +186,35 @@ function splitSlide(section: HTMLElement): HTMLElement[] {
   // first part with that block is the same layout, and is not made again to learn the same
   // (only the first: the rest of a split list goes on as the same element).
   let measured = !notes && queue.length === 1 ? queue[0] : null;
-  while (queue.length > 0) {
-    const block = queue.shift()!;
-    const huge = tooBigToTry(block);
-    const known = block === measured;
-    measured = null;
-    if (!huge && !known && !cannotFit(cur, block)) {
-      cur.append(block);
-      if (fitsSection(cur)) continue;
-      block.remove();
-    }
-    // On a slide, a block that fits a slide of its own moves there whole (easier to read
-    // than a paragraph cut mid-way); only lists are split to fill the slide.
-    const alone = cur.children.length <= headerCount;
-    const isList = block.tagName === 'UL' || block.tagName === 'OL';
-    if (!alone && !isList && !huge) {
-      newPart();
-      queue.unshift(block);
-      continue;
-    }
-    const target = cur;
-    // A list's (or table's) head is measured where it goes, grown and cut back (`room`): a try
-    // then lays out only the items it adds, not the whole head again.
-    const room = { place: (node: HTMLElement) => target.append(node), fits: () => fitsSection(target) };
-    const pieces = split(
-      block,
-      (node) => {
-        target.append(node);
-        const ok = fitsSection(target);
-        node.remove();
-        return ok;
+  let known = false;
+  pour(
+    queue,
+    {
+      current: () => cur,
+      fits: () => fitsSection(cur),
+      isEmpty: () => cur.children.length <= headerCount,
+      next: () => newPart(),
+    },
+    {
+      taking(block) {
+        known = block === measured;
+        measured = null;
       },
-      room,
-    );
-    if (pieces) {
-      if (pieces[0].parentNode !== cur) cur.append(pieces[0]);
-      if (SPLIT_BY_CHILDREN.test(block.tagName)) heldBefore.set(pieces[1], pieces[0].childElementCount);
-      // Text is measured by its start only where no part of it must stay whole (a formula, an image).
-      else if (SPLIT_IN_TEXT.test(block.tagName) && !pieces[1].querySelector(ATOMS))
-        heldBefore.set(pieces[1], (textHolder(pieces[0]).textContent || '').length);
-      queue.unshift(pieces[1]);
-      newPart();
-      continue;
-    }
-    if (cur.children.length > headerCount) {
-      newPart();
-      queue.unshift(block);
-      continue;
-    }
-    // Alone on a slide and still too big: scale it to the room left.
-    cur.append(block);
-    scale(block, H - block.offsetTop, W);
-  }
+      knownTooBig: (block) => known || cannotFit(cur, block),
+      // On a slide, a block that fits a slide of its own moves there whole (easier to read
+      // than a paragraph cut mid-way); only lists are split to fill the slide.
+      movesWhole: (block) => !/^(UL|OL)$/.test(block.tagName) && !tooBigToTry(block),
+      split([head, rest]) {
+        if (SPLIT_BY_CHILDREN.test(head.tagName)) heldBefore.set(rest, head.childElementCount);
+        // Text is measured by its start only where no part of it must stay whole (a formula, an image).
+        else if (SPLIT_IN_TEXT.test(head.tagName) && !rest.querySelector(ATOMS))
+          heldBefore.set(rest, (textHolder(head).textContent || '').length);
+      },
+      restMovesOn: true,
+      // Alone on a slide and still too big: scale it to the room left.
+      scale: (block) => scaleLegibly(block, H - block.offsetTop, W, FLOOR, below),
+    },
+  );
   // A part left holding only the header (the split ended exactly at a slide's end) is dropped.
   parts = parts.filter((p, i) => {
     if (i > 0 && p.children.length <= headerCount) {
@@ -321,12 +245,12 @@ function splitSlide(section: HTMLElement): HTMLElement[] {
 }
 
 /** Wide content that wraps no further (a 12-column table, a long unbroken line): scale it. */
-function scaleWide(p: HTMLElement): void {
+function scaleWide(p: HTMLElement, below: ScaledBlocks): void {
   (Array.from(p.children) as HTMLElement[]).forEach((child) => {
     // A block scaled already measures its scroll width unscaled.
     const zoom = parseFloat(child.style.zoom) || 1;
     if (child.scrollWidth * zoom > p.clientWidth + 1 || child.getBoundingClientRect().right > p.getBoundingClientRect().right + 1) {
-      scale(child, Infinity, p.clientWidth);
+      scaleLegibly(child, Infinity, p.clientWidth, FLOOR, below);
     }
   });
 }
@@ -372,17 +296,17 @@ interface Done {
 
 /**
  * The last measurements, with `parts` shown together (a batch at a time): the width check of
- * split parts (`scaleWide`), then whether each still overflows; then their markup, and out of the document.
+ * split parts (`scaleWide`, noting in `below` what it scales below the floor), then whether each still overflows; then their markup, and out of the document.
  */
-function finish(parts: HTMLElement[], split: boolean): Done[] {
+function finish(parts: HTMLElement[], below: ScaledBlocks | null): Done[] {
   const done: Done[] = [];
   for (let start = 0; start < parts.length; start += BATCH) {
     const batch = parts.slice(start, start + BATCH);
-    if (split) {
+    if (below) {
       batch.forEach((p) => {
         p.classList.add('sg-measuring');
       });
-      batch.forEach(scaleWide);
+      batch.forEach((p) => scaleWide(p, below));
     }
     batch.forEach((p) => {
       p.removeAttribute('data-key');
@@ -426,7 +350,7 @@ function run(): void {
     whole.forEach((section) => {
       study([section]);
     });
-    const wholeDone = finish(whole, false);
+    const wholeDone = finish(whole, null);
     batch.forEach((section, i) => {
       if (fits[i]) done[i] = [wholeDone.shift()!];
       else section.classList.remove('sg-measuring');
@@ -435,9 +359,9 @@ function run(): void {
     batch.forEach((section, i) => {
       if (fits[i]) return;
       section.classList.add('sg-measuring');
-      belowFloor = new Map();
-      done[i] = finish(splitSlide(section), true);
-      for (const block of belowFloor.values()) scaled.push({ key: keys[i]!, ...block });
+      const below: ScaledBlocks = new Map();
+      done[i] = finish(splitSlide(section, below), below);
+      for (const block of below.values()) scaled.push({ key: keys[i]!, ...block });
     });
     keys.forEach((key, i) => {
       result[key] = done[i]!.map((d) => {
