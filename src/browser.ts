@@ -202,6 +202,8 @@ export interface LocalPage<N extends PageName> {
   timeout?: number;
   /** Viewport size in CSS px (default: puppeteer's 800×600). */
   viewport?: { width: number; height: number };
+  /** Lay the page out for print (the cheat sheet), not for the screen. */
+  print?: boolean;
   /**
    * A page of `openLocalPage` to load this one into, left open (its opener closes it): pages
    * loaded one after the other into the same tab reuse the stylesheets and fonts it has loaded
@@ -227,6 +229,7 @@ export async function withLocalPage<N extends PageName, T>(
     await writeAtomic(file, options.html);
     const page = options.reuse ?? (opened = await openLocalPage(browser, options.onBlocked));
     if (options.viewport) await page.setViewport(options.viewport);
+    if (options.print) await page.emulateMediaType('print');
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
     const result = await waitForPage(page, options.program, options.timeout);
     return await fn(page, result);
@@ -234,4 +237,63 @@ export async function withLocalPage<N extends PageName, T>(
     await opened?.close().catch(() => undefined);
     await discardTemporary(file);
   }
+}
+
+/** Programs whose page takes new content in place (`studyguide.update(html)`): a warm page runs them again. */
+type Updatable = { [N in PageName]: PageWindow<N>['studyguide'] extends { update(html: string): Promise<unknown> } ? N : never }[PageName];
+
+/**
+ * A page kept open between builds (watch mode): a rebuild whose page has the same shell (template,
+ * styles, script, settings: `shellKey`) swaps the new content in (`update`) instead of loading the
+ * page again, which skips the load and the fonts. The cheat sheet and the slide fitter keep one each.
+ */
+export interface WarmPage {
+  page?: Page;
+  /** What the open page shows, but for its content. */
+  shellKey?: string;
+  /** Where the open page reports blocked requests: the current build's. */
+  onBlocked?: (url: string) => void;
+}
+
+/**
+ * Run `options.program` in the warm page: content swapped in when the shell is the same, else the
+ * page written and loaded (`withLocalPage`, into the same tab); then `fn`. A page that failed is
+ * in an unknown state: it is closed, and the next use opens another.
+ */
+export async function inWarmPage<N extends Updatable, T>(
+  warm: WarmPage,
+  browser: Browser,
+  shellKey: string,
+  options: Omit<LocalPage<N>, 'reuse'>,
+  fn: (page: Page, result: PageResult<N>) => Promise<T>,
+): Promise<T> {
+  warm.onBlocked = options.onBlocked;
+  if (!warm.page || warm.page.isClosed()) {
+    warm.page = await openLocalPage(browser, (url) => warm.onBlocked?.(url));
+    warm.shellKey = undefined;
+  }
+  const page = warm.page;
+  const inPlace = warm.shellKey === shellKey;
+  warm.shellKey = undefined; // until this use is done
+  try {
+    let value: T;
+    if (inPlace) {
+      type InPage = { studyguide: { update(html: string): Promise<unknown> } };
+      await page.evaluate((html) => (window as unknown as InPage).studyguide.update(html), options.html);
+      value = await fn(page, await waitForPage(page, options.program, options.timeout));
+    } else value = await withLocalPage(browser, { ...options, reuse: page }, fn);
+    warm.shellKey = shellKey;
+    return value;
+  } catch (error) {
+    await closeWarmPage(warm);
+    throw error;
+  }
+}
+
+/** Close a warm page (the browser goes, or a one-shot build is done with it). */
+export async function closeWarmPage(warm: WarmPage): Promise<void> {
+  const page = warm.page;
+  warm.page = undefined;
+  warm.shellKey = undefined;
+  await page?.close().catch(() => undefined);
 }

@@ -7,7 +7,8 @@
  */
 import type { Browser } from 'puppeteer-core';
 import { ensureBrowser, launchBrowser } from './browser.js';
-import { createPipelineCache, runBuild, TARGETS, type BuildResult } from './build.js';
+import { createPipelineCache, runBuild, type BuildResult } from './build.js';
+import { TARGETS } from './targets/registry.js';
 import { ExitCode, firstLine, UserError } from './errors.js';
 import { lockOutputs } from './lock.js';
 import { silentReporter, type Reporter } from './report.js';

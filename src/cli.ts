@@ -149,6 +149,11 @@ export function createProgram(cleanups: Cleanups = []): Command {
     const watcher = watch({
       ...givenFlags(command),
       config: command.opts().config ?? CONFIG_FILE,
+      settings,
+      // What the server was started with stays until a restart.
+      fixed: withServer ? ['out', 'port', 'lan', 'deck', 'duration'] : [],
+      onUnapplied: (names) =>
+        reporter.info(`the config file changed ${names.join(', ')}: restart to apply (the server goes on as it started)`),
       reporter,
       onBuild: ({ result, error, changed }) => {
         const why = changed.length ? ` (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', …' : ''})` : '';

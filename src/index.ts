@@ -1,6 +1,7 @@
 /** Programmatic API: `import { build } from 'studyguide'`. */
 export { build, createBuilder, type Builder, type BuildOptions, type Runtime } from './builder.js';
-export { TARGETS, type BuildResult } from './build.js';
+export { type BuildResult } from './build.js';
+export { TARGETS } from './targets/registry.js';
 export { SETTINGS, resolveSettings, checkConfig, type ResolvedSettings, type SettingsInput, type OutputKind } from './settings.js';
 export { watch, type WatchOptions, type Watcher } from './watch.js';
 export { serve, type Server } from './serve.js';

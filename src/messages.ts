@@ -14,6 +14,8 @@ export function noteMessages(
   blocked: Set<string>,
   /** Template overrides of scripts that are no longer templates (src/page/): ignored, and said so. */
   retired: string[] = [],
+  /** The other stages' messages (the output folder, the study results, the render), after the notes'. */
+  more: { warnings?: VFileMessage[]; notices?: VFileMessage[] }[] = [],
 ): { warnings: VFileMessage[]; notices: VFileMessage[] } {
   // Notes that could not be used (binary, too large, unreadable) have only their messages.
   const messages = [...loaded.filter((n) => n.text === null), ...notes]
@@ -38,5 +40,9 @@ export function noteMessages(
     );
   }
   for (const url of blocked) warnings.push(blockedWarning(url));
+  for (const stage of more) {
+    warnings.push(...(stage.warnings ?? []));
+    notices.push(...(stage.notices ?? []));
+  }
   return { warnings, notices };
 }

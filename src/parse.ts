@@ -12,7 +12,8 @@ import { VFile } from 'vfile';
 import type { VFileMessage } from 'vfile-message';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { chunksOf, joinChunks } from './chunks.js';
-import { firstLine } from './errors.js';
+import { firstLine, UserError } from './errors.js';
+import { formatMessage } from './report.js';
 import type { LoadedNote } from './load.js';
 import { remarkReportUnsafeHtml } from './safety.js';
 import { remarkCallouts } from './syntax/callouts.js';
@@ -264,6 +265,17 @@ function names(list: unknown[]): string[] {
  * next edit parses only the part it changes. Kept by a builder across rebuilds.
  */
 export type ParseCache = Map<string, { hash: string; note: Note; messages: VFileMessage[]; parts?: ChunkTrees }>;
+
+/**
+ * The parse stage: every readable note parsed (reusing the cache), or the first error that stops the
+ * build (a front matter value the build cannot go on without), at its place.
+ */
+export function parseNotes(loaded: LoadedNote[], cache: ParseCache, allowHtml: boolean): Note[] {
+  const notes = parseWithCache(loaded, cache, allowHtml);
+  const fatal = notes.flatMap((note) => note.file.messages.filter((m) => m.fatal === true));
+  if (fatal[0]) throw new UserError(formatMessage(fatal[0]) + (fatal.length > 1 ? ` (and ${fatal.length - 1} more)` : ''));
+  return notes;
+}
 
 /**
  * Parse each note, reusing the last parse of a note whose text has not

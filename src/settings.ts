@@ -149,6 +149,27 @@ export interface HandoutLayout {
   rows: number;
 }
 
+/** The decks' slide size in CSS px: reveal.js scales it to any screen; slides are fitted at it. */
+export interface SlideSize {
+  width: number;
+  height: number;
+}
+
+const slideSize: Setting<SlideSize> = {
+  arg: 'WxH',
+  help: 'slide size in CSS pixels the decks are fitted at (reveal.js scales them to the screen)',
+  expects: '"WIDTHxHEIGHT" in CSS pixels, 640–3840 by 360–2160, e.g. "1280x720"',
+  default: { width: 1280, height: 720 },
+  show: (size) => `${size.width}x${size.height}`,
+  check(v) {
+    if (typeof v === 'object' && v !== null && 'width' in v && 'height' in v) return v as SlideSize;
+    const m = typeof v === 'string' ? /^(\d{3,4})x(\d{3,4})$/.exec(v.trim()) : null;
+    const [width, height] = [Number(m?.[1]), Number(m?.[2])];
+    return m && width >= 640 && width <= 3840 && height >= 360 && height <= 2160 ? { width, height } : undefined;
+  },
+  fromText: String,
+};
+
 const handoutLayout: Setting<HandoutLayout> = {
   arg: 'CxR',
   help: 'slides per handout page: columns x rows, e.g. 2x3',
@@ -192,6 +213,7 @@ export const SETTINGS = {
   ),
   fontSize: points(7.5, 'cheat sheet body size in points (the start size with --pages)'),
   minFontSize: points(6, 'legibility floor when fitting to --pages'),
+  maxFontSize: points(12, 'largest body size when fitting to --pages'),
   keepAll: onOff('with --pages: print every block, on more pages if need be, instead of leaving the least important out'),
   topics: list('pattern', 'cheat sheet only topics whose slug or title matches (glob, repeatable)', {
     expects: 'a list of slug or title patterns',
@@ -210,6 +232,7 @@ export const SETTINGS = {
     'n',
     'slides: a code block longer than N lines shows its first N and how many more (the cheat sheet prints it whole)',
   ),
+  slideSize,
   handout: onOff('also print each deck to handouts/<deck>.pdf'),
   handoutLayout,
   handoutNotes: onOff('print speaker notes under each slide in handouts'),
@@ -236,7 +259,13 @@ export type ResolvedSettings = { readonly [K in SettingName]: ValueOf<(typeof SE
 };
 
 /** Settings as a caller gives them: the config file's form (`handoutLayout: "2x3"`), every one optional. */
-export type SettingsInput = { [K in SettingName]?: K extends 'handoutLayout' ? string | HandoutLayout : ValueOf<(typeof SETTINGS)[K]> };
+export type SettingsInput = {
+  [K in SettingName]?: K extends 'handoutLayout'
+    ? string | HandoutLayout
+    : K extends 'slideSize'
+      ? string | SlideSize
+      : ValueOf<(typeof SETTINGS)[K]>;
+};
 
 /** `fontSize` → `--font-size`; an on/off setting that is on by default is turned off with `--no-…`. */
 export function flagOf(name: SettingName): string {

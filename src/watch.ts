@@ -5,12 +5,13 @@
  * watching goes on. The config file is watched too, and re-read when it changes.
  */
 import { existsSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import type { BuildResult } from './build.js';
 import { createBuilder, type BuildOptions } from './builder.js';
 import { loadConfig } from './config.js';
-import { resolveSettings, type ResolvedSettings } from './settings.js';
+import { resolveSettings, type ResolvedSettings, type SettingName } from './settings.js';
 import { BUNDLED_TEMPLATES } from './templates.js';
 
 export interface WatchOptions extends BuildOptions {
@@ -25,6 +26,12 @@ export interface WatchOptions extends BuildOptions {
   onBuildStart?: (changed: string[]) => void;
   /** After each build: its result, or the error it failed with. */
   onBuild?: (outcome: { result?: BuildResult; error?: unknown; changed: string[] }) => void;
+  /** The settings already resolved (a command resolves them once): the first build takes them as they are. */
+  settings?: ResolvedSettings;
+  /** Settings the session cannot change while it runs (a server's folder and port): a config file that changes them is not applied. */
+  fixed?: readonly SettingName[];
+  /** The config file changed settings in `fixed`: they keep their values until a restart. */
+  onUnapplied?: (names: SettingName[]) => void;
 }
 
 export interface Watcher {
@@ -44,7 +51,7 @@ export function watch(options: WatchOptions): Watcher {
   let dirty = false;
   let closed = false;
   let changed = new Set<string>();
-  let settings: ResolvedSettings | null = null;
+  let settings: ResolvedSettings | null = options.settings ?? null;
 
   /** The settings, resolved again after the config file changed (and until they resolve). */
   const currentSettings = async (files: string[]) => {
@@ -52,7 +59,11 @@ export function watch(options: WatchOptions): Watcher {
     if (settings && !configChanged) return settings;
     // The config file may not exist (yet): then the defaults and the options given hold.
     const config = configFile && existsSync(configFile) ? await loadConfig(configFile, cwd) : null;
-    const next = await resolveSettings({ given: options, config, cwd });
+    const resolved = await resolveSettings({ given: options, config, cwd });
+    const unapplied = settings ? (options.fixed ?? []).filter((name) => !isDeepStrictEqual(resolved[name], settings![name])) : [];
+    const next =
+      settings && unapplied.length ? { ...resolved, ...Object.fromEntries(unapplied.map((name) => [name, settings![name]])) } : resolved;
+    if (unapplied.length) options.onUnapplied?.(unapplied);
     if (watcher && settings && next.notes !== settings.notes) {
       watcher.unwatch(settings.notes);
       watcher.add(next.notes);

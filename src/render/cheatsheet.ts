@@ -1,5 +1,4 @@
 /** Cheat sheet: rendered topics → HTML (templates/cheatsheet.hbs) → laid out by src/page/cheatsheet.ts → PDF printed by Chromium. */
-import { pathToFileURL } from 'node:url';
 import type { Page } from 'puppeteer-core';
 import type { Paper } from '../settings.js';
 import type { TemplateSource } from '../templates.js';
@@ -7,7 +6,7 @@ import { loadTemplate, readTemplateFile } from '../templates.js';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { browserTimeout, pageScript, waitForPage } from '../browser.js';
+import { browserTimeout, pageScript } from '../browser.js';
 import type { CheatsheetConfig, FitOptions, LayoutResult, PageWindow } from '../page/protocol.js';
 import { scriptHashSource } from '../safety.js';
 import { FONT_STACKS } from './fonts.js';
@@ -137,29 +136,15 @@ export async function renderCheatsheetHtml(
 export type { FitOptions, LayoutResult };
 
 /**
- * Lay the cheat sheet out in `page` and print it once. The page loads the
- * HTML file (so its assets resolve); in watch mode, when the page already shows
- * a sheet of the same template and settings, only the content is swapped in
- * (`inPlace`): no reload, no font loading. With `fit`, the size is searched in
- * the page against the real layout before printing.
+ * Print the cheat sheet laid out in `page` (its first layout is `first`); with `fit`, the size is
+ * searched in the page against the real layout first (and, below the floor, what to print chosen).
  */
 export async function printCheatsheet(
   page: Page,
-  htmlFile: string,
+  first: LayoutResult,
   fit?: FitOptions,
-  inPlace?: string,
-  /** Blocks in the sheet: the layout's time limit grows with them. */
-  blocks = 0,
 ): Promise<{ pdf: Uint8Array; layout: LayoutResult }> {
   type InPage = PageWindow<'cheatsheet'>;
-  if (inPlace !== undefined) {
-    await page.evaluate((html) => (window as unknown as InPage).studyguide.update(html), inPlace);
-  } else {
-    await page.emulateMediaType('print');
-    await page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load' });
-  }
-  // Ready already after an update in place: the result is the new layout's.
-  const first = await waitForPage(page, 'cheatsheet', browserTimeout(blocks, 20));
   const layout = fit ? await page.evaluate((opts) => (window as unknown as InPage).studyguide.fitPages(opts), fit) : first;
   const pdf = await page.pdf({
     preferCSSPageSize: true,

@@ -3,9 +3,8 @@
  * one for everything. Slides are fitted at build time in Chromium
  * (src/page/slides-fit.ts), so the decks on disk never overflow.
  */
-import type { Browser, Page } from 'puppeteer-core';
-import { browserTimeout, pageScript, waitForPage, withLocalPage } from '../browser.js';
-import type { FittedSlides, PageWindow, SlidesFitConfig, SlidesFitResult } from '../page/protocol.js';
+import { pageScript } from '../browser.js';
+import type { FittedSlides, SlidesFitConfig } from '../page/protocol.js';
 import { scriptHashSource } from '../safety.js';
 import type { TemplateSource } from '../templates.js';
 import { loadTemplate } from '../templates.js';
@@ -189,7 +188,7 @@ export function renderFitPage(slides: FitSlide[], options: SlidesOptions, templa
     fitScript: templates.fitScript,
     // The fitting pass runs only its own script, whatever the notes hold (even with --allow-html).
     fitScriptHash: scriptHashSource(templates.fitScript),
-    config: { width: options.width, height: options.height, safety: 8, fragments: options.fragments } satisfies SlidesFitConfig,
+    config: { width: options.width, height: options.height, safety: FIT_SAFETY_PX, fragments: options.fragments } satisfies SlidesFitConfig,
   });
 }
 
@@ -217,52 +216,11 @@ export function renderDeck(deck: Deck, options: SlidesOptions, templates: DeckTe
   });
 }
 
-/** What to fit, and where the fitting page is written. */
-export interface FitRequest {
-  /** The slides folder: the fitting page links the decks' stylesheets from there. */
-  dir: string;
-  slides: FitSlide[];
-  options: SlidesOptions;
-  templates: DeckTemplates;
-  /** Called with each non-local URL the page tried to load (blocked). */
-  onBlocked?: (url: string) => void;
-  /**
-   * A tab of `openLocalPage` to fit in, left open (watch mode keeps one: no new tab per rebuild).
-   * A fit leaves it showing the fitting page without slides.
-   */
-  reuse?: Page;
-  /** `reuse` shows the fitting page of the same shell (`fitPageShell`): the slides are swapped in, nothing is loaded. */
-  inPlace?: boolean;
-}
+/**
+ * Pixels a fitted slide keeps free at its foot: a slide fitted to the pixel would not fit any more
+ * once reveal.js scales it to a screen and text and borders round differently.
+ */
+const FIT_SAFETY_PX = 8;
 
 /** The fitting page without slides: two fits with the same shell differ only in their slides. */
 export const fitPageShell = (options: SlidesOptions, templates: DeckTemplates) => renderFitPage([], options, templates);
-
-/**
- * Lay out every slide in Chromium at the deck's size and split or scale what
- * does not fit: the fitting page is written to `<dir>/.fit.<pid>.html`, opened,
- * read and removed.
- */
-export async function fitInBrowser(browser: Browser, request: FitRequest): Promise<SlidesFitResult> {
-  const { options } = request;
-  const html = renderFitPage(request.slides, options, request.templates);
-  if (request.reuse && request.inPlace) {
-    type InPage = PageWindow<'slides-fit'>;
-    await request.reuse.evaluate((page) => (window as unknown as InPage).studyguide.update(page), html);
-    return waitForPage(request.reuse, 'slides-fit');
-  }
-  return withLocalPage(
-    browser,
-    {
-      dir: request.dir,
-      name: 'fit',
-      html,
-      program: 'slides-fit',
-      onBlocked: request.onBlocked,
-      timeout: browserTimeout(request.slides.length, 100),
-      viewport: { width: options.width, height: options.height },
-      reuse: request.reuse,
-    },
-    async (_page, fitted) => fitted,
-  );
-}

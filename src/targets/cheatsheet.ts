@@ -3,30 +3,17 @@
  * `--pages`; with `--self-test`, `cheatsheet-self-test.pdf` the same way.
  */
 import path from 'node:path';
-import type { Page } from 'puppeteer-core';
-import { openLocalPage } from '../browser.js';
-import { discardTemporary, writeAtomic, type OutputFile } from '../output.js';
+import { browserTimeout, closeWarmPage, inWarmPage, type WarmPage } from '../browser.js';
+import type { OutputFile } from '../output.js';
 import { pdfPageCount, printCheatsheet, renderCheatsheetHtml, type CheatsheetOptions } from '../render/cheatsheet.js';
-import { renderedHtml, type RenderedTopic } from '../render/html.js';
+import { renderedHtml } from '../render/html.js';
 import { buildWarning } from '../report.js';
 import type { ResolvedSettings } from '../settings.js';
 import { ExitCode, UserError } from '../errors.js';
 import type { SheetPlan } from '../priority.js';
 import type { LeftOutSection } from '../render/index.js';
 import type { FitOptions, Selection } from '../page/protocol.js';
-import type { Target, TargetContext, TargetInput } from './target.js';
-
-/** The largest body size fitting tries, in points. */
-const MAX_FONT_PT = 12;
-
-/** The sheet's page stays open between builds: a rebuild swaps the content in instead of reloading. */
-interface SheetCache {
-  page?: Page;
-  /** What the open page shows, but for its content (see renderCheatsheetHtml). */
-  shellKey?: string;
-  /** Where the open page reports blocked requests: the current build's. */
-  onBlocked?: (url: string) => void;
-}
+import type { Target, TargetContext, TargetInput, TargetName } from './target.js';
 
 export interface SheetSummary {
   pages: number;
@@ -50,12 +37,27 @@ export interface LeftOut {
   thumbnails: number;
 }
 
+declare module './target.js' {
+  interface Summaries {
+    cheatsheet: SheetSummary;
+    'self-test': SheetSummary;
+  }
+}
+
 /** Stylesheets of the printed pages at the output root: the bundled fonts, and KaTeX's when there is math. */
-export const pageStyles = (input: TargetInput) => [...input.styles.fonts, ...(input.styles.math ? [input.styles.math] : [])];
+export const pageStyles = (input: Pick<TargetInput, 'styles'>) => [
+  ...input.styles.fonts,
+  ...(input.styles.math ? [input.styles.math] : []),
+];
+
+type SheetName = 'cheatsheet' | 'self-test';
+type SheetVariant = 'sheet' | 'self-test';
 
 /** What differs between the sheet and its self-test print. */
-interface SheetSpec {
-  name: string;
+interface SheetSpec<N extends SheetName> {
+  name: N;
+  /** What it prints: the sheet's render, or the self-test's. */
+  variant: SheetVariant;
   /** The sheet as messages name it. */
   label: string;
   pdf: string;
@@ -63,29 +65,28 @@ interface SheetSpec {
   html?: string;
   /** The left-out list for tools, if it has one. */
   leftOutJson?: string;
+  /** Targets whose results it uses. */
+  after?: TargetName[];
   /** Units to leave out before fitting: the self-test leaves out what the sheet did. */
-  omit?(input: TargetInput, ctx: TargetContext<SheetCache>): Promise<number[]>;
+  omit?(ctx: TargetContext<WarmPage>): Promise<number[]>;
   enabled(settings: ResolvedSettings): boolean;
-  topics(input: TargetInput): RenderedTopic[];
 }
 
 /** A sheet laid out in a page of its own (kept open between builds), fitted to `--pages`, printed. */
-function sheetTarget(spec: SheetSpec): Target<SheetSummary, SheetCache> {
-  const dispose = async (cache: SheetCache) => {
-    await cache.page?.close().catch(() => undefined);
-    cache.page = undefined;
-  };
+function sheetTarget<N extends SheetName>(spec: SheetSpec<N>): Target<N, WarmPage, SheetVariant> {
   return {
     name: spec.name,
     enabled: spec.enabled,
+    renders: [spec.variant],
+    fonts: true,
+    after: spec.after,
     createCache: () => ({}),
     assets: (input) => [...input.shared.fonts, ...input.shared.math, ...input.shared.images],
-    dispose,
+    dispose: closeWarmPage,
     describe: (sheet) => `${sheet.pages} pages at ${sheet.fontPt} pt`,
     async build(input, ctx) {
       const { settings } = input;
-      const topics = spec.topics(input);
-      const cache = ctx.cache;
+      const topics = input.renders[spec.variant];
       const options = (fontPt: number): CheatsheetOptions => ({
         title: input.guide.title,
         paper: settings.paper,
@@ -96,26 +97,26 @@ function sheetTarget(spec: SheetSpec): Target<SheetSummary, SheetCache> {
       });
       const startPt = settings.fontSize;
       const minPt = settings.minFontSize;
-      const omit = (await spec.omit?.(input, ctx)) ?? [];
+      const omit = (await spec.omit?.(ctx)) ?? [];
       const fit: FitOptions | undefined = settings.pages
-        ? { pages: settings.pages, minPt, maxPt: Math.max(MAX_FONT_PT, minPt), startPt, select: !settings.keepAll, omit }
+        ? { pages: settings.pages, minPt, maxPt: Math.max(settings.maxFontSize, minPt), startPt, select: !settings.keepAll, omit }
         : undefined;
       const plan = input.sheetPlan;
       // Blocks name their units only where the page may choose among them: otherwise the sheet is as it always was.
       const choosing = fit?.select ? plan : undefined;
       const sheet = await renderCheatsheetHtml(topics, options(startPt), input.templates, pageStyles(input), choosing);
-      const open = cache.page && !cache.page.isClosed() ? cache.page : null;
-      const inPlace = open && cache.shellKey === sheet.shellKey ? sheet.html : undefined;
-      // Laid out from a page of its own (not an output): a build killed mid-layout leaves the outputs as they were.
-      // A page that takes the new content in place needs no file.
-      const layoutFile = path.join(settings.out, `.${path.basename(spec.pdf, '.pdf')}.${process.pid}.html`);
-      if (inPlace === undefined) await writeAtomic(layoutFile, sheet.html);
-
-      cache.onBlocked = ctx.onBlocked;
-      const page = open ?? (await openLocalPage(await ctx.browser(), (url) => cache.onBlocked?.(url)));
-      Object.assign(cache, { page, shellKey: sheet.shellKey });
-      try {
-        const { pdf, layout } = await printCheatsheet(page, layoutFile, fit, inPlace, [...renderedHtml(topics)].length);
+      // Laid out in a page of its own (not an output): a build killed mid-layout leaves the outputs as they were.
+      const local = {
+        dir: settings.out,
+        name: path.basename(spec.pdf, '.pdf'),
+        html: sheet.html,
+        program: 'cheatsheet' as const,
+        onBlocked: ctx.onBlocked,
+        timeout: browserTimeout([...renderedHtml(topics)].length, 20),
+        print: true,
+      };
+      return inWarmPage(ctx.cache, await ctx.browser(), sheet.shellKey, local, async (page, first) => {
+        const { pdf, layout } = await printCheatsheet(page, first, fit);
         if (fit && layout.selection?.core) throw coreTooBig(spec.label, fit, layout.selection.core, plan, settings.columns);
         const pages = pdfPageCount(pdf);
         const messages = [];
@@ -148,13 +149,7 @@ function sheetTarget(spec: SheetSpec): Target<SheetSummary, SheetCache> {
           files.push({ path: spec.html, data: html });
         }
         return { files, messages, summary: { pages, fontPt: layout.fontPt, leftOut } };
-      } catch (error) {
-        // A page in an unknown state is not reused.
-        await dispose(cache);
-        throw error;
-      } finally {
-        if (inPlace === undefined) await discardTemporary(layoutFile);
-      }
+      });
     },
   };
 }
@@ -165,8 +160,8 @@ export const cheatsheet = sheetTarget({
   pdf: 'cheatsheet.pdf',
   html: 'cheatsheet.html',
   leftOutJson: 'cheatsheet-left-out.json',
+  variant: 'sheet',
   enabled: (settings) => settings.only.includes('pdf'),
-  topics: (input) => input.sheet,
 });
 
 /** `--self-test`: the sheet with the cards' answers blanked and an answer key, fitted like the sheet (its own page in watch mode). */
@@ -174,10 +169,11 @@ export const selfTestSheet = sheetTarget({
   name: 'self-test',
   label: 'self-test sheet',
   pdf: 'cheatsheet-self-test.pdf',
+  variant: 'self-test',
   enabled: (settings) => settings.only.includes('pdf') && settings.selfTest,
-  topics: (input) => input.selfTest,
   // The same selection as the sheet's: what it left out to fit is left out here too.
-  omit: async (_input, ctx) => (await ctx.resultOf<SheetSummary>('cheatsheet'))?.summary.leftOut.chosen ?? [],
+  after: ['cheatsheet'],
+  omit: async (ctx) => (await ctx.resultOf('cheatsheet'))?.summary.leftOut.chosen ?? [],
 });
 
 /** `left out 41 of 230 blocks (18% of the text) to fit 2 pages; 3 marked skip`, or null when nothing is. */

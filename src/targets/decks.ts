@@ -6,8 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Page } from 'puppeteer-core';
-import { openLocalPage } from '../browser.js';
+import { browserTimeout, closeWarmPage, inWarmPage, type WarmPage } from '../browser.js';
 import type { ImageMap } from '../images.js';
 import { portableName } from '../names.js';
 import type { OutputFile } from '../output.js';
@@ -15,9 +14,9 @@ import { revealFiles } from '../render/assets.js';
 import {
   allDeck,
   deckHomes,
-  fitInBrowser,
   fitPageShell,
   fitSlides,
+  renderFitPage,
   linkAcrossDecks,
   loadDeckTemplates,
   renderDeck,
@@ -34,9 +33,6 @@ import { shuffle } from '../study.js';
 import { templatePath } from '../templates.js';
 import type { Target, TargetContext, TargetInput } from './target.js';
 
-/** Slide size in CSS pixels (reveal.js scales it to the screen). */
-export const SLIDE = { width: 1280, height: 720 };
-
 /** What a build warns about a fitted slide. */
 interface SlideWarning {
   reason: string;
@@ -49,16 +45,20 @@ interface Fitted {
   warnings: SlideWarning[];
 }
 
-/** Fitted slides by a hash of the slide and everything that shapes its layout. */
+/** Fitted slides by a hash of the slide and everything that shapes its layout, and the tab they are fitted in. */
 interface FitCache {
   fits: Map<string, Fitted>;
-  /** The tab slides are fitted in, kept for the next build (a new tab costs more than the fitting of an edit). */
-  page?: Page;
-  /** What the tab shows: the fitting page of this shell (`fitPageShell`, and its environment's hash). */
-  shellKey?: string;
-  /** Where that tab reports blocked requests: the current build's. */
-  onBlocked?: (url: string) => void;
+  /** Kept for the next build: a new tab costs more than the fitting of an edit. */
+  warm: WarmPage;
 }
+
+declare module './target.js' {
+  interface Summaries {
+    decks: DecksResult;
+  }
+}
+
+type DeckVariant = 'deck' | 'deck-cards';
 
 export interface DeckSummary {
   name: string;
@@ -86,31 +86,29 @@ const userCssName = (file: string, i: number) =>
   )}`;
 
 /** Stylesheets the decks' content needs, relative to the output folder. */
-const deckStyles = (input: TargetInput) => [
+const deckStyles = (input: Pick<TargetInput, 'styles'>) => [
   ...(input.styles.math ? [input.styles.math] : []),
   ...(input.styles.emoji ? [input.styles.emoji] : []),
 ];
 
-export function slidesOptions(input: TargetInput): SlidesOptions {
+export function slidesOptions(input: TargetInput<DeckVariant>): SlidesOptions {
   const { settings } = input;
   return {
     title: input.guide.title,
     theme: settings.theme,
-    ...SLIDE,
+    ...settings.slideSize,
     fragments: settings.fragments,
     userCss: settings.css.map(userCssName),
     styles: deckStyles(input),
   };
 }
 
-export const decks: Target<DecksResult, FitCache> = {
+export const decks: Target<'decks', FitCache, DeckVariant> = {
   name: 'decks',
   enabled: (settings) => settings.only.includes('slides'),
-  createCache: () => ({ fits: new Map() }),
-  async dispose(cache) {
-    await cache.page?.close().catch(() => undefined);
-    cache.page = undefined;
-  },
+  renders: ['deck', 'deck-cards'],
+  createCache: () => ({ fits: new Map(), warm: {} }),
+  dispose: (cache) => closeWarmPage(cache.warm),
   async assets(input) {
     const { settings } = input;
     return [
@@ -127,22 +125,22 @@ export const decks: Target<DecksResult, FitCache> = {
     const { guide, settings } = input;
     const options = slidesOptions(input);
     const templates = await loadDeckTemplates(input.templates);
-    const quizCards = settings.shuffle ? shuffle(input.deckCards, settings.seed ?? Date.now()) : input.deckCards;
+    const quizCards = settings.shuffle ? shuffle(input.renders['deck-cards'], settings.seed ?? Date.now()) : input.renders['deck-cards'];
     const quiz = quizSlides(quizCards, guide.title);
     const { fitted, warnings, fittedNow } = await fitWithCache(
-      [...fitSlides(guide.title, input.deckTopics), ...quiz],
+      [...fitSlides(guide.title, input.renders.deck), ...quiz],
       options,
       templates,
       input,
       ctx,
     );
     const built: Deck[] = [
-      allDeck(guide.title, input.deckTopics, fitted),
-      ...input.deckTopics.map((t) => topicDeck(guide.title, t, fitted)),
+      allDeck(guide.title, input.renders.deck, fitted),
+      ...input.renders.deck.map((t) => topicDeck(guide.title, t, fitted)),
     ];
     if (quizCards.length > 0)
       built.push({ name: 'quiz', title: `Quiz — ${guide.title}`, stacks: quiz.map((slide) => fitted[slide.key] ?? []) });
-    const deckOf = deckHomes(input.deckTopics);
+    const deckOf = deckHomes(input.renders.deck);
     const places = topicPlaces(input);
     const files: OutputFile[] = built.map((deck) => ({
       path: `slides/${deck.name}.html`,
@@ -162,7 +160,7 @@ export const decks: Target<DecksResult, FitCache> = {
 };
 
 /** `file:line:column` of the heading each topic deck is named after, by deck name (all.html and the quiz have none). */
-export function topicPlaces(input: TargetInput): Map<string, string> {
+export function topicPlaces(input: Pick<TargetInput, 'guide'>): Map<string, string> {
   return new Map(input.guide.topics.map((t) => [t.slug, `${t.source.file}:${t.source.line}:${t.source.column}`]));
 }
 
@@ -189,7 +187,7 @@ async function fitWithCache(
   slides: FitSlide[],
   options: SlidesOptions,
   templates: DeckTemplates,
-  input: TargetInput,
+  input: TargetInput<DeckVariant>,
   ctx: TargetContext<FitCache>,
 ): Promise<{ fitted: FittedSlides; warnings: SlideWarning[]; fittedNow: number }> {
   const env = createHash('sha1');
@@ -222,24 +220,17 @@ async function fitWithCache(
   // A slide in several decks is fitted once: its warnings are said once.
   const warnings = () => [...new Map([...notes.values()].flat().map((w) => [w.reason, w])).values()];
   if (missing.length === 0) return { fitted, warnings: warnings(), fittedNow: 0 };
-  const dir = path.join(input.settings.out, 'slides');
-  const browser = await ctx.browser();
-  const cache = ctx.cache;
-  cache.onBlocked = ctx.onBlocked;
-  if (!cache.page || cache.page.isClosed()) {
-    cache.page = await openLocalPage(browser, (url) => cache.onBlocked?.(url));
-    cache.shellKey = undefined;
-  }
   const shellKey = createHash('sha1').update(envHash).update(fitPageShell(options, templates)).digest('hex');
-  const inPlace = cache.shellKey === shellKey;
-  cache.shellKey = undefined; // until this fit is done
-  const fresh = await fitInBrowser(browser, { dir, slides: missing, options, templates, reuse: cache.page, inPlace }).catch(
-    async (error: unknown) => {
-      await decks.dispose!(cache); // a tab in an unknown state is not reused
-      throw error;
-    },
-  );
-  cache.shellKey = shellKey;
+  const local = {
+    dir: path.join(input.settings.out, 'slides'),
+    name: 'fit',
+    html: renderFitPage(missing, options, templates),
+    program: 'slides-fit' as const,
+    onBlocked: ctx.onBlocked,
+    timeout: browserTimeout(missing.length, 100),
+    viewport: { width: options.width, height: options.height },
+  };
+  const fresh = await inWarmPage(ctx.cache.warm, await ctx.browser(), shellKey, local, async (_page, result) => result);
   for (const slide of missing) {
     const sections = fresh.slides[slide.key] ?? [];
     const said: SlideWarning[] = fresh.belowFloor

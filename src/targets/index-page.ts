@@ -1,22 +1,29 @@
 /** `index.html`: links to everything the build made, the glossary, the review list, the warnings. Built after the other targets. */
 import { formatMessage } from '../report.js';
 import { renderIndex } from '../render/index.js';
-import { leftOutSection, type SheetSummary } from './cheatsheet.js';
-import type { DecksResult } from './decks.js';
-import type { HandoutSummary } from './handouts.js';
+import { leftOutSection } from './cheatsheet.js';
 import type { Target, TargetResult } from './target.js';
 
-export const indexPage: Target<null> = {
+declare module './target.js' {
+  interface Summaries {
+    index: null;
+  }
+}
+
+export const indexPage: Target<'index', unknown, never> = {
   name: 'index',
   enabled: () => true,
+  renders: [],
+  // It links everything the others made, and lists their warnings.
+  after: ['cheatsheet', 'self-test', 'decks', 'handouts', 'flashcards'],
   assets: (input) => input.shared.images,
   async build(input, ctx) {
     const [sheet, selfTest, decks, handouts, flashcards] = await Promise.all([
-      ctx.resultOf<SheetSummary>('cheatsheet'),
-      ctx.resultOf<SheetSummary>('self-test'),
-      ctx.resultOf<DecksResult>('decks'),
-      ctx.resultOf<HandoutSummary>('handouts'),
-      ctx.resultOf<number | null>('flashcards'),
+      ctx.resultOf('cheatsheet'),
+      ctx.resultOf('self-test'),
+      ctx.resultOf('decks'),
+      ctx.resultOf('handouts'),
+      ctx.resultOf('flashcards'),
     ]);
     const others: (TargetResult | null)[] = [sheet, selfTest, decks, handouts, flashcards];
     const warnings = [...input.messages.warnings, ...others.flatMap((r) => r?.messages ?? [])];

@@ -3,9 +3,19 @@ import { flashcardsTsv, printFlashcards } from '../render/study.js';
 import { pageStyles } from './cheatsheet.js';
 import type { Target } from './target.js';
 
-export const flashcardsTsvTarget: Target<number> = {
+declare module './target.js' {
+  interface Summaries {
+    /** Cards written. */
+    'flashcards-tsv': number;
+    /** Sheets of flashcards.pdf (fronts and backs), or null when there are no cards. */
+    flashcards: number | null;
+  }
+}
+
+export const flashcardsTsvTarget: Target<'flashcards-tsv', unknown, never> = {
   name: 'flashcards-tsv',
   enabled: () => true,
+  renders: [],
   build: async (input) => ({
     files: [{ path: 'flashcards.tsv', data: flashcardsTsv(input.cards) }],
     messages: [],
@@ -18,10 +28,11 @@ interface PrintedCards {
   key?: string;
 }
 
-/** Sheets of flashcards.pdf (fronts and backs), or null when there are no cards. */
-export const flashcardsPdf: Target<number | null, PrintedCards> = {
+export const flashcardsPdf: Target<'flashcards', PrintedCards, never> = {
   name: 'flashcards',
   enabled: (settings) => settings.only.includes('cards'),
+  renders: [],
+  fonts: true,
   createCache: () => ({}),
   assets: (input) => [...input.shared.fonts, ...input.shared.math, ...input.shared.images],
   async build(input, ctx) {
