@@ -16,6 +16,18 @@ export default tseslint.config(
     },
   },
   {
+    // With type information: a promise nobody awaits (a build step that may run after the build
+    // "ended", an error nobody sees) is an error; so is a promise where a plain value is expected.
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['vitest.config.ts'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     // Tests reach into pages (`window as any` inside page.evaluate), where the page's globals have no types.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

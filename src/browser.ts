@@ -234,7 +234,7 @@ export async function withLocalPage<N extends PageName, T>(
     const result = await waitForPage(page, options.program, options.timeout);
     return await fn(page, result);
   } finally {
-    await opened?.close().catch(() => undefined);
+    await opened?.close().catch(() => undefined); // a page of a browser that is gone has nothing left to free
     await discardTemporary(file);
   }
 }
@@ -295,5 +295,5 @@ export async function closeWarmPage(warm: WarmPage): Promise<void> {
   const page = warm.page;
   warm.page = undefined;
   warm.shellKey = undefined;
-  await page?.close().catch(() => undefined);
+  await page?.close().catch(() => undefined); // a page of a browser that is gone has nothing left to free
 }

@@ -69,6 +69,7 @@ export function createBuilder(options: BuildOptions): Builder {
     await Promise.all(TARGETS.map((t) => cache.targets.has(t.name) && t.dispose?.(cache.targets.get(t.name))));
     const old = browserReady;
     browserReady = null;
+    // A browser that never started, or is gone already, has nothing left to close.
     if (!borrowed && old) await (await old.catch(() => null))?.close().catch(() => undefined);
   };
   return {

@@ -104,7 +104,7 @@ export function createProgram(cleanups: Cleanups = []): Command {
       const browser = import('./browser.js').then(({ ensureBrowser, launchBrowser }) =>
         launchBrowser(ensureBrowser((line) => reporter.info(line))),
       );
-      browser.catch(() => undefined);
+      browser.catch(() => undefined); // its failure is the builder's to report, where it awaits it
       const { createBuilder } = await import('./builder.js');
       const builder = createBuilder({ reporter, startedBrowser: browser, once: true });
       let result: BuildResult;
@@ -214,8 +214,9 @@ async function main(argv: string[]): Promise<void> {
     await Promise.race([Promise.allSettled(cleanups.map((cleanup) => cleanup())), giveUp]);
     process.exit(cleanups.length ? ExitCode.Ok : code);
   };
-  process.once('SIGINT', stop(ExitCode.Interrupted));
-  process.once('SIGTERM', stop(ExitCode.Terminated));
+  // The handlers end the process themselves (`process.exit`): nothing awaits them.
+  process.once('SIGINT', () => void stop(ExitCode.Interrupted)());
+  process.once('SIGTERM', () => void stop(ExitCode.Terminated)());
   try {
     await createProgram(cleanups).parseAsync(argv);
   } catch (error) {

@@ -404,6 +404,7 @@ async function fetchCached(url: string, options: ImageOptions): Promise<RemoteRe
     return { file: path.join(options.cacheDir, name) };
   } catch (error) {
     const reason = describeFetchError(error);
+    // The cache only saves time: a note of the failure that cannot be written costs a fetch next time.
     await writeFile(metaPath, JSON.stringify({ url, error: reason, at: Date.now() })).catch(() => undefined);
     return { error: reason };
   }

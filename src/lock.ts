@@ -100,6 +100,7 @@ async function takeOver(file: string, stale: string): Promise<void> {
     return; // gone already
   }
   const moved = await readFile(aside, 'utf8').catch(() => stale);
+  // Another build's lock was moved aside by mistake: put it back; if it took the place meanwhile, it holds it.
   if (moved !== stale) await link(aside, file).catch(() => undefined);
   await rm(aside, { force: true });
 }

@@ -80,5 +80,6 @@ export async function templateTexts(source: TemplateSource): Promise<string[]> {
       return names.filter((name) => /\.(hbs|css)$/.test(name)).map((name) => path.join(dir, name));
     }),
   );
+  // A template that cannot be read adds no characters here; loading it fails where it is used, with its name.
   return Promise.all(files.flat().map((file) => readFile(file, 'utf8').catch(() => '')));
 }

@@ -127,9 +127,9 @@ export function watch(options: WatchOptions): Watcher {
     async close() {
       closed = true;
       if (timer) clearTimeout(timer);
-      await ready.catch(() => undefined);
+      await ready.catch(() => undefined); // its failure was the first build's, reported by onBuild
       await watcher?.close();
-      await running?.catch(() => undefined);
+      await running?.catch(() => undefined); // likewise reported by onBuild
       await builder.close();
     },
   };

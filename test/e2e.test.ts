@@ -153,21 +153,22 @@ describe('the slide decks', () => {
   });
 
   it('works from a web server too, requesting nothing from anywhere else', async () => {
-    const server = http.createServer(async (req, res) => {
+    const server = http.createServer((req, res) => {
       const file = path.join(out, decodeURIComponent(new URL(req.url!, 'http://x').pathname));
-      try {
-        const body = await readFile(file);
-        const type = file.endsWith('.html')
-          ? 'text/html'
-          : file.endsWith('.css')
-            ? 'text/css'
-            : file.endsWith('.js')
-              ? 'text/javascript'
-              : 'application/octet-stream';
-        res.writeHead(200, { 'content-type': type }).end(body);
-      } catch {
-        res.writeHead(404).end();
-      }
+      // The handler answers on its own time; a file that cannot be read is a 404.
+      readFile(file).then(
+        (body) => {
+          const type = file.endsWith('.html')
+            ? 'text/html'
+            : file.endsWith('.css')
+              ? 'text/css'
+              : file.endsWith('.js')
+                ? 'text/javascript'
+                : 'application/octet-stream';
+          res.writeHead(200, { 'content-type': type }).end(body);
+        },
+        () => res.writeHead(404).end(),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;

@@ -215,7 +215,7 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
         };
         if (check()) return;
         child.stderr.on('data', check);
-        exited.then(() => check() || reject(new Error(`the process ended before ${pattern}: ${stderr}`)));
+        void exited.then(() => check() || reject(new Error(`the process ended before ${pattern}: ${stderr}`)));
       }),
     /** Its Chromium processes now. */
     chromium: () =>

@@ -237,7 +237,7 @@ describe('presenting', () => {
   it('opens the speaker view (S) from the file, offline', async () => {
     const { page, requests } = await openDeck(browser, deckUrl(long.out, 'a-sixty-line-code-block'));
     await page.evaluate(() => (window as any).Reveal.slide(1, 0));
-    const popup = new Promise<Page>((resolve) => browser.once('targetcreated', async (t) => resolve((await t.page())!)));
+    const popup = new Promise<Page>((resolve) => browser.once('targetcreated', (t) => void t.page().then((page) => resolve(page!))));
     await page.keyboard.press('s');
     const view = await popup;
     await view.waitForFunction(() => document.querySelector('.speaker-controls-notes')?.textContent?.includes('explain'), {

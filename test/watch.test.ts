@@ -263,7 +263,7 @@ describe('studyguide watch', () => {
       await page.setViewport({ width: 1280, height: 720 });
       await page.goto(`${server.url}slides/all.html#/ec2-plus`);
       await page.waitForFunction('window.Reveal && Reveal.isReady()');
-      const popup = new Promise<Page>((resolve) => browser.once('targetcreated', async (t) => resolve((await t.page())!)));
+      const popup = new Promise<Page>((resolve) => browser.once('targetcreated', (t) => void t.page().then((page) => resolve(page!))));
       await page.keyboard.press('s');
       const view = await popup;
       record(view);

@@ -94,7 +94,7 @@ export async function printHandouts(
       results.push({ name: deck.name, pdf, pages: pages.length });
     }
   } finally {
-    await tab.close().catch(() => undefined);
+    await tab.close().catch(() => undefined); // a tab of a browser that is gone has nothing left to free
   }
   return results;
 }

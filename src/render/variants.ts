@@ -157,6 +157,7 @@ async function shownTexts(
   cards: { front: string; back: string }[],
 ): Promise<string[]> {
   const texts = [settings.title, ...(await templateTexts(templates))];
+  // The stylesheets were checked when the settings were; one gone since adds no characters.
   texts.push(...(await Promise.all(settings.css.map((file) => readFile(file, 'utf8').catch(() => '')))));
   const visit = (topics: RenderedTopic[]) => {
     for (const topic of topics) {
