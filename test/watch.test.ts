@@ -107,6 +107,28 @@ describe('studyguide watch', () => {
     }
   });
 
+  it("a config change the session cannot apply (a server's folder, its port) is said, and it goes on as it started", async () => {
+    const dir = await tempDir();
+    const config = path.join(dir, 'studyguide.config.json');
+    await writeFile(config, JSON.stringify({ only: ['pdf'], title: 'First title' }));
+    const unapplied: string[][] = [];
+    // The CLI fixes `out`, `port`, `lan`, `deck` and `duration` for serve and present; here the title stands for them.
+    const w = await watched({ config, only: undefined, fixed: ['title'], onUnapplied: (names) => unapplied.push(names) });
+    try {
+      await writeFile(config, JSON.stringify({ only: ['pdf'], title: 'Second title', pages: 2 }));
+      const { result, error } = await w.until((o) => o.error !== undefined || o.result?.pdfPages === 2);
+      expect(error).toBeUndefined();
+      expect(unapplied).toEqual([['title']]);
+      // The other change is applied, the fixed one is not.
+      const pdf = await readPdf(path.join(w.out, 'cheatsheet.pdf'));
+      expect(result!.pdfPages).toBe(2);
+      expect(pdf.pageText[0]).toContain('First title');
+      expect(pdf.pageText.join(' ')).not.toContain('Second title');
+    } finally {
+      await w.watcher.close();
+    }
+  });
+
   it('adds a deck for a new note and removes it when the note is deleted', async () => {
     const w = await watched();
     try {
