@@ -19,8 +19,8 @@
  * - one highlighted `python` block of 5,000 and of 20,000 lines (a pasted source
  *   file): cold builds, and their ratio (splitting a block is linear in its lines).
  *
- * The table goes to stdout and into README.md between the bench markers.
- * Flags: --quick (fewer runs; writes neither results.json nor the README),
+ * The table goes to stdout and into docs/performance.md between the bench markers.
+ * Flags: --quick (fewer runs; writes neither results.json nor docs/performance.md),
  * --only GROUPS (some measures only; writes neither), --skip-md-to-pdf,
  * --from-results (render bench/results.json again, measure nothing). Not part
  * of `npm test`: timings depend on the machine.
@@ -40,19 +40,20 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const TOOLS = path.join(ROOT, 'bench', '.tools');
 const MD_TO_PDF = { version: '5.2.5', puppeteer: '24' };
-const README = path.join(ROOT, 'README.md');
+/** The page the table is written into, between the markers. */
+const PAGE = path.join(ROOT, 'docs', 'performance.md');
 const MARKERS = ['<!-- bench:start -->', '<!-- bench:end -->'];
 
 /** Groups of measures `--only` can pick. */
 const GROUPS = ['small', 'warm', 'big', 'code', 'sheet'];
 const USAGE = `usage: npm run bench -- [--quick] [--only GROUPS] [--skip-md-to-pdf] [--from-results] (or node bench/run.mjs …)
-  --quick            fewer runs; writes neither bench/results.json nor the README
+  --quick            fewer runs; writes neither bench/results.json nor docs/performance.md
   --only GROUPS      only these measures, comma separated: small (floor, notes ×1, md-to-pdf), warm (watch),
                      big (×50, 500 files, exam-prep, memory), code (5,000/20,000-line code blocks),
                      sheet (--pages 2 on the 500-file corpus against the same without --pages);
-                     writes neither bench/results.json nor the README
+                     writes neither bench/results.json nor docs/performance.md
   --skip-md-to-pdf   leave md-to-pdf out (it is installed into bench/.tools on first use)
-  --from-results     measure nothing: write the table again from bench/results.json
+  --from-results     measure nothing: write the table into docs/performance.md again from bench/results.json
   --help             this text`;
 const FLAGS = ['quick', 'skip-md-to-pdf', 'from-results', 'help'];
 let parsed;
@@ -67,7 +68,7 @@ try {
   process.stderr.write(`bench: ${error.message}\n${USAGE}\n`);
   process.exit(2);
 }
-// A flag it does not know must not start a 15-minute run that rewrites the README.
+// A flag it does not know must not start a 15-minute run that rewrites docs/performance.md.
 if (parsed.values.help) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(0);
@@ -75,7 +76,7 @@ if (parsed.values.help) {
 const flags = parsed.values;
 const QUICK = flags.quick === true;
 const ONLY = flags.only ? flags.only.split(',').filter(Boolean) : GROUPS;
-/** Some measures only: the table is partial, and neither results.json nor the README is written. */
+/** Some measures only: the table is partial, and neither results.json nor docs/performance.md is written. */
 const PARTIAL = ONLY.length < GROUPS.length;
 const runs = (group) => ONLY.includes(group);
 /** Runs of the small measures (floor, notes ×1, md-to-pdf), the most runs of a big corpus, and edits per note in watch mode. */
@@ -688,15 +689,18 @@ function render(results) {
   return lines.join('\n');
 }
 
-async function updateReadme(block) {
-  const text = await readFile(README, 'utf8');
-  const start = text.indexOf(MARKERS[0]);
-  const end = text.indexOf(MARKERS[1]);
-  if (start < 0 || end < start) {
-    log(`README.md has no ${MARKERS.join(' … ')} markers: not updated`);
+/** Put the table into docs/performance.md, between the markers (the rest of the page is left as written). */
+async function updatePage(block) {
+  const shown = path.relative(ROOT, PAGE);
+  const text = await readFile(PAGE, 'utf8').catch(() => null);
+  const start = text?.indexOf(MARKERS[0]) ?? -1;
+  const end = text?.indexOf(MARKERS[1]) ?? -1;
+  if (text === null || start < 0 || end < start) {
+    log(`${shown} ${text === null ? 'not found' : `has no ${MARKERS.join(' … ')} markers`}: not updated`);
     return;
   }
-  await writeFile(README, `${text.slice(0, start + MARKERS[0].length)}\n${block}\n${text.slice(end)}`);
+  await writeFile(PAGE, `${text.slice(0, start + MARKERS[0].length)}\n${block}\n${text.slice(end)}`);
+  log(`${shown}: the table between the bench markers written`);
 }
 
 // ---------------------------------------------------------------- the run
@@ -705,7 +709,7 @@ if (flags['from-results']) {
   // Render the last run's bench/results.json again (after a change to the table's layout), without measuring.
   const block = render(JSON.parse(await readFile(path.join(ROOT, 'bench', 'results.json'), 'utf8')));
   process.stdout.write(`${block}\n`);
-  await updateReadme(block);
+  await updatePage(block);
   process.exit(0);
 }
 
@@ -824,10 +828,10 @@ try {
   }
   const block = render(results);
   process.stdout.write(`${block}\n`);
-  if (QUICK || PARTIAL) log(`${QUICK ? '--quick' : '--only'}: bench/results.json and README.md left as they were`);
+  if (QUICK || PARTIAL) log(`${QUICK ? '--quick' : '--only'}: bench/results.json and docs/performance.md left as they were`);
   else {
     await writeFile(path.join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-    await updateReadme(block);
+    await updatePage(block);
   }
 } finally {
   await rm(work, { recursive: true, force: true });
