@@ -129,6 +129,29 @@ describe('layout', () => {
   });
 });
 
+describe('legibility', () => {
+  it('names a block scaled below --min-font-size in a warning (a formula too wide to wrap, scaled to the column)', async () => {
+    const dir = await tempDir();
+    await mkdir(path.join(dir, 'notes'));
+    // \left( … \right) keeps the sum in one piece: it cannot wrap, only be scaled.
+    const terms = Array.from({ length: 60 }, (_, i) => `a_{${i + 1}}`).join(' + ');
+    await writeFile(
+      path.join(dir, 'notes', 'wide.md'),
+      `# Wide\n\nA sum too wide for any column:\n\n$$\\left( ${terms} \\right)$$\n\nAfter it, prose as usual.\n`,
+    );
+    const result = await build({ notes: path.join(dir, 'notes'), out: path.join(dir, 'out'), only: ['pdf'], offline: true });
+    const said = result.warnings.filter((w) => w.ruleId === 'sheet-legibility').map((w) => w.reason);
+    expect(said).toEqual([
+      expect.stringMatching(/^cheat sheet: formula ".*" is scaled to \d+% \(smallest text [\d.]+ pt\), below --min-font-size 6 pt/),
+    ]);
+    // Read back from the PDF: the formula's text is that small there.
+    const pdf = await readPdf(path.join(dir, 'out', 'cheatsheet.pdf'));
+    const sizes = pdf.items.filter((item) => /^a$/.test(item.str.trim())).map((item) => item.size);
+    expect(sizes.length).toBeGreaterThan(0);
+    expect(Math.max(...sizes)).toBeLessThan(6);
+  });
+});
+
 describe('focus and fonts', () => {
   it('--topics keeps only the matching topics', async () => {
     const { pdf } = await sheet({ topics: ['vpc*'] });

@@ -113,6 +113,27 @@ export async function openDeck(browser: Browser, url: string, viewport = { width
   return { page, errors, failed, requests, external };
 }
 
+/**
+ * Text under `floor` slide pixels on any slide of the deck (not ASCII art, which is scaled as drawn):
+ * the computed size times every zoom the fitter set on the way up.
+ */
+export async function smallText(page: Page, floor = 12): Promise<string[]> {
+  return page.evaluate((floor) => {
+    const out: string[] = [];
+    for (const slide of (window as any).Reveal.getSlides() as HTMLElement[]) {
+      const walker = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
+      while (walker.nextNode()) {
+        const el = walker.currentNode.parentElement!;
+        if (!/[^\s\u200b]/.test(walker.currentNode.textContent!) || el.closest('aside.notes, .katex-mathml, .sr-only')) continue;
+        let px = parseFloat(getComputedStyle(el).fontSize);
+        for (let up: HTMLElement | null = el; up && up !== slide; up = up.parentElement) px *= parseFloat(getComputedStyle(up).zoom) || 1;
+        if (px < floor && !el.closest('pre.sg-art')) out.push(`${slide.id}: ${px.toFixed(1)} px ${el.textContent!.slice(0, 30)}`);
+      }
+    }
+    return out;
+  }, floor);
+}
+
 /** Visit every slide with Reveal.slide(): the elements whose box leaves the slide area. */
 export async function overflowingSlides(page: Page): Promise<string[]> {
   return page.evaluate(() => {

@@ -21,7 +21,7 @@ const PROGRAMS: PageName[] = ['cheatsheet', 'slides-fit', 'handout', 'flashcards
 const SWEPT = /^\.(?:.+\.(\d+)\.[0-9a-f]{8}\.tmp|fit-(\d+)-\d+\.html|.+\.(\d+)\.html)$/;
 
 const require = createRequire(import.meta.url);
-const CONFIG: CheatsheetConfig = { title: 'Probe', columns: 2, fontPt: 8, footer: 'studyguide', fontSpecs: [], cssGlyphs: '' };
+const CONFIG: CheatsheetConfig = { title: 'Probe', columns: 2, fontPt: 8, footer: 'studyguide', fontSpecs: [], cssGlyphs: '', floorPt: 6 };
 
 /**
  * A cheat sheet page as templates/cheatsheet.hbs makes it, with none of its styles but the body size (and `css`);

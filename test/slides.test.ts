@@ -8,7 +8,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildResult } from '../src/build.js';
 import { build, createBuilder } from '../src/builder.js';
-import { NOTES, ROOT, launchTestBrowser, openDeck, overflowingSlides, readPdf, tempDir } from './helpers.js';
+import { NOTES, ROOT, launchTestBrowser, openDeck, overflowingSlides, readPdf, smallText, tempDir } from './helpers.js';
 
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'long-content');
 const require = createRequire(import.meta.url);
@@ -87,22 +87,7 @@ describe('legible slides (test/fixtures/legibility)', () => {
       for (const deck of ['all', 'quiz', 'ascii-fonts']) {
         const { page } = await openDeck(browser, deckUrl(out, deck), viewport);
         expect({ deck, viewport, overflow: await overflowingSlides(page) }).toEqual({ deck, viewport, overflow: [] });
-        // Text size in slide pixels: the computed size times every zoom the fitter set on the way up.
-        const small = await page.evaluate(() => {
-          const out: string[] = [];
-          for (const slide of (window as any).Reveal.getSlides() as HTMLElement[]) {
-            const walker = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
-            while (walker.nextNode()) {
-              const el = walker.currentNode.parentElement!;
-              if (!/[^\s\u200b]/.test(walker.currentNode.textContent!) || el.closest('aside.notes, .katex-mathml, .sr-only')) continue;
-              let px = parseFloat(getComputedStyle(el).fontSize);
-              for (let up: HTMLElement | null = el; up && up !== slide; up = up.parentElement)
-                px *= parseFloat(getComputedStyle(up).zoom) || 1;
-              if (px < 12 && !el.closest('pre.sg-art')) out.push(`${slide.id}: ${px.toFixed(1)} px ${el.textContent!.slice(0, 30)}`);
-            }
-          }
-          return out;
-        });
+        const small = await smallText(page);
         expect({ deck, viewport, small }).toEqual({ deck, viewport, small: [] });
         await page.close();
       }

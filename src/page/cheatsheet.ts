@@ -12,6 +12,7 @@
  */
 import type { FitOptions, LayoutOptions, LayoutResult, PageGlobal } from './protocol.js';
 import { fail, install, readConfig, ready } from './ready.js';
+import { describe, smallestText } from './legible.js';
 import { leaveOut, select } from './select.js';
 import { pour } from './pour.js';
 import { imagesSettled, loadKatexFaces, shrinkToFit, wrapWideFormulas } from './split.js';
@@ -245,6 +246,7 @@ function layout(source: HTMLElement, options?: LayoutOptions, resume = false): L
     fontPt: Math.round(parseFloat(getComputedStyle(document.body).fontSize) * 0.75 * 100) / 100,
     shrunk: shrunk,
     stranded: stranded(),
+    belowFloor: belowFloor(),
   };
 }
 
@@ -395,6 +397,19 @@ function thumbnails(): number {
     if (img.clientHeight + 1 < (width / img.naturalWidth) * img.naturalHeight && img.clientHeight + 1 < img.naturalHeight) n++;
   });
   return n;
+}
+
+/**
+ * Blocks scaled (taller than a column, wider than it) so far that their smallest text is under the
+ * floor (`--min-font-size`): the build names them in a warning.
+ */
+function belowFloor(): { block: string; scale: number; pt: number }[] {
+  const floorPx = (config.floorPt * 4) / 3;
+  return Array.from(pagesRoot.querySelectorAll<HTMLElement>('.scaled')).flatMap((el) => {
+    const scale = parseFloat(el.style.zoom) || 1;
+    const px = smallestText(el) * scale;
+    return px < floorPx ? [{ block: describe(el), scale: Math.round(scale * 100) / 100, pt: Math.round(px * 7.5) / 10 }] : [];
+  });
 }
 
 /** Headings that end a column (should be none): for tests and checks. */

@@ -7,7 +7,7 @@
  * The layouts differ only in their boxes and their policy; what they note on the way (checkpoints,
  * blocks scaled below the floor) they keep in their own objects, passed in.
  */
-import { split, tooBigToTry, type Parts } from './split.js';
+import { firstAlone, split, tooBigToTry, type Parts } from './split.js';
 
 /** Where blocks go: the current box, and the next one when it is full. */
 export interface Boxes {
@@ -66,9 +66,12 @@ export function pour(queue: HTMLElement[], boxes: Boxes, policy: PourPolicy): vo
     boxes.next(block);
     queue.unshift(block);
   };
+  /** Alone in its box and too big: scaled; of a list, only its first item (the rest goes on as usual). */
   const scaleHere = (block: HTMLElement) => {
-    boxes.current().append(block);
-    policy.scale(block);
+    const parts = firstAlone(block);
+    boxes.current().append(parts ? parts[0] : block);
+    policy.scale(parts ? parts[0] : block);
+    if (parts) goOn(parts);
   };
 
   while (queue.length > 0) {

@@ -29,6 +29,8 @@ export interface CheatsheetConfig {
   fontSpecs: string[];
   /** Characters the stylesheet adds (`::before` content): their faces are loaded too. */
   cssGlyphs: string;
+  /** The legibility floor (`--min-font-size`), in points: scaled text under it is warned about. */
+  floorPt: number;
   /** Units to leave out (src/page/select.ts): the web version of a sheet that chose what to print. */
   leaveOut?: number[];
 }
@@ -48,6 +50,8 @@ export interface LayoutResult {
   shrunk: number;
   /** Headings left at a column end (should be none). */
   stranded: string[];
+  /** Blocks scaled so that their smallest text is under the floor (`CheatsheetConfig.floorPt`). */
+  belowFloor: { block: string; scale: number; pt: number }[];
   /** With `fit`: the size (points) this layout was made at. */
   size?: number;
   /** With `fit`: whether the sheet fits the asked pages at or above the floor. */

@@ -276,41 +276,68 @@ function splitChildren(
   return [first, item];
 }
 
-/** Lists nested in a list item: where an item too big for any room alone is split. */
-const NESTED = /^(UL|OL)$/;
-
 /**
- * Split a list inside its first item, when that item alone does not fit: the head is the list
- * with the item's start and the part of its nested list that fits; the rest goes on with the
- * item continued (no second bullet or number) and the items after it. An outline of a topic
- * with 150 subsections under one heading was one item, scaled to 5.7 px.
+ * Split a list inside its first item, when that item alone does not fit: the head is the list with
+ * the item's first blocks that fit (its question, its options) and, split in turn, the start of the
+ * next one (a nested list, an answer); the rest goes on with the item continued (no second bullet
+ * or number) and the items after it. An outline of a topic with 150 subsections under one heading
+ * was one item, scaled to 5.7 px; a practice exam's question with a long answer, a whole exam.
  */
 function splitFirstItem(list: HTMLElement, fitsWith: FitsWith): Parts | null {
   const item = childrenMatching(list, 'li')[0];
-  const inner = item && (Array.from(item.children) as HTMLElement[]).reverse().find((c) => NESTED.test(c.tagName));
-  if (!item || !inner) return null;
-  const frame = list.cloneNode(false) as HTMLElement;
-  const wrap = (innerHead: HTMLElement) => {
-    const head = frame.cloneNode(false) as HTMLElement;
+  if (!item) return null;
+  const blocks = Array.from(item.children) as HTMLElement[];
+  if (blocks.length === 0) return null;
+  /** The list with the item's nodes before `blocks[j]`, then `tail` (the start of `blocks[j]`). */
+  const wrap = (j: number, tail?: HTMLElement) => {
+    const head = list.cloneNode(false) as HTMLElement;
     const headItem = item.cloneNode(false) as HTMLElement;
     for (const child of Array.from(item.childNodes)) {
-      if (child === inner) break;
+      if (child === blocks[j]) break;
       headItem.append(child.cloneNode(true));
     }
-    headItem.append(innerHead);
+    if (tail) headItem.append(tail);
     head.append(headItem);
     head.classList.add('continues');
     return head;
   };
-  const parts = split(inner, (node) => fitsWith(wrap(node)));
-  if (!parts) return null;
-  const head = wrap(parts[0]);
+  const whole = largestFitting((j) => fitsWith(wrap(j)), 1, blocks.length - 1, undefined);
+  const j = Math.max(whole, 0);
+  // The next block, split where it can be: the head shows its start.
+  const inner = blocks[j]!;
+  const parts = split(inner, (node) => fitsWith(wrap(j, node)));
+  if (!parts && whole < 1) return null;
+  const head = wrap(j, parts ? parts[0] : undefined);
   // The item goes on in the rest: without what the head showed, marked so that it shows no marker.
   while (item.firstChild && item.firstChild !== inner) item.firstChild.remove();
-  inner.replaceWith(parts[1]);
+  if (parts) inner.replaceWith(parts[1]);
   item.classList.add('sg-li-cont');
   mark([head, list]);
   return [head, list];
+}
+
+/**
+ * An answer or callout whose first block alone does not fit: that block split in turn (a long list
+ * of explanations), the head showing the summary or title and the block's start.
+ */
+function splitFirstBlock(item: HTMLElement, fitsWith: FitsWith): Parts | null {
+  const body = bodyOf(item);
+  const first = body.firstElementChild as HTMLElement | null;
+  if (body === item || !first) return null;
+  const at = Array.from(item.children).indexOf(body);
+  const wrap = (node: HTMLElement) => {
+    const head = item.cloneNode(false) as HTMLElement;
+    Array.from(item.children).forEach((child, i) => head.append(child.cloneNode(i !== at)));
+    head.children[at]!.append(node);
+    head.classList.add('continues');
+    return head;
+  };
+  const parts = split(first, (node) => fitsWith(wrap(node)));
+  if (!parts) return null;
+  const head = wrap(parts[0]);
+  first.replaceWith(parts[1]);
+  mark([head, item]);
+  return [head, item];
 }
 
 function mark(parts: Parts): void {
@@ -319,6 +346,9 @@ function mark(parts: Parts): void {
 }
 function self(node: HTMLElement): Element {
   return node;
+}
+function bodyOf(node: HTMLElement): Element {
+  return node.querySelector(':scope > .sg-details-body, :scope > .callout-body') || node;
 }
 function tbody(node: HTMLElement): Element {
   return (node as HTMLTableElement).tBodies[0] || node;
@@ -348,9 +378,33 @@ export function split(item: HTMLElement, fitsWith: FitsWith, room?: Room): Parts
       return splitChildren(item, fitsWith, room, self, '*');
     case 'P':
       return item.querySelector('img') ? null : splitParagraph(item, fitsWith);
+    case 'DIV':
+      // An answer (`<details>`) or a callout: between the blocks of its body, its summary or title on each part.
+      if (item.matches('.sg-details, .callout')) return splitChildren(item, fitsWith, room, bodyOf, '*') || splitFirstBlock(item, fitsWith);
+      return null;
     default:
       return null;
   }
+}
+
+/**
+ * A list, table or quote whose first item cannot be split and does not fit even alone: that item
+ * apart from the rest, so that only it is scaled, not everything after it too.
+ */
+export function firstAlone(item: HTMLElement): Parts | null {
+  const box = item.tagName === 'TABLE' ? tbody(item) : item;
+  const selector = item.tagName === 'TABLE' ? 'tr' : /^(UL|OL)$/.test(item.tagName) ? 'li' : item.tagName === 'BLOCKQUOTE' ? '*' : null;
+  const children = selector ? childrenMatching(box, selector) : [];
+  if (children.length < 2) return null;
+  const head = item.cloneNode(true) as HTMLElement;
+  const headBox = item.tagName === 'TABLE' ? tbody(head) : head;
+  childrenMatching(headBox, selector!)
+    .slice(1)
+    .forEach((child) => child.remove());
+  children[0]!.remove();
+  if (item.tagName === 'OL') item.setAttribute('start', String((parseInt(item.getAttribute('start') || '1', 10) || 1) + 1));
+  mark([head, item]);
+  return [head, item];
 }
 
 /** Last resort for a block taller (or wider) than the room it has: scale it down, never clip it. */

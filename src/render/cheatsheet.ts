@@ -28,6 +28,8 @@ export interface CheatsheetOptions {
   fontPt: number;
   /** Show images (false: images and their placeholders are left out). */
   images: boolean;
+  /** The legibility floor in points (`--min-font-size`). */
+  floorPt: number;
   /** Units the page leaves out (the web version of a sheet that chose what to print). */
   leaveOut?: number[];
 }
@@ -111,6 +113,7 @@ export async function renderCheatsheetHtml(
     fontPt: options.fontPt,
     footer: 'studyguide',
     fontSpecs: FONT_SPECS,
+    floorPt: options.floorPt,
     cssGlyphs: '🖼…»·✏📋📝ℹ☑💡❗✔❓⚠⛔⚡✖🐞💬📖📐🔍▸↪',
     ...(options.leaveOut?.length ? { leaveOut: options.leaveOut } : {}),
   };

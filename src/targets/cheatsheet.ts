@@ -93,6 +93,7 @@ function sheetTarget<N extends SheetName>(spec: SheetSpec<N>): Target<N, WarmPag
         landscape: settings.landscape,
         columns: settings.columns,
         fontPt,
+        floorPt: settings.minFontSize,
         images: settings.images,
       });
       const startPt = settings.fontSize;
@@ -124,6 +125,10 @@ function sheetTarget<N extends SheetName>(spec: SheetSpec<N>): Target<N, WarmPag
         if (fit && !layout.fitted) {
           const advice = 'lower --min-font-size, add --columns, or choose --topics';
           messages.push(buildWarning(`${spec.label} needs ${pages} pages at ${minPt} pt; asked for ${fit.pages} (${advice})`, 'sheet-fit'));
+        }
+        for (const scaled of layout.belowFloor) {
+          const reason = `${spec.label}: ${scaled.block} is scaled to ${Math.round(scaled.scale * 100)}% (smallest text ${scaled.pt} pt), below --min-font-size ${minPt} pt: it cannot be split`;
+          messages.push(buildWarning(reason, 'sheet-legibility'));
         }
         if (layout.stranded.length > 0)
           messages.push(buildWarning(`${spec.label}: heading left at a column end: ${layout.stranded.join(', ')}`, 'sheet-stranded'));
