@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { BuildResult } from './build.js';
-import { CONFIG_FILE, loadConfig } from './config.js';
+import { CONFIG_FILE, findConfig, loadConfig } from './config.js';
 import { ExitCode, UserError } from './errors.js';
 import { consoleReporter, formatMessage, type Reporter } from './report.js';
 import type { Server } from './serve.js';
@@ -45,7 +45,7 @@ function withSettings(command: Command, name: CommandName): Command {
     }
     command.addOption(option);
   }
-  return command.option('--config <file>', `settings from a JSON or JS file (default: ${CONFIG_FILE} if present)`);
+  return command.option('--config <file>', `settings from a JSON or JS file (default: ${CONFIG_FILE}, or .js, if present)`);
 }
 
 /** The settings given on the command line (not commander's defaults: the config file comes between). */
@@ -148,7 +148,8 @@ export function createProgram(cleanups: Cleanups = []): Command {
     if (withServer) server = await serve(settings.out, settings.port, templates, { follow, hosts: ['127.0.0.1', ...lan] });
     const watcher = watch({
       ...givenFlags(command),
-      config: command.opts().config ?? CONFIG_FILE,
+      // The file the first build read (a .js one too); with none, the .json one a user may create meanwhile.
+      config: command.opts().config ?? (await findConfig(process.cwd())) ?? CONFIG_FILE,
       settings,
       // What the server was started with stays until a restart.
       fixed: withServer ? ['out', 'port', 'lan', 'deck', 'duration'] : [],

@@ -193,7 +193,11 @@ export function describeLeftOut(leftOut: LeftOut, pages: number | undefined): st
     );
   }
   if (leftOut.skipped.length)
-    parts.push(n ? `${leftOut.skipped.length} marked skip` : `${leftOut.skipped.length} blocks marked skip left out`);
+    parts.push(
+      n
+        ? `${leftOut.skipped.length} marked skip`
+        : `${leftOut.skipped.length} block${leftOut.skipped.length === 1 ? '' : 's'} marked skip left out`,
+    );
   if (leftOut.thumbnails) parts.push(`${leftOut.thumbnails} image${leftOut.thumbnails === 1 ? '' : 's'} as thumbnails`);
   return parts.length ? parts.join('; ') : null;
 }
