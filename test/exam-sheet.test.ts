@@ -2,7 +2,7 @@
  * The exam sheet: `--pages N` is a limit the sheet keeps. Real builds (the CLI, or the API), the
  * PDF read back with pdfjs, the left-out list read back from cheatsheet-left-out.json and index.html.
  */
-import { appendFile, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { build, createBuilder } from '../src/builder.js';
@@ -73,14 +73,7 @@ describe('--pages 1 on the bundled notes', () => {
   });
 
   it('lists every block it did not print: each block is in the PDF text or in the left-out list', async () => {
-    const units = await unitsOf(NOTES, [
-      '01-cloud-hsm.md',
-      '02-ec2-plus.md',
-      '03-vpc-peering.md',
-      '04-vpc.md',
-      '05-aws-direct-connect.md',
-      '06-misc.md',
-    ]);
+    const units = await unitsOf(NOTES, (await readdir(NOTES)).filter((f) => f.endsWith('.md')).sort());
     const notes = units.map((u) => ({ ...u, file: u.file.replace(/^.*notes\//, 'notes/') }));
     expect(leftOut.length).toBeGreaterThan(0);
     expect(leftOut.length).toBeLessThan(units.length);
@@ -251,6 +244,10 @@ describe('study results: weak spots first', () => {
     const result = await build({ notes, out, offline: true, pages: 1, only: ['pdf'] });
     expect((await readPdf(path.join(out, 'cheatsheet.pdf'))).pageText.join(' ')).toContain('note 45 says');
     expect(result.notices.map((n) => n.reason)).toContain('1 study result name cards no longer in the notes (not counted)');
+    // index.html lists it among the weak spots, with how it went.
+    const index = await readFile(path.join(out, 'index.html'), 'utf8');
+    expect(index).toContain('Weak spots (1)');
+    expect(index).toMatch(/Worked example<\/a> — 0 of 1 right \(0%\)/);
   }, 180_000);
 });
 

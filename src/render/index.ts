@@ -15,6 +15,16 @@ export interface DeckLink {
   handoutPages?: number;
 }
 
+/** A card the study results say was answered wrong: its question, and how it went. */
+export interface WeakSpot {
+  question: string;
+  right: number;
+  answers: number;
+  slug: string;
+  topic: string;
+  where: string;
+}
+
 /** What the cheat sheet does not print, by topic (src/targets/cheatsheet.ts). */
 export interface LeftOutSection {
   /** `left out 41 of 230 blocks (18% of the text) to fit 2 pages` */
@@ -35,6 +45,8 @@ export interface IndexData {
   flashcardSheets: number | null;
   /** What the cheat sheet left out; null when nothing. */
   leftOut?: LeftOutSection | null;
+  /** Cards answered wrong in the study results, the least often right first. */
+  weakSpots?: WeakSpot[];
 }
 
 export async function renderIndex(
@@ -86,6 +98,7 @@ export async function renderIndex(
     })),
     reviewCount: data.study.openQuestions.length + data.study.toFill.length,
     leftOut: data.leftOut ?? null,
+    weakSpots: (data.weakSpots ?? []).map((w) => ({ ...w, share: Math.round((w.right / w.answers) * 100) })),
     warnings: data.warnings,
     notices: data.notices,
   });

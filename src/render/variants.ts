@@ -11,9 +11,9 @@ import type { ImageMap } from '../images.js';
 import type { OutputFile } from '../output.js';
 import { planSheet, type SheetPlan } from '../priority.js';
 import { infoMessage } from '../report.js';
-import { scoreCards, standings, type Answer } from '../results.js';
+import { scoreCards, standings, type Answer, type CardScore } from '../results.js';
 import type { ResolvedSettings } from '../settings.js';
-import type { StudySet } from '../study.js';
+import type { Card, StudySet } from '../study.js';
 import { templateTexts, type TemplateSource } from '../templates.js';
 import { selectTopics, walkTopics } from '../tree.js';
 import type { Guide, Note, Topic } from '../types.js';
@@ -59,6 +59,8 @@ export interface RenderRequest {
 }
 
 export interface Rendered {
+  /** How the study results answered each card (answered cards only). */
+  scores: Map<Card, CardScore>;
   renderer: HtmlRenderer;
   rootHtml: HtmlOptions;
   cards: RenderedCard[];
@@ -108,7 +110,7 @@ export async function renderVariants(request: RenderRequest): Promise<Rendered> 
   const plan = planSheet(sheetTopics, { cards: study.cards, standing: standings(scored.scores) });
   const sheet = wants('sheet') ? renderer.renderTopics(plan.topics, rootHtml) : [];
   if (wants('sheet') && settings.glossary && study.glossary.length > 0) sheet.push(glossaryTopic(study, renderer, rootHtml));
-  const unitsOf = (card: (typeof study.cards)[number]) => plan.cardUnits.get(card) ?? [];
+  const unitsOf = (card: Card) => plan.cardUnits.get(card) ?? [];
   const selfTest = wants('self-test') ? selfTestTopics(study, sheetTopics, plan.topics, cards, renderer, rootHtml, unitsOf) : [];
   const deck = wants('deck') ? renderer.renderTopics(guide.topics, slidesHtml) : [];
   const deckCards = wants('deck-cards') ? renderCards(study, renderer, slidesHtml, where) : [];
@@ -133,6 +135,7 @@ export async function renderVariants(request: RenderRequest): Promise<Rendered> 
       ]
     : [];
   return {
+    scores: scored.scores,
     renderer,
     rootHtml,
     cards,

@@ -1,8 +1,24 @@
 /** `index.html`: links to everything the build made, the glossary, the review list, the warnings. Built after the other targets. */
 import { formatMessage } from '../report.js';
-import { renderIndex } from '../render/index.js';
+import { toString } from 'mdast-util-to-string';
+import { renderIndex, type WeakSpot } from '../render/index.js';
 import { leftOutSection } from './cheatsheet.js';
-import type { Target, TargetResult } from './target.js';
+import type { Target, TargetInput, TargetResult } from './target.js';
+
+/** The cards answered wrong at least once, the least often right first (then in the notes' order). */
+function weakSpots(input: Pick<TargetInput, 'scores' | 'study'>): WeakSpot[] {
+  return input.study.cards
+    .flatMap((card, i) => {
+      const score = input.scores.get(card);
+      if (!score || score.wrong === 0) return [];
+      const answers = score.right + score.wrong;
+      const question = toString({ type: 'paragraph', children: card.front }).replace(/\s+/g, ' ').trim();
+      const where = `${card.source.file}:${card.source.line}`;
+      return [{ i, spot: { question, right: score.right, answers, slug: card.topic.slug, topic: card.topic.path.join(' › '), where } }];
+    })
+    .sort((a, b) => a.spot.right / a.spot.answers - b.spot.right / b.spot.answers || a.i - b.i)
+    .map((s) => s.spot);
+}
 
 declare module './target.js' {
   interface Summaries {
@@ -38,6 +54,7 @@ export const indexPage: Target<'index', unknown, never> = {
         study: input.study,
         cards: input.cards.length,
         flashcardSheets: flashcards?.summary ?? null,
+        weakSpots: weakSpots(input),
         leftOut: sheet
           ? leftOutSection(input.sheetPlan, sheet.summary.leftOut, input.settings.pages, selfTest?.summary.leftOut.chosen)
           : null,

@@ -13,7 +13,8 @@ import type { HtmlOptions, HtmlRenderer } from '../render/html.js';
 import type { RenderedCard } from '../render/study.js';
 import type { Renders, RenderVariant } from '../render/variants.js';
 import type { ResolvedSettings } from '../settings.js';
-import type { StudySet } from '../study.js';
+import type { CardScore } from '../results.js';
+import type { Card, StudySet } from '../study.js';
 import type { TemplateSource } from '../templates.js';
 import type { Guide } from '../types.js';
 
@@ -39,6 +40,8 @@ export interface TargetInput<V extends RenderVariant = RenderVariant> {
   cards: RenderedCard[];
   /** The sheet's units and their priorities (what it prints first when it must leave some out). */
   sheetPlan: SheetPlan;
+  /** How the study results (src/results.ts) answered each card: the cards answered at all. */
+  scores: Map<Card, CardScore>;
   renders: Pick<Renders, V>;
   /** Stylesheets relative to the output folder: the bundled fonts, KaTeX's (when there is math), the emoji font's (decks with callouts). */
   styles: { fonts: string[]; math: string | null; emoji: string | null };
