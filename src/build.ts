@@ -43,7 +43,7 @@ import { buildWarning, formatMessage, infoMessage, stageTimer, type Reporter } f
 import { readResults, scoreCards, standings } from './results.js';
 import { runTargets } from './targets/run.js';
 import { shown, type OutputKind, type ResolvedSettings } from './settings.js';
-import { extractStudySet } from './study.js';
+import { extractStudySet } from './study/index.js';
 import { cheatsheet, describeLeftOut, selfTestSheet, type SheetSummary } from './targets/cheatsheet.js';
 import { decks, type DecksResult } from './targets/decks.js';
 import { handouts } from './targets/handouts.js';

@@ -10,7 +10,7 @@ import type { Browser } from 'puppeteer-core';
 import { pageScript, withLocalPage } from '../browser.js';
 import { scriptHashSource } from '../safety.js';
 import type { PhrasingContent, RootContent } from 'mdast';
-import type { Card, StudySet } from '../study.js';
+import type { Card, StudySet } from '../study/index.js';
 import { loadTemplate, readTemplateFile, type TemplateSource } from '../templates.js';
 import { FONT_STACKS } from './fonts.js';
 import { mathForAnki } from './math.js';

@@ -11,7 +11,7 @@ import type { HtmlOptions, HtmlRenderer, RenderedTopic } from '../render/html.js
 import type { RenderedCard } from '../render/study.js';
 import type { SheetPlan } from '../priority.js';
 import type { ResolvedSettings } from '../settings.js';
-import type { StudySet } from '../study.js';
+import type { StudySet } from '../study/index.js';
 import type { TemplateSource } from '../templates.js';
 import type { Guide } from '../types.js';
 
