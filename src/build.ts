@@ -27,7 +27,7 @@ import {
   type FailedWrite,
   type OutputFile,
 } from './output.js';
-import { parseWithCache, type ParseCache } from './parse.js';
+import { parseNotes, type ParseCache } from './parse.js';
 import { imageFiles, katexFiles, DARK_THEMES } from './render/assets.js';
 import { codePoints, EMOJI_CSS, fontFiles, type FontFaces } from './render/fonts.js';
 import { glossaryTopic } from './render/glossary.js';
@@ -140,7 +140,7 @@ export async function runBuild(
   // Chromium starts now and boots while the notes are parsed and the images resolved.
   browser().catch(() => undefined); // reported where it is awaited
   stage('load', `${loaded.length} notes`, 'parse');
-  const notes = parseWithCache(loaded, cache.parsed, settings.allowHtml);
+  const notes = await parseNotes(loaded, cache.parsed, settings.allowHtml);
   stage('parse', `${notes.length} parsed`, 'tree');
   const fatal = notes.flatMap((note) => note.file.messages.filter((m) => m.fatal === true));
   if (fatal[0]) throw new UserError(formatMessage(fatal[0]) + (fatal.length > 1 ? ` (and ${fatal.length - 1} more)` : ''));

@@ -14,6 +14,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { chunksOf, joinChunks } from './chunks.js';
 import { firstLine } from './errors.js';
 import type { LoadedNote } from './load.js';
+import { loadedMathJax, loadMathJax, type MathJax } from './render/mathjax.js';
 import { remarkReportUnsafeHtml } from './safety.js';
 import { remarkCallouts } from './syntax/callouts.js';
 import { remarkDetails } from './syntax/details.js';
@@ -113,7 +114,7 @@ function remarkReuseShortParses(this: Processor) {
   };
 }
 
-export function createParser(options: { allowHtml?: boolean } = {}) {
+export function createParser(options: { allowHtml?: boolean; mathjax?: MathJax | null } = {}) {
   return (
     unified()
       .use(remarkParse)
@@ -133,7 +134,7 @@ export function createParser(options: { allowHtml?: boolean } = {}) {
       .use(remarkSheetMarkers)
       .use(remarkMoneyIsNotMath)
       .use(remarkDisplayMath)
-      .use(remarkCheckMath)
+      .use(remarkCheckMath, { mathjax: options.mathjax ?? null })
       .use(remarkDashLines)
       .use(remarkSpeakerNotes)
       .use(remarkReportUnsafeHtml, options)
@@ -261,17 +262,19 @@ function names(list: unknown[]): string[] {
 /**
  * Parse results by absolute path, valid while the text's hash matches; `messages` are the
  * parser's own. A note parsed again (edited while watching) keeps the trees of its `parts`: the
- * next edit parses only the part it changes. Kept by a builder across rebuilds.
+ * next edit parses only the part it changes. `wantsMathJax`: parsed without MathJax, with a
+ * formula KaTeX rejects. Kept by a builder across rebuilds.
  */
-export type ParseCache = Map<string, { hash: string; note: Note; messages: VFileMessage[]; parts?: ChunkTrees }>;
+export type ParseCache = Map<string, { hash: string; note: Note; messages: VFileMessage[]; parts?: ChunkTrees; wantsMathJax?: boolean }>;
 
 /**
  * Parse each note, reusing the last parse of a note whose text has not
- * changed. Each build gets fresh VFiles (with the parse's messages), so
- * messages of one build never leak into the next.
+ * changed (nor MathJax, given now, been wanted by it). Each build gets fresh
+ * VFiles (with the parse's messages), so messages of one build never leak into
+ * the next.
  */
-export function parseWithCache(loaded: LoadedNote[], cache: ParseCache, allowHtml: boolean): Note[] {
-  const parser = createParser({ allowHtml });
+export function parseWithCache(loaded: LoadedNote[], cache: ParseCache, allowHtml: boolean, mathjax: MathJax | null = null): Note[] {
+  const parser = createParser({ allowHtml, mathjax });
   const seen = new Set<string>();
   const notes = loaded.flatMap((entry) => {
     if (entry.text === null) return [];
@@ -279,14 +282,17 @@ export function parseWithCache(loaded: LoadedNote[], cache: ParseCache, allowHtm
     const loadMessages = [...entry.file.messages];
     const hash = createHash('sha1').update(entry.text).digest('hex');
     let hit = cache.get(entry.absPath);
-    if (!hit || hit.hash !== hash) {
+    if (!hit || hit.hash !== hash || (mathjax && hit.wantsMathJax)) {
       // Only edited notes keep their parts: copies of every tree would cost a first build time and memory.
-      const parts = hit ? { known: hit.parts ?? new Map<string, Root>(), kept: new Map<string, Root>() } : undefined;
-      const note = parseNote(parser, { ...entry, text: entry.text }, parts);
+      const edited = hit && hit.hash !== hash;
+      const parts = edited ? { known: hit!.parts ?? new Map<string, Root>(), kept: new Map<string, Root>() } : undefined;
+      // A file of its own: its messages are this parse's only, even when the note is parsed again (with MathJax).
+      const file = new VFile({ path: entry.path, value: entry.text });
+      const note = parseNote(parser, { ...entry, text: entry.text, file }, parts);
       if (note.mdast.children.length === 0) {
         note.file.message('empty note, skipped', { place: { line: 1, column: 1 }, ruleId: 'empty', source: 'studyguide' });
       }
-      hit = { hash, note, messages: note.file.messages.slice(loadMessages.length), parts: parts?.kept };
+      hit = { hash, note, messages: file.messages, parts: edited ? parts?.kept : hit?.parts, wantsMathJax: file.data.mathJaxWanted };
       cache.set(entry.absPath, hit);
     }
     const file = new VFile({ path: entry.path, value: entry.text });
@@ -295,4 +301,14 @@ export function parseWithCache(loaded: LoadedNote[], cache: ParseCache, allowHtm
   });
   for (const key of cache.keys()) if (!seen.has(key)) cache.delete(key);
   return notes;
+}
+
+/**
+ * The parse stage: `parseWithCache`, and when a note has a formula KaTeX rejects, MathJax loaded
+ * (once) and that note parsed again with it. Notes whose formulas KaTeX typesets never load it.
+ */
+export async function parseNotes(loaded: LoadedNote[], cache: ParseCache, allowHtml: boolean): Promise<Note[]> {
+  const notes = parseWithCache(loaded, cache, allowHtml, loadedMathJax());
+  if (loadedMathJax() || !loaded.some((entry) => cache.get(entry.absPath)?.wantsMathJax)) return notes;
+  return parseWithCache(loaded, cache, allowHtml, await loadMathJax());
 }

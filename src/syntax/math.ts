@@ -2,13 +2,15 @@
  * Math as people write it: `$…$` and `$$…$$` (remark-math), `\(…\)` and `\[…\]`
  * (LaTeX's own delimiters, rewritten to dollars before parsing), with two
  * checks at parse time: money is not math (`costs $5 and $10 a month`), and a
- * formula KaTeX cannot typeset is reported at its place and shown as code.
+ * formula neither KaTeX nor MathJax can typeset is reported at its place and
+ * shown as code.
  */
 import katex from 'katex';
 import type { InlineMath, Math as DisplayMath } from 'mdast-util-math';
 import type { Parent, Root } from 'mdast';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
+import type { MathJax } from '../render/mathjax.js';
 
 /**
  * Pandoc's rule, the one people expect: an opening `$` is followed by a
@@ -60,6 +62,8 @@ declare module 'vfile' {
   interface DataMap {
     /** The markdown as parsed (after `latexDelimitersToDollars`): node offsets point into it. */
     markdown: string;
+    /** A formula KaTeX rejects was parsed without MathJax: a parse with it may typeset it. */
+    mathJaxWanted: boolean;
   }
 }
 
@@ -83,16 +87,30 @@ export function remarkDisplayMath() {
   };
 }
 
-/** Formulas KaTeX rejects: a warning at the formula, and the node is shown as code. */
-export function remarkCheckMath() {
+/**
+ * Formulas KaTeX rejects go to MathJax (`mathjax`, when loaded: src/render/mathjax.ts), as
+ * Obsidian renders them. One MathJax rejects too (or any KaTeX rejects, without MathJax): a
+ * warning at the formula, and the node is shown as code; `file.data.mathJaxWanted` says MathJax
+ * could have been asked.
+ */
+export function remarkCheckMath(options: { mathjax?: MathJax | null } = {}) {
+  const mathjax = options.mathjax ?? null;
   return (tree: Root, file: VFile) => {
     visit(tree, (node) => {
       if (node.type !== 'inlineMath' && node.type !== 'math') return;
       const math = node as InlineMath | DisplayMath;
-      const error = katexError(math.value, math.type === 'math');
+      const display = math.type === 'math';
+      const error = katexError(math.value, display);
       if (!error) return;
+      const fallback = mathjax?.typeset(math.value, display);
+      if (fallback && 'html' in fallback) return; // typeset by MathJax (src/render/math.ts)
+      if (!mathjax) file.data.mathJaxWanted = true;
       math.data = { ...math.data, mathError: true };
-      file.message(`LaTeX error, shown as code: ${error}`, { place: math.position, ruleId: 'math', source: 'studyguide' });
+      file.message(`LaTeX error, shown as code: ${fallback?.error ?? error}`, {
+        place: math.position,
+        ruleId: 'math',
+        source: 'studyguide',
+      });
     });
   };
 }
