@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { Break, Root, Text } from 'mdast';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
-import remarkMath from 'remark-math';
 import remarkParse from 'remark-parse';
 import { unified, type Processor } from 'unified';
 import { visit, SKIP } from 'unist-util-visit';
@@ -18,7 +17,9 @@ import { loadedMathJax, loadMathJax, type MathJax } from './render/mathjax.js';
 import { remarkReportUnsafeHtml } from './safety.js';
 import { remarkCallouts } from './syntax/callouts.js';
 import { remarkDetails } from './syntax/details.js';
-import { latexDelimitersToDollars, remarkCheckMath, remarkDisplayMath, remarkMoneyIsNotMath } from './syntax/math.js';
+import { remarkObsidianMath } from './syntax/math-syntax.js';
+import { remarkDisplayMath } from './syntax/display-math.js';
+import { latexDelimitersToDollars, remarkCheckMath, remarkMoneyIsNotMath } from './syntax/math.js';
 import { remarkCloze } from './syntax/cloze.js';
 import { remarkBlockIds, remarkHighlight, remarkObsidianComments } from './syntax/obsidian.js';
 import { takeFootnoteDefinitions } from './syntax/footnotes.js';
@@ -121,7 +122,7 @@ export function createParser(options: { allowHtml?: boolean; mathjax?: MathJax |
       .use(remarkReuseShortParses)
       .use(remarkFrontmatter, ['yaml'])
       .use(remarkGfm)
-      .use(remarkMath)
+      .use(remarkObsidianMath)
       // Notes as people write them (Obsidian, GitHub): first the raw-HTML details, while they are still HTML.
       .use(remarkDetails)
       .use(remarkObsidianComments)

@@ -68,26 +68,6 @@ declare module 'vfile' {
 }
 
 /**
- * `$$ … $$` written on one line alone in its paragraph is a display formula, as
- * in Obsidian (remark-math reads a one-line `$$…$$` as inline math).
- */
-export function remarkDisplayMath() {
-  return (tree: Root, file: VFile) => {
-    const source = file.data.markdown ?? String(file.value ?? '');
-    visit(tree, 'paragraph', (node, index, parent) => {
-      if (!parent || index === undefined) return;
-      const meaningful = node.children.filter((c) => !(c.type === 'text' && c.value.trim() === ''));
-      const only = meaningful[0];
-      if (meaningful.length !== 1 || only?.type !== 'inlineMath') return;
-      const start = only.position?.start.offset;
-      if (start === undefined || source.slice(start, start + 2) !== '$$') return;
-      const display: DisplayMath = { type: 'math', value: only.value.trim(), meta: null, position: node.position };
-      parent.children.splice(index, 1, display as never);
-    });
-  };
-}
-
-/**
  * Formulas KaTeX rejects go to MathJax (`mathjax`, when loaded: src/render/mathjax.ts), as
  * Obsidian renders them. One MathJax rejects too (or any KaTeX rejects, without MathJax): a
  * warning at the formula, and the node is shown as code; `file.data.mathJaxWanted` says MathJax
@@ -129,6 +109,14 @@ export function katexError(tex: string, displayMode: boolean): string | null {
 }
 
 /**
+ * `\[`, `\]` whose backslash is not the second of a `\\` (a TeX line break: `\\[2pt]`, `\\[-1.ex]`):
+ * an even run of backslashes, then the delimiter.
+ */
+const BRACKET = /(?<!\\)((?:\\\\)*)\\[[\]]/g;
+/** `\(…\)` on one line, neither a `\\(` (same rule). */
+const PARENTHESES = /(?<!\\)((?:\\\\)*)\\\(([^\n]*?)(?<!\\)((?:\\\\)*)\\\)/g;
+
+/**
  * `\(x\)` → `$x$` and `\[ … \]` → `$$ … $$` outside code, before parsing
  * (markdown reads `\(` as an escaped parenthesis). Lines are kept, so
  * messages keep their line numbers; `\[`/`\]` keep their length too.
@@ -153,7 +141,11 @@ export function latexDelimitersToDollars(text: string): string {
       return line
         .split(/(`+[^`]*`+)/)
         .map((part, i) =>
-          i % 2 === 1 ? part : part.replace(/\\\[|\\\]/g, '$$$$').replace(/\\\(([^\n]*?)\\\)/g, (_, tex: string) => `$${tex}$`),
+          i % 2 === 1
+            ? part
+            : part
+                .replace(BRACKET, (_, pairs: string) => `${pairs}$$`)
+                .replace(PARENTHESES, (_, pairs: string, tex: string, closing: string) => `${pairs}$${tex}${closing}$`),
         )
         .join('');
     })
