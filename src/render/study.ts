@@ -33,7 +33,7 @@ export interface RenderedCard {
    * keeps its id, so importing again updates the note in Anki (and keeps its reviews).
    */
   guid: string;
-  /** Anki's deck: the guide's title, then the top-level topic (`AWS notes::Misc`). */
+  /** Anki's deck: the guide's title, then the top-level topic (`AWS notes::Misc`), or the deck a `#flashcards/…` tag names (`AWS notes::spanish`). */
   deck: string;
   /** Anki's note type. */
   notetype: 'Basic' | 'Basic (and reversed card)' | 'Cloze';
@@ -113,7 +113,7 @@ export function renderCards(
       slug: card.topic.slug,
       guid: guid(card),
       notetype: card.cloze ? 'Cloze' : card.reversed ? 'Basic (and reversed card)' : 'Basic',
-      deck: [where.title, card.topic.path[0] ?? ''].map(deckName).join('::'),
+      deck: [where.title, ...(card.deck ?? [card.topic.path[0] ?? ''])].map(deckName).join('::'),
       // Math goes to Anki as TeX, which it typesets itself.
       ankiFields: !card.cloze ? [mathForAnki(front), mathForAnki(back)] : firstCloze ? [mathForAnki(inline(card.cloze.text)), ''] : null,
       ...(choices ? { choices: { question, options: choices, explanation: blocks(card.back.slice(1), ':explanation') } } : {}),

@@ -5,9 +5,10 @@
  * could pair a front with a back that does not answer it is not used.
  */
 import { walkTopics } from '../tree.js';
-import type { Guide } from '../types.js';
+import type { Guide, Note } from '../types.js';
 import { clozes } from './cloze.js';
 import { detailsAnswers } from './details.js';
+import { flashcardTags, type FlashcardTags } from './flashcard-tags.js';
 import { glossary } from './glossary.js';
 import { headingChoice } from './multiple-choice.js';
 import { topicBlocks } from './paragraphs.js';
@@ -18,15 +19,24 @@ import type { Card, Found, StudyOptions, StudySet, Taken } from './types.js';
 
 export type * from './types.js';
 
+function withDeck(card: Card, flashcards: FlashcardTags): Card {
+  if (card.deck) return card;
+  const deck = flashcards.deckAt(card.source.line);
+  return deck.length > 0 ? { ...card, deck } : card;
+}
+
 /** Cards found by an extractor that finds no open questions. */
 const only = (cards: Card[]): Found => ({ cards, openQuestions: [] });
 
 export function extractStudySet(guide: Guide, options: StudyOptions = {}): StudySet {
   const set: StudySet = { cards: [], openQuestions: [], glossary: [], toFill: [] };
+  const tagsOfNote = new Map<Note, FlashcardTags>();
   for (const topic of walkTopics(guide.topics)) {
+    let flashcards = tagsOfNote.get(topic.note);
+    if (!flashcards) tagsOfNote.set(topic.note, (flashcards = flashcardTags(topic.note)));
     // A multiple-choice question under the heading is the heading's card; its nodes are no other extractor's.
     const choice = headingChoice(topic);
-    const inBlocks = topicBlocks(topic, new Set(choice?.used));
+    const inBlocks = topicBlocks(topic, new Set(choice?.used), flashcards);
     const taken: Taken = new Set([...(choice?.used ?? []), ...inBlocks.used]);
     const found = [
       choice ? only([choice.card]) : headingQuestion(topic),
@@ -36,7 +46,8 @@ export function extractStudySet(guide: Guide, options: StudyOptions = {}): Study
       only(clozes(topic, options)),
     ];
     for (const { cards, openQuestions } of found) {
-      set.cards.push(...cards);
+      // Every card of a note under a `#flashcards/…` tag goes in its deck, as the plugin puts them.
+      set.cards.push(...cards.map((card) => withDeck(card, flashcards)));
       set.openQuestions.push(...openQuestions);
     }
     const empty = toFill(topic);

@@ -5,6 +5,7 @@
 import { toString } from 'mdast-util-to-string';
 import type { Topic } from '../types.js';
 import { boldDefinition, plainDefinition } from './definitions.js';
+import type { FlashcardTags } from './flashcard-tags.js';
 import { questionAnswer } from './explicit.js';
 import { listItems } from './list-items.js';
 import { QUESTION, SCENARIO_TITLE } from './patterns.js';
@@ -13,14 +14,14 @@ import { spacedRepetition } from './spaced-repetition.js';
 import type { FoundAndUsed, Taken } from './types.js';
 
 /** The cards of the topic's blocks that `taken` does not hold, and the nodes its lists' multiple-choice questions are made of. */
-export function topicBlocks(topic: Topic, taken: Taken): FoundAndUsed {
+export function topicBlocks(topic: Topic, taken: Taken, flashcards: FlashcardTags): FoundAndUsed {
   const found: FoundAndUsed = { cards: [], openQuestions: [], used: [] };
   const scenarioTopic = SCENARIO_TITLE.test(topic.title);
   let consumed = -1; // the `A:` paragraph of a two-paragraph Q:/A: pair
   topic.blocks.forEach((block, i) => {
     if (i === consumed || taken.has(block)) return;
     if (block.type === 'paragraph') {
-      const repetition = spacedRepetition(topic, block);
+      const repetition = spacedRepetition(topic, block, flashcards);
       if (repetition.length > 0) {
         found.cards.push(...repetition);
         return;

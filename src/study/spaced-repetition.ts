@@ -1,28 +1,64 @@
 /**
  * The Obsidian Spaced Repetition plugin's cards, in one paragraph: question lines, a line with
  * only `?` (`??`: both ways), answer lines; or one card a line, `Question::Answer` (`:::`: both
- * ways). Precision first: a line with more than one separator (`AWS::CloudFormation::Init`) is
- * not a card, nor one whose separator touches a word on either side unless the question ends with
- * `?` (`the AWS::Serverless transform` is prose, `loopback is ::1` an address; write
- * `Question :: Answer` or `Question?::Answer`).
+ * ways). In a note tagged `#flashcards` (src/study/flashcard-tags.ts) every such line is a card,
+ * as the plugin reads it; in other notes a separator touching a word on either side makes a card
+ * only after a prompt: a question (`…?::Answer`) or at least three words, with no comma, not an
+ * acronym's name (`What is the capital of France::Paris`; `the AWS::Serverless transform`,
+ * `In C++, std::vector` are prose). Never a card, in any note: a line with more than one separator
+ * (`AWS::CloudFormation::Init`, `Na⁺/K⁺ pump :: 3 Na⁺ out :: 2 K⁺ in`), a separator in code, math
+ * or a link, an address (`fe80::1`, `2001:db8::/32`, `[::1]`), a name running on in a sentence
+ * (`a std::vector, which …`).
  */
 import type { Paragraph, PhrasingContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import type { Topic } from '../types.js';
-import { paragraph, sliceInline, text, trimInline } from './inline.js';
+import { isFlashcardTag, type FlashcardTags } from './flashcard-tags.js';
+import { overlapping, paragraph, sliceInline, text, trimInline } from './inline.js';
 import { position, trimmedRange, valueSpans } from './source.js';
 import type { Card } from './types.js';
 
+/** An address around the separator: `fe80::1`, `2001:db8::/32`, `[::1]:8080`, `is ::1`. */
+const isAddress = (front: string, back: string) =>
+  /[\d[:(]$/.test(front) || /^[/\]:)]/.test(back) || (/(^|\s)$/.test(front) && /^[\da-f:/.]+(\s|$)/i.test(back));
+/** `a std::vector, which …`: the answer's first word runs on into the sentence. */
+const NAME_IN_SENTENCE = /^\S+[,;(<]\s*\S/;
+/** `AWS::Serverless`: an acronym's name. */
+const ACRONYM_NAME = /(^|\s)[A-Z]{2,}$/;
+
+/** Whether `front::back` (one line, one separator) is a card: see the module comment. */
+function isCard(front: string, back: string, tagged: boolean): boolean {
+  const touches = /\S$/.test(front) || /^\S/.test(back);
+  if (!touches || /\?$/.test(front.trim())) return true;
+  if (isAddress(front, back) || NAME_IN_SENTENCE.test(back.trim())) return false;
+  if (tagged) return true;
+  const words = front.trim().split(/\s+/);
+  return words.length >= 3 && !/[,;]/.test(front) && !(ACRONYM_NAME.test(front) && /^[A-Z]/.test(back));
+}
+
+/** Text and the emphasis around it: where a separator is one (in code, math or a link it is their text). */
+const PROSE = new Set(['text', 'strong', 'emphasis', 'delete', 'mark']);
+
+/** Whether `toString(block).slice(from, to)` is prose (see `PROSE`). */
+function inText(block: Paragraph, from: number, to: number): boolean {
+  return [...overlapping(block, from, to)].every(({ child }) => PROSE.has(child.type));
+}
+
 /** The plugin writes its review schedule after a card (`<!--SR:!2024-03-18,4,250-->`): not part of the answer. */
 const SCHEDULE = /<!--\s*SR:[^>]*-->/;
+/** A deck tag written in a card's line, as plain text (when the card's text is cut as plain text). */
+const DECK_TAG = /(^|\s)#flashcards(\/[^\s]*)?(?=\s|$)/gi;
 
-export function spacedRepetition(topic: Topic, block: Paragraph): Card[] {
+export function spacedRepetition(topic: Topic, block: Paragraph, flashcards: FlashcardTags): Card[] {
   const cards: Card[] = [];
   const value = toString(block);
-  const unscheduled = (nodes: PhrasingContent[]) => trimInline(nodes.filter((n) => !(n.type === 'html' && SCHEDULE.test(n.value))));
-  const plain = (part: string) => [text(part.replace(new RegExp(SCHEDULE.source, 'g'), '').trim())];
-  const card = (front: string, frontAt: number, back: string, backAt: number, reversed: boolean) => {
+  // A card's own deck tag (`#flashcards/deck Question::Answer`) names its deck, it is not its text.
+  const unscheduled = (nodes: PhrasingContent[]) =>
+    trimInline(nodes.filter((n) => !(n.type === 'html' && SCHEDULE.test(n.value)) && !(n.type === 'tag' && isFlashcardTag(n.name))));
+  const plain = (part: string) => [text(part.replace(new RegExp(SCHEDULE.source, 'g'), '').replace(DECK_TAG, '').trim())];
+  const card = (front: string, frontAt: number, back: string, backAt: number, reversed: boolean, line: number) => {
     const [backFrom, backTo] = trimmedRange(value, back, backAt);
+    const deck = flashcards.deckAt((block.position?.start.line ?? topic.source.line) + line);
     cards.push({
       kind: 'explicit',
       front: unscheduled(sliceInline(block, ...trimmedRange(value, front, frontAt)) ?? plain(front)),
@@ -32,6 +68,7 @@ export function spacedRepetition(topic: Topic, block: Paragraph): Card[] {
       ...(reversed ? { reversed } : {}),
       blockId: block.data?.blockId,
       blanks: valueSpans(block, backFrom, backTo),
+      ...(deck.length > 0 ? { deck } : {}),
     });
   };
   const lines = value.split('\n');
@@ -42,7 +79,7 @@ export function spacedRepetition(topic: Topic, block: Paragraph): Card[] {
     const [front, back] = [lines.slice(0, mark).join('\n'), lines.slice(mark + 1).join('\n')];
     if (front.trim() && back.trim()) {
       const backAt = lines.slice(0, mark + 1).join('\n').length + 1;
-      card(front, 0, back, backAt, lines[mark]!.trim() === '??');
+      card(front, 0, back, backAt, lines[mark]!.trim() === '??', 0);
       return cards;
     }
   }
@@ -54,9 +91,9 @@ export function spacedRepetition(topic: Topic, block: Paragraph): Card[] {
     if (parts.length !== 2 || (separator !== '::' && separator !== ':::')) continue;
     const [front, back] = parts as [string, string];
     if (!front.trim() || !back.trim()) continue;
-    const touches = /\S$/.test(front) || /^\S/.test(back);
-    if (touches && !/\?$/.test(front.trim())) continue;
-    card(front, lineAt, back, lineAt + front.length + separator.length, separator === ':::');
+    const at = lineAt + front.length;
+    if (!inText(block, at, at + separator.length) || !isCard(front, back, flashcards.tagged)) continue;
+    card(front, lineAt, back, at + separator.length, separator === ':::', i);
   }
   return cards;
 }

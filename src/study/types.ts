@@ -30,6 +30,8 @@ export interface Card {
   cloze?: { number: number; text: PhrasingContent[] };
   /** A multiple-choice card's options, shown under the front (the back holds the right ones). */
   choices?: Choice[];
+  /** Its deck under the guide's, from a `#flashcards/…` tag (src/study/flashcard-tags.ts): `['spanish']`. */
+  deck?: string[];
 }
 
 export interface StudyOptions {
