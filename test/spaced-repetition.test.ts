@@ -4,13 +4,11 @@
  * other notes a `::` makes a card after a prompt (a question, or three words or more). Names,
  * addresses and code never make one. Cards are compared as front, back and direction.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { toString } from 'mdast-util-to-string';
 import { describe, expect, it } from 'vitest';
 import { extractStudySet, type StudySet } from '../src/study/index.js';
 import { buildGuide } from '../src/tree.js';
-import { cli, noteFrom, tempDir } from './helpers.js';
+import { noteFrom } from './helpers.js';
 
 type Card = StudySet['cards'][number];
 const front = (c: Card) => toString({ type: 'paragraph', children: c.front });
@@ -158,24 +156,6 @@ describe('in a note tagged #flashcards', () => {
       ['Who wrote Hamlet', ['trivia']],
       ['A group of crows is called a', ['language', 'words']],
       ['perro', []],
-    ]);
-  });
-
-  it('flashcards.tsv puts each card in its deck under the guide’s (`T::spanish`); other notes keep their topic’s', async () => {
-    const dir = await tempDir();
-    await mkdir(path.join(dir, 'notes'));
-    await writeFile(path.join(dir, 'notes', 'spanish.md'), '# Spanish\n\n#flashcards/spanish\n\nhola::hello\n');
-    await writeFile(path.join(dir, 'notes', 'geo.md'), '# Geography\n\nWhat is the capital of France::Paris\n');
-    const out = path.join(dir, 'out');
-    const built = await cli(['build', '--notes', path.join(dir, 'notes'), '--out', out, '--offline', '--only', 'slides', '--title', 'T']);
-    expect(built.code, built.stderr).toBe(0);
-    const rows = (await readFile(path.join(out, 'flashcards.tsv'), 'utf8'))
-      .split('\n')
-      .filter((line) => line && !line.startsWith('#'))
-      .map((line) => line.split('\t'));
-    expect(rows.map((r) => [r[0], r[5]])).toEqual([
-      ['What is the capital of France', 'T::Geography'],
-      ['hola', 'T::spanish'],
     ]);
   });
 });

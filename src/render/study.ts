@@ -13,7 +13,7 @@ import type { PhrasingContent, RootContent } from 'mdast';
 import type { Card, StudySet } from '../study/index.js';
 import { loadTemplate, readTemplateFile, type TemplateSource } from '../templates.js';
 import { FONT_STACKS } from './fonts.js';
-import { mathForAnki } from './math.js';
+import { ankiHtml } from './anki-text.js';
 import { escapeHtml, type HtmlOptions, type HtmlRenderer, type RenderedBlock } from './html.js';
 
 export interface RenderedCard {
@@ -114,8 +114,8 @@ export function renderCards(
       guid: guid(card),
       notetype: card.cloze ? 'Cloze' : card.reversed ? 'Basic (and reversed card)' : 'Basic',
       deck: [where.title, ...(card.deck ?? [card.topic.path[0] ?? ''])].map(deckName).join('::'),
-      // Math goes to Anki as TeX, which it typesets itself.
-      ankiFields: !card.cloze ? [mathForAnki(front), mathForAnki(back)] : firstCloze ? [mathForAnki(inline(card.cloze.text)), ''] : null,
+      // Math goes to Anki as TeX, which it typesets itself; wiki links as their text.
+      ankiFields: !card.cloze ? [ankiHtml(front), ankiHtml(back)] : firstCloze ? [ankiHtml(inline(card.cloze.text)), ''] : null,
       ...(choices ? { choices: { question, options: choices, explanation: blocks(card.back.slice(1), ':explanation') } } : {}),
     };
   });
