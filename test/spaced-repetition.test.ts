@@ -80,7 +80,7 @@ describe('in a note tagged #flashcards', () => {
       '---',
       '# Spanish',
       '',
-      'hola::hello',
+      'hola::hello, hi',
       'adiós:::goodbye',
       'el pan :: bread',
       '',
@@ -93,7 +93,7 @@ describe('in a note tagged #flashcards', () => {
       'cheese',
     ].join('\n');
     expect(cards(note)).toEqual([
-      ['hola', 'hello', false],
+      ['hola', 'hello, hi', false],
       ['adiós', 'goodbye', true],
       ['el pan', 'bread', false],
       ['la manzana', 'apple', false],

@@ -2,13 +2,13 @@
  * The Obsidian Spaced Repetition plugin's cards, in one paragraph: question lines, a line with
  * only `?` (`??`: both ways), answer lines; or one card a line, `Question::Answer` (`:::`: both
  * ways). In a note tagged `#flashcards` (src/study/flashcard-tags.ts) every such line is a card,
- * as the plugin reads it; in other notes a separator touching a word on either side makes a card
+ * as the plugin reads it. In other notes a separator touching a word on either side makes a card
  * only after a prompt: a question (`…?::Answer`) or at least three words, with no comma, not an
- * acronym's name (`What is the capital of France::Paris`; `the AWS::Serverless transform`,
+ * acronym's name (`What is the capital of France::Paris`; `the AWS::Serverless transform` and
  * `In C++, std::vector` are prose). Never a card, in any note: a line with more than one separator
  * (`AWS::CloudFormation::Init`, `Na⁺/K⁺ pump :: 3 Na⁺ out :: 2 K⁺ in`), a separator in code, math
  * or a link, an address (`fe80::1`, `2001:db8::/32`, `[::1]`), a name running on in a sentence
- * (`a std::vector, which …`).
+ * (`… in a std::vector, which …`; in a tagged note, a sentence of more than eight words).
  */
 import type { Paragraph, PhrasingContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
@@ -23,6 +23,8 @@ const isAddress = (front: string, back: string) =>
   /[\d[:(]$/.test(front) || /^[/\]:)]/.test(back) || (/(^|\s)$/.test(front) && /^[\da-f:/.]+(\s|$)/i.test(back));
 /** `a std::vector, which …`: the answer's first word runs on into the sentence. */
 const NAME_IN_SENTENCE = /^\S+[,;(<]\s*\S/;
+/** More words than a prompt has: a sentence. */
+const SENTENCE_WORDS = 8;
 /** `AWS::Serverless`: an acronym's name. */
 const ACRONYM_NAME = /(^|\s)[A-Z]{2,}$/;
 
@@ -30,10 +32,12 @@ const ACRONYM_NAME = /(^|\s)[A-Z]{2,}$/;
 function isCard(front: string, back: string, tagged: boolean): boolean {
   const touches = /\S$/.test(front) || /^\S/.test(back);
   if (!touches || /\?$/.test(front.trim())) return true;
-  if (isAddress(front, back) || NAME_IN_SENTENCE.test(back.trim())) return false;
+  if (isAddress(front, back)) return false;
+  const words = front.trim().split(/\s+/).length;
+  // In a #flashcards note only a long sentence is read as prose (`hola::hello, hi` is a card).
+  if (NAME_IN_SENTENCE.test(back.trim()) && (!tagged || words > SENTENCE_WORDS)) return false;
   if (tagged) return true;
-  const words = front.trim().split(/\s+/);
-  return words.length >= 3 && !/[,;]/.test(front) && !(ACRONYM_NAME.test(front) && /^[A-Z]/.test(back));
+  return words >= 3 && !/[,;]/.test(front) && !(ACRONYM_NAME.test(front) && /^[A-Z]/.test(back));
 }
 
 /** Text and the emphasis around it: where a separator is one (in code, math or a link it is their text). */
