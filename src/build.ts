@@ -20,7 +20,7 @@ import { renderVariants } from './render/variants.js';
 import { stageTimer, type Reporter } from './report.js';
 import { readResults } from './results.js';
 import { shown, type ResolvedSettings } from './settings.js';
-import { extractStudySet } from './study.js';
+import { extractStudySet } from './study/index.js';
 import { builtByName, enabledTargets, outputSummary, type OutputSummary } from './targets/registry.js';
 import { runTargets } from './targets/run.js';
 import type { TargetInput } from './targets/target.js';
@@ -62,7 +62,7 @@ export async function runBuild(
   const results = readResults(settings.notes, (file) => shown(settings, file));
   browser().catch(() => undefined); // Chromium boots while the notes are parsed; a failure is reported where it is awaited
   stage('load', `${loaded.length} notes`, 'parse');
-  const notes = parseNotes(loaded, cache.parsed, settings.allowHtml);
+  const notes = await parseNotes(loaded, cache.parsed, settings.allowHtml);
   stage('parse', `${notes.length} parsed`, 'tree');
   const guide = buildGuide(
     notes.filter((n) => n.mdast.children.length > 0),

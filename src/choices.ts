@@ -2,7 +2,7 @@
  * Multiple-choice questions as exam-prep notes write them: a question, lettered options (`A.`,
  * `B)`, `(C)` … as list items or as lines under the question, or a task list), and the answer (a
  * `Correct answer: B` / `Answer: B, D` line, in a `<details>` or not, or `- [x]` on the right
- * options). Pure over mdast; src/study.ts makes the cards. Precision first: no answer, or an answer
+ * options). Pure over mdast; src/study/multiple-choice.ts makes the cards. Precision first: no answer, or an answer
  * naming a letter no option has, is not a multiple-choice question.
  */
 import type { List, ListItem, Paragraph, PhrasingContent, RootContent } from 'mdast';

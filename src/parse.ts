@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { Break, Root, Text } from 'mdast';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
-import remarkMath from 'remark-math';
 import remarkParse from 'remark-parse';
 import { unified, type Processor } from 'unified';
 import { visit, SKIP } from 'unist-util-visit';
@@ -15,10 +14,13 @@ import { chunksOf, joinChunks } from './chunks.js';
 import { firstLine, UserError } from './errors.js';
 import { formatMessage } from './report.js';
 import type { LoadedNote } from './load.js';
+import { loadedMathJax, loadMathJax, type MathJax } from './render/mathjax.js';
 import { remarkReportUnsafeHtml } from './safety.js';
 import { remarkCallouts } from './syntax/callouts.js';
 import { remarkDetails } from './syntax/details.js';
-import { latexDelimitersToDollars, remarkCheckMath, remarkDisplayMath, remarkMoneyIsNotMath } from './syntax/math.js';
+import { remarkObsidianMath } from './syntax/math-syntax.js';
+import { remarkDisplayMath } from './syntax/display-math.js';
+import { latexDelimitersToDollars, remarkCheckMath, remarkMoneyIsNotMath } from './syntax/math.js';
 import { remarkCloze } from './syntax/cloze.js';
 import { remarkBlockIds, remarkHighlight, remarkObsidianComments } from './syntax/obsidian.js';
 import { takeFootnoteDefinitions } from './syntax/footnotes.js';
@@ -114,14 +116,14 @@ function remarkReuseShortParses(this: Processor) {
   };
 }
 
-export function createParser(options: { allowHtml?: boolean } = {}) {
+export function createParser(options: { allowHtml?: boolean; mathjax?: MathJax | null } = {}) {
   return (
     unified()
       .use(remarkParse)
       .use(remarkReuseShortParses)
       .use(remarkFrontmatter, ['yaml'])
       .use(remarkGfm)
-      .use(remarkMath)
+      .use(remarkObsidianMath)
       // Notes as people write them (Obsidian, GitHub): first the raw-HTML details, while they are still HTML.
       .use(remarkDetails)
       .use(remarkObsidianComments)
@@ -134,7 +136,7 @@ export function createParser(options: { allowHtml?: boolean } = {}) {
       .use(remarkSheetMarkers)
       .use(remarkMoneyIsNotMath)
       .use(remarkDisplayMath)
-      .use(remarkCheckMath)
+      .use(remarkCheckMath, { mathjax: options.mathjax ?? null })
       .use(remarkDashLines)
       .use(remarkSpeakerNotes)
       .use(remarkReportUnsafeHtml, options)
@@ -262,28 +264,19 @@ function names(list: unknown[]): string[] {
 /**
  * Parse results by absolute path, valid while the text's hash matches; `messages` are the
  * parser's own. A note parsed again (edited while watching) keeps the trees of its `parts`: the
- * next edit parses only the part it changes. Kept by a builder across rebuilds.
+ * next edit parses only the part it changes. `wantsMathJax`: parsed without MathJax, with a
+ * formula KaTeX rejects. Kept by a builder across rebuilds.
  */
-export type ParseCache = Map<string, { hash: string; note: Note; messages: VFileMessage[]; parts?: ChunkTrees }>;
-
-/**
- * The parse stage: every readable note parsed (reusing the cache), or the first error that stops the
- * build (a front matter value the build cannot go on without), at its place.
- */
-export function parseNotes(loaded: LoadedNote[], cache: ParseCache, allowHtml: boolean): Note[] {
-  const notes = parseWithCache(loaded, cache, allowHtml);
-  const fatal = notes.flatMap((note) => note.file.messages.filter((m) => m.fatal === true));
-  if (fatal[0]) throw new UserError(formatMessage(fatal[0]) + (fatal.length > 1 ? ` (and ${fatal.length - 1} more)` : ''));
-  return notes;
-}
+export type ParseCache = Map<string, { hash: string; note: Note; messages: VFileMessage[]; parts?: ChunkTrees; wantsMathJax?: boolean }>;
 
 /**
  * Parse each note, reusing the last parse of a note whose text has not
- * changed. Each build gets fresh VFiles (with the parse's messages), so
- * messages of one build never leak into the next.
+ * changed (nor MathJax, given now, been wanted by it). Each build gets fresh
+ * VFiles (with the parse's messages), so messages of one build never leak into
+ * the next.
  */
-export function parseWithCache(loaded: LoadedNote[], cache: ParseCache, allowHtml: boolean): Note[] {
-  const parser = createParser({ allowHtml });
+export function parseWithCache(loaded: LoadedNote[], cache: ParseCache, allowHtml: boolean, mathjax: MathJax | null = null): Note[] {
+  const parser = createParser({ allowHtml, mathjax });
   const seen = new Set<string>();
   const notes = loaded.flatMap((entry) => {
     if (entry.text === null) return [];
@@ -291,14 +284,17 @@ export function parseWithCache(loaded: LoadedNote[], cache: ParseCache, allowHtm
     const loadMessages = [...entry.file.messages];
     const hash = createHash('sha1').update(entry.text).digest('hex');
     let hit = cache.get(entry.absPath);
-    if (!hit || hit.hash !== hash) {
+    if (!hit || hit.hash !== hash || (mathjax && hit.wantsMathJax)) {
       // Only edited notes keep their parts: copies of every tree would cost a first build time and memory.
-      const parts = hit ? { known: hit.parts ?? new Map<string, Root>(), kept: new Map<string, Root>() } : undefined;
-      const note = parseNote(parser, { ...entry, text: entry.text }, parts);
+      const edited = hit && hit.hash !== hash;
+      const parts = edited ? { known: hit!.parts ?? new Map<string, Root>(), kept: new Map<string, Root>() } : undefined;
+      // A file of its own: its messages are this parse's only, even when the note is parsed again (with MathJax).
+      const file = new VFile({ path: entry.path, value: entry.text });
+      const note = parseNote(parser, { ...entry, text: entry.text, file }, parts);
       if (note.mdast.children.length === 0) {
         note.file.message('empty note, skipped', { place: { line: 1, column: 1 }, ruleId: 'empty', source: 'studyguide' });
       }
-      hit = { hash, note, messages: note.file.messages.slice(loadMessages.length), parts: parts?.kept };
+      hit = { hash, note, messages: file.messages, parts: edited ? parts?.kept : hit?.parts, wantsMathJax: file.data.mathJaxWanted };
       cache.set(entry.absPath, hit);
     }
     const file = new VFile({ path: entry.path, value: entry.text });
@@ -306,5 +302,20 @@ export function parseWithCache(loaded: LoadedNote[], cache: ParseCache, allowHtm
     return [{ ...hit.note, path: entry.path, file }];
   });
   for (const key of cache.keys()) if (!seen.has(key)) cache.delete(key);
+  return notes;
+}
+
+/**
+ * The parse stage: `parseWithCache`, and when a note has a formula KaTeX rejects, MathJax loaded
+ * (once) and that note parsed again with it. Notes whose formulas KaTeX typesets never load it.
+ * A front matter value the build cannot go on without stops it, at its place.
+ */
+export async function parseNotes(loaded: LoadedNote[], cache: ParseCache, allowHtml: boolean): Promise<Note[]> {
+  let notes = parseWithCache(loaded, cache, allowHtml, loadedMathJax());
+  if (!loadedMathJax() && loaded.some((entry) => cache.get(entry.absPath)?.wantsMathJax)) {
+    notes = parseWithCache(loaded, cache, allowHtml, await loadMathJax());
+  }
+  const fatal = notes.flatMap((note) => note.file.messages.filter((m) => m.fatal === true));
+  if (fatal[0]) throw new UserError(formatMessage(fatal[0]) + (fatal.length > 1 ? ` (and ${fatal.length - 1} more)` : ''));
   return notes;
 }

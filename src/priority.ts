@@ -15,7 +15,7 @@
  */
 import type { List, ListItem, Nodes, Parent, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
-import type { Card } from './study.js';
+import type { Card } from './study/index.js';
 import type { SheetMark, Topic } from './types.js';
 
 export type Priority = 'core' | 1 | 2 | 3 | 4 | 'skip';

@@ -16,7 +16,7 @@ import { parse } from 'csv-parse/sync';
 import { toString } from 'mdast-util-to-string';
 import { VFileMessage } from 'vfile-message';
 import type { CardStanding } from './priority.js';
-import type { Card } from './study.js';
+import type { Card } from './study/index.js';
 
 export const RESULTS_DIR = path.join('.studyguide', 'results');
 

@@ -1,5 +1,5 @@
 /** Stage 3: parsed notes → the topic tree (pure: no I/O). */
-import GithubSlugger from 'github-slugger';
+import GithubSlugger, { slug } from 'github-slugger';
 import type { Heading, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { boundSlug, isPortableName, sameFileKey } from './names.js';
@@ -34,7 +34,10 @@ export function buildGuide(notes: Note[], title: string): Guide {
  * A note's top-level topics. Headings nest under the nearest shallower heading
  * before them, whatever the jump in depth (a `###` right under a `#` is its
  * child). Content before the first heading, or a note with no heading, becomes
- * a topic named after the note.
+ * a topic named after the note. A first heading that repeats that topic's title
+ * (front matter `title: Johnson's Algorithm` and `# Johnson's Algorithm`; or the
+ * file's name, with content before it) is that topic's heading: the title is
+ * printed once.
  */
 export function topicsOfNote(note: Note): Topic[] {
   const roots: Topic[] = [];
@@ -48,11 +51,20 @@ export function topicsOfNote(note: Note): Topic[] {
     open.push(topic);
   }
 
+  let firstHeading = true;
   for (const node of note.mdast.children) {
     if (node.type === 'heading') {
+      const title = toString(node).trim();
+      const noteTopic = firstHeading && open[0]?.heading === null ? open[0] : undefined;
+      firstHeading = false;
+      if (noteTopic && sameTitle(noteTopic.title, title)) {
+        noteTopic.heading = node;
+        noteTopic.title = title;
+        continue;
+      }
       while (open.length > 0 && open[open.length - 1]!.depth >= node.depth) open.pop();
       const start = node.position?.start;
-      const topic = makeTopic(note, toString(node).trim(), node.depth, node, start?.line ?? 1, start?.column ?? 1);
+      const topic = makeTopic(note, title, node.depth, node, start?.line ?? 1, start?.column ?? 1);
       const parent = open[open.length - 1];
       if (parent) parent.children.push(topic);
       else roots.push(topic);
@@ -73,6 +85,9 @@ export function topicsOfNote(note: Note): Topic[] {
   if (roots[0]) roots[0].firstOfNote = true;
   return roots;
 }
+
+/** The same title, however it is written (case, punctuation, spaces: `johnsons-algorithm.md` and `Johnson's Algorithm`). */
+const sameTitle = (a: string, b: string) => slug(a) !== '' && slug(a) === slug(b);
 
 function makeTopic(note: Note, title: string, depth: number, heading: Heading | null, line: number, column: number): Topic {
   return {

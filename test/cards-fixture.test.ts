@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build } from '../src/builder.js';
 import { loadNotes } from '../src/load.js';
 import { createParser, parseNote } from '../src/parse.js';
-import { extractStudySet, type StudySet } from '../src/study.js';
+import { extractStudySet, type StudySet } from '../src/study/index.js';
 import { buildGuide } from '../src/tree.js';
 import type { Guide } from '../src/types.js';
 import { launchTestBrowser, openDeck, overflowingSlides, ROOT, tempDir } from './helpers.js';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { build, createBuilder } from '../src/builder.js';
 import { planSheet, type SheetUnit } from '../src/priority.js';
-import { extractStudySet } from '../src/study.js';
+import { extractStudySet } from '../src/study/index.js';
 import { buildGuide } from '../src/tree.js';
 import { NOTES, ROOT, cli, noteFrom, readPdf, tempDir, type PdfText } from './helpers.js';
 

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveLinks } from '../src/links.js';
 import { createParser, parseNote } from '../src/parse.js';
 import { createHtmlRenderer } from '../src/render/html.js';
-import { extractStudySet } from '../src/study.js';
+import { extractStudySet } from '../src/study/index.js';
 import { latexDelimitersToDollars } from '../src/syntax/math.js';
 import { buildGuide, walkTopics } from '../src/tree.js';
 import type { Callout, Details, Tag, WikiEmbed, WikiLink } from '../src/types.js';

@@ -9,7 +9,7 @@ import { build } from '../src/builder.js';
 import { resolveLinks } from '../src/links.js';
 import { mergeSpans, planSelfTest } from '../src/render/blanks.js';
 import { createHtmlRenderer, renderedHtml, type HtmlOptions } from '../src/render/html.js';
-import { extractStudySet } from '../src/study.js';
+import { extractStudySet } from '../src/study/index.js';
 import { buildGuide } from '../src/tree.js';
 import { NOTES, ROOT, noteFrom, readPdf, tempDir, type PdfText } from './helpers.js';
 

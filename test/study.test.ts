@@ -10,7 +10,8 @@ import type { BuildResult } from '../src/build.js';
 import { build } from '../src/builder.js';
 import { loadNotes } from '../src/load.js';
 import { createParser, parseNote } from '../src/parse.js';
-import { extractStudySet, shuffle, type StudySet } from '../src/study.js';
+import { shuffle } from '../src/render/shuffle.js';
+import { extractStudySet, type StudySet } from '../src/study/index.js';
 import { buildGuide } from '../src/tree.js';
 import { NOTES, launchTestBrowser, noteFrom, openDeck, overflowingSlides, readPdf, tempDir } from './helpers.js';
 

@@ -12,7 +12,7 @@ import type { Browser } from 'puppeteer-core';
 import { createHtmlRenderer, type HtmlOptions, type RenderedTopic } from '../src/render/html.js';
 import { markFootnoteReferences } from '../src/render/footnotes.js';
 import { renderCards } from '../src/render/study.js';
-import { extractStudySet } from '../src/study.js';
+import { extractStudySet } from '../src/study/index.js';
 import { countDataview, dataviewInfo } from '../src/syntax/dataview.js';
 import { buildGuide, selectTopics, walkTopics } from '../src/tree.js';
 import type { Tag, Topic } from '../src/types.js';

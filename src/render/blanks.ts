@@ -7,7 +7,7 @@
  */
 import type { Element, ElementContent, Root as HastRoot, RootContent as HastContent, Text } from 'hast';
 import type { VFile } from 'vfile';
-import type { Card, Span } from '../study.js';
+import type { Card, Span } from '../study/index.js';
 import { walkTopics } from '../tree.js';
 import { visit } from 'unist-util-visit';
 import type { Topic, WikiEmbed } from '../types.js';

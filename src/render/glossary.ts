@@ -1,5 +1,5 @@
 /** The glossary as the cheat sheet's last section (`--glossary`). */
-import type { StudySet } from '../study.js';
+import type { StudySet } from '../study/index.js';
 import { addedSection, escapeHtml, type HtmlOptions, type HtmlRenderer, type RenderedTopic } from './html.js';
 
 /** One list, terms in alphabetical order, each with its definition. */

@@ -116,7 +116,7 @@ export const markdownHandlers: Handlers = {
   mark(state, node: Mark) {
     return element('mark', [], state.all(node) as ElementContent[]);
   },
-  /** The term, as the notes mean it to be read; the cards ask for it (src/study.ts). */
+  /** The term, as the notes mean it to be read; the cards ask for it (src/study/cloze.ts). */
   cloze(state, node: Cloze) {
     const span = element('span', ['sg-cloze'], state.all(node) as ElementContent[]);
     state.patch(node, span);

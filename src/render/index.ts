@@ -1,5 +1,5 @@
 /** `index.html`: links to the PDF, every deck and the study outputs; the glossary, the review list, the warnings. */
-import type { StudySet } from '../study.js';
+import type { StudySet } from '../study/index.js';
 import { loadTemplate, type TemplateSource } from '../templates.js';
 import type { Guide } from '../types.js';
 import type { HtmlOptions, HtmlRenderer } from './html.js';

@@ -1,12 +1,15 @@
 /**
  * KaTeX, at build time: the `.sg-math` elements the handlers made (their text
- * is the TeX) get KaTeX's HTML. It runs after sanitizing: the markup is ours.
- * Formulas KaTeX rejects never get here (the parser turned them into code).
+ * is the TeX) get KaTeX's HTML, or MathJax's for a formula KaTeX rejects (the
+ * parser loaded MathJax for it: src/syntax/math.ts). It runs after sanitizing:
+ * the markup is ours. Formulas both reject never get here (the parser turned
+ * them into code).
  */
 import type { Element, Root as HastRoot } from 'hast';
 import katex from 'katex';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
+import { loadedMathJax } from './mathjax.js';
 
 /** Formulas kept at most (a few KB each). */
 const MAX_CACHED = 5000;
@@ -22,14 +25,7 @@ export function rehypeMath(options: { cache: Map<string, string> }) {
       const key = `${display ? 'D' : 'I'}${tex}`;
       let html = options.cache.get(key);
       if (html === undefined) {
-        html = katex.renderToString(tex, {
-          displayMode: display,
-          throwOnError: false,
-          strict: 'ignore',
-          trust: false,
-          output: 'htmlAndMathml',
-        });
-        if (display) html += wrappable(tex);
+        html = typeset(tex, display);
         // A builder keeps the cache for a whole watch session: formulas edited away are not kept forever.
         if (options.cache.size >= MAX_CACHED) options.cache.clear();
         options.cache.set(key, html);
@@ -37,6 +33,19 @@ export function rehypeMath(options: { cache: Map<string, string> }) {
       node.children = [{ type: 'raw', value: html } as never];
     });
   };
+}
+
+/** KaTeX's HTML (with the wrappable copy of a display formula), else MathJax's when KaTeX rejects the formula. */
+function typeset(tex: string, display: boolean): string {
+  const katexHtml = (throwOnError: boolean) =>
+    katex.renderToString(tex, { displayMode: display, throwOnError, strict: 'ignore', trust: false, output: 'htmlAndMathml' });
+  try {
+    return katexHtml(true) + (display ? wrappable(tex) : '');
+  } catch {
+    const mathjax = loadedMathJax()?.typeset(tex, display);
+    // Not loaded (the formula came from elsewhere than the parser), or rejected: KaTeX shows its error.
+    return mathjax && 'html' in mathjax ? mathjax.html : katexHtml(false);
+  }
 }
 
 /**

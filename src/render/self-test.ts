@@ -3,7 +3,7 @@
  * (src/render/blanks.ts), each blank numbered, and the answer key as the last section.
  */
 import { visit } from 'unist-util-visit';
-import type { Card, StudySet } from '../study.js';
+import type { Card, StudySet } from '../study/index.js';
 import type { Mark, Topic } from '../types.js';
 import { planSelfTest, type NumberedCard } from './blanks.js';
 import { addedSection, type HtmlOptions, type HtmlRenderer, type RenderedTopic } from './html.js';

@@ -10,10 +10,10 @@ import type { Browser } from 'puppeteer-core';
 import { pageScript, withLocalPage } from '../browser.js';
 import { scriptHashSource } from '../safety.js';
 import type { PhrasingContent, RootContent } from 'mdast';
-import type { Card, StudySet } from '../study.js';
+import type { Card, StudySet } from '../study/index.js';
 import { loadTemplate, readTemplateFile, type TemplateSource } from '../templates.js';
 import { FONT_STACKS } from './fonts.js';
-import { mathForAnki } from './math.js';
+import { ankiHtml } from './anki-text.js';
 import { escapeHtml, type HtmlOptions, type HtmlRenderer, type RenderedBlock } from './html.js';
 
 export interface RenderedCard {
@@ -33,7 +33,7 @@ export interface RenderedCard {
    * keeps its id, so importing again updates the note in Anki (and keeps its reviews).
    */
   guid: string;
-  /** Anki's deck: the guide's title, then the top-level topic (`AWS notes::Misc`). */
+  /** Anki's deck: the guide's title, then the top-level topic (`AWS notes::Misc`), or the deck a `#flashcards/…` tag names (`AWS notes::spanish`). */
   deck: string;
   /** Anki's note type. */
   notetype: 'Basic' | 'Basic (and reversed card)' | 'Cloze';
@@ -113,9 +113,9 @@ export function renderCards(
       slug: card.topic.slug,
       guid: guid(card),
       notetype: card.cloze ? 'Cloze' : card.reversed ? 'Basic (and reversed card)' : 'Basic',
-      deck: [where.title, card.topic.path[0] ?? ''].map(deckName).join('::'),
-      // Math goes to Anki as TeX, which it typesets itself.
-      ankiFields: !card.cloze ? [mathForAnki(front), mathForAnki(back)] : firstCloze ? [mathForAnki(inline(card.cloze.text)), ''] : null,
+      deck: [where.title, ...(card.deck ?? [card.topic.path[0] ?? ''])].map(deckName).join('::'),
+      // Math goes to Anki as TeX, which it typesets itself; wiki links as their text.
+      ankiFields: !card.cloze ? [ankiHtml(front), ankiHtml(back)] : firstCloze ? [ankiHtml(inline(card.cloze.text)), ''] : null,
       ...(choices ? { choices: { question, options: choices, explanation: blocks(card.back.slice(1), ':explanation') } } : {}),
     };
   });

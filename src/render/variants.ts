@@ -13,7 +13,7 @@ import { planSheet, type SheetPlan } from '../priority.js';
 import { infoMessage } from '../report.js';
 import { scoreCards, standings, type Answer, type CardScore } from '../results.js';
 import type { ResolvedSettings } from '../settings.js';
-import type { Card, StudySet } from '../study.js';
+import type { Card, StudySet } from '../study/index.js';
 import { templateTexts, type TemplateSource } from '../templates.js';
 import { selectTopics, walkTopics } from '../tree.js';
 import type { Guide, Note, Topic } from '../types.js';

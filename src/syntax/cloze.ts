@@ -1,6 +1,6 @@
 /**
  * Anki's cloze deletions, `{{c1::term}}` and `{{c1::term::hint}}`, as people paste them into notes:
- * a `cloze` node holding the term (the sheet and the decks show the term; src/study.ts makes the
+ * a `cloze` node holding the term (the sheet and the decks show the term; src/study/cloze.ts makes the
  * cards). The term can hold markup (`{{c1::**bold**}}`, `{{c1::$x^2$}}`): the braces are read from
  * text nodes only, so code and math are never taken for them.
  */

@@ -2,13 +2,15 @@
  * Math as people write it: `$…$` and `$$…$$` (remark-math), `\(…\)` and `\[…\]`
  * (LaTeX's own delimiters, rewritten to dollars before parsing), with two
  * checks at parse time: money is not math (`costs $5 and $10 a month`), and a
- * formula KaTeX cannot typeset is reported at its place and shown as code.
+ * formula neither KaTeX nor MathJax can typeset is reported at its place and
+ * shown as code.
  */
 import katex from 'katex';
 import type { InlineMath, Math as DisplayMath } from 'mdast-util-math';
 import type { Parent, Root } from 'mdast';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
+import type { MathJax } from '../render/mathjax.js';
 
 /**
  * Pandoc's rule, the one people expect: an opening `$` is followed by a
@@ -60,39 +62,35 @@ declare module 'vfile' {
   interface DataMap {
     /** The markdown as parsed (after `latexDelimitersToDollars`): node offsets point into it. */
     markdown: string;
+    /** A formula KaTeX rejects was parsed without MathJax: a parse with it may typeset it. */
+    mathJaxWanted: boolean;
   }
 }
 
 /**
- * `$$ … $$` written on one line alone in its paragraph is a display formula, as
- * in Obsidian (remark-math reads a one-line `$$…$$` as inline math).
+ * Formulas KaTeX rejects go to MathJax (`mathjax`, when loaded: src/render/mathjax.ts), as
+ * Obsidian renders them. One MathJax rejects too (or any KaTeX rejects, without MathJax): a
+ * warning at the formula, and the node is shown as code; `file.data.mathJaxWanted` says MathJax
+ * could have been asked.
  */
-export function remarkDisplayMath() {
-  return (tree: Root, file: VFile) => {
-    const source = file.data.markdown ?? String(file.value ?? '');
-    visit(tree, 'paragraph', (node, index, parent) => {
-      if (!parent || index === undefined) return;
-      const meaningful = node.children.filter((c) => !(c.type === 'text' && c.value.trim() === ''));
-      const only = meaningful[0];
-      if (meaningful.length !== 1 || only?.type !== 'inlineMath') return;
-      const start = only.position?.start.offset;
-      if (start === undefined || source.slice(start, start + 2) !== '$$') return;
-      const display: DisplayMath = { type: 'math', value: only.value.trim(), meta: null, position: node.position };
-      parent.children.splice(index, 1, display as never);
-    });
-  };
-}
-
-/** Formulas KaTeX rejects: a warning at the formula, and the node is shown as code. */
-export function remarkCheckMath() {
+export function remarkCheckMath(options: { mathjax?: MathJax | null } = {}) {
+  const mathjax = options.mathjax ?? null;
   return (tree: Root, file: VFile) => {
     visit(tree, (node) => {
       if (node.type !== 'inlineMath' && node.type !== 'math') return;
       const math = node as InlineMath | DisplayMath;
-      const error = katexError(math.value, math.type === 'math');
+      const display = math.type === 'math';
+      const error = katexError(math.value, display);
       if (!error) return;
+      const fallback = mathjax?.typeset(math.value, display);
+      if (fallback && 'html' in fallback) return; // typeset by MathJax (src/render/math.ts)
+      if (!mathjax) file.data.mathJaxWanted = true;
       math.data = { ...math.data, mathError: true };
-      file.message(`LaTeX error, shown as code: ${error}`, { place: math.position, ruleId: 'math', source: 'studyguide' });
+      file.message(`LaTeX error, shown as code: ${fallback?.error ?? error}`, {
+        place: math.position,
+        ruleId: 'math',
+        source: 'studyguide',
+      });
     });
   };
 }
@@ -109,6 +107,14 @@ export function katexError(tex: string, displayMode: boolean): string | null {
       .split('\n')[0]!;
   }
 }
+
+/**
+ * `\[`, `\]` whose backslash is not the second of a `\\` (a TeX line break: `\\[2pt]`, `\\[-1.ex]`):
+ * an even run of backslashes, then the delimiter.
+ */
+const BRACKET = /(?<!\\)((?:\\\\)*)\\[[\]]/g;
+/** `\(…\)` on one line, neither a `\\(` (same rule). */
+const PARENTHESES = /(?<!\\)((?:\\\\)*)\\\(([^\n]*?)(?<!\\)((?:\\\\)*)\\\)/g;
 
 /**
  * `\(x\)` → `$x$` and `\[ … \]` → `$$ … $$` outside code, before parsing
@@ -135,7 +141,11 @@ export function latexDelimitersToDollars(text: string): string {
       return line
         .split(/(`+[^`]*`+)/)
         .map((part, i) =>
-          i % 2 === 1 ? part : part.replace(/\\\[|\\\]/g, '$$$$').replace(/\\\(([^\n]*?)\\\)/g, (_, tex: string) => `$${tex}$`),
+          i % 2 === 1
+            ? part
+            : part
+                .replace(BRACKET, (_, pairs: string) => `${pairs}$$`)
+                .replace(PARENTHESES, (_, pairs: string, tex: string, closing: string) => `${pairs}$${tex}${closing}$`),
         )
         .join('');
     })

@@ -29,7 +29,7 @@ import {
 } from '../render/slides.js';
 import { quizSlides } from '../render/study.js';
 import { buildWarning } from '../report.js';
-import { shuffle } from '../study.js';
+import { shuffle } from '../render/shuffle.js';
 import { templatePath } from '../templates.js';
 import type { Target, TargetContext, TargetInput } from './target.js';
 

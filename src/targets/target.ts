@@ -14,7 +14,7 @@ import type { RenderedCard } from '../render/study.js';
 import type { Renders, RenderVariant } from '../render/variants.js';
 import type { ResolvedSettings } from '../settings.js';
 import type { CardScore } from '../results.js';
-import type { Card, StudySet } from '../study.js';
+import type { Card, StudySet } from '../study/index.js';
 import type { TemplateSource } from '../templates.js';
 import type { Guide } from '../types.js';
 
