@@ -9,8 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-/** Every program a page runs; src/page/protocol.ts `PagePrograms` has the same names. */
-const PROGRAMS = ['cheatsheet', 'slides-fit', 'handout', 'flashcards', 'mermaid'];
+/**
+ * Every program a page runs (src/page/protocol.ts `PagePrograms` has the same names), and the
+ * scripts `serve` and `present` add to the pages they serve (`ServedScript`).
+ */
+const PROGRAMS = ['cheatsheet', 'slides-fit', 'handout', 'flashcards', 'mermaid', 'live-reload', 'follow'];
 
 await build({
   absWorkingDir: ROOT,

@@ -8,12 +8,13 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { pageScript } from './browser.js';
 import { assetPolicy, NOSNIFF, pagePolicy, speakerViewHashes } from './csp.js';
 import { ExitCode, UserError } from './errors.js';
 import { isInside } from './paths.js';
 import type { Follow } from './present.js';
 import { scriptHashSource } from './safety.js';
-import { readTemplateFile, type TemplateSource } from './templates.js';
+import type { TemplateSource } from './templates.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -53,11 +54,15 @@ export interface ServeOptions {
   hosts?: string[];
 }
 
-export async function serve(outDir: string, port: number, templates: TemplateSource, options: ServeOptions = {}): Promise<Server> {
+/**
+ * `_templates`: the live-reload script was a template once; it is page code now (src/page/live-reload.ts),
+ * and a notes folder's override of it is reported as retired by the build.
+ */
+export async function serve(outDir: string, port: number, _templates: TemplateSource, options: ServeOptions = {}): Promise<Server> {
   const { follow } = options;
   const hosts = options.hosts?.length ? options.hosts : ['127.0.0.1'];
   const root = path.resolve(outDir);
-  const script = await readTemplateFile(templates, 'live-reload.js');
+  const script = await pageScript('live-reload');
   const scriptHash = scriptHashSource(script);
   const speakerView = await speakerViewHashes();
   const clients = new Set<http.ServerResponse>();
