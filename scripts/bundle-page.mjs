@@ -27,6 +27,8 @@ await build({
   // The pages run in the build's Chromium, and cheatsheet.html in the reader's browser too.
   target: 'es2020',
   charset: 'utf8',
+  // A page program's stylesheet (src/page/*.css) comes in as its text.
+  loader: { '.css': 'text' },
   legalComments: 'none',
   logLevel: 'warning',
 });

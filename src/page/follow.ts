@@ -2,10 +2,13 @@
  * Follow mode, added to the decks served by `studyguide present` (never written
  * to the outputs). The deck opened with ?presenter=TOKEN posts where it is;
  * every other deck follows it (slides, fragments, another deck), until its
- * reader moves on their own ("free"); F or the badge follows again. The
- * speaker view's frames and any deck in a frame do nothing.
+ * reader moves on their own ("free"); F or the badge follows again. On a phone
+ * the audience reads the slide in a reading view (reading.ts). The speaker
+ * view's frames and any deck in a frame do nothing.
  */
+import css from './follow.css';
 import type { Pointer, Position, PresentSettings } from './protocol.js';
+import { readingView, touchScreen } from './reading.js';
 import type { RevealApi } from './reveal.js';
 
 declare global {
@@ -28,11 +31,12 @@ function start(Reveal: RevealApi): void {
     // Storage refused: the presenter keeps the query in the link.
   }
   const deck = location.pathname;
+  const style = document.createElement('style');
+  style.textContent = css;
+  document.head.appendChild(style);
   const badge = document.createElement('button');
   badge.type = 'button';
   badge.className = 'sg-follow';
-  badge.style.cssText =
-    'position:fixed;top:8px;right:8px;z-index:99999;font:12px/1.2 sans-serif;padding:4px 8px;border:1px solid rgba(128,128,128,.6);border-radius:12px;background:rgba(255,255,255,.85);color:#222;cursor:pointer';
   document.body.appendChild(badge);
 
   const whenReady = (fn: () => void) => {
@@ -107,6 +111,13 @@ function start(Reveal: RevealApi): void {
   };
 
   const follow = () => {
+    // reveal.js's scroll view (on by itself below 435 px) moves the deck as the page scrolls: a following deck never
+    // uses it. 0, not null: reveal.js may have turned it on already (it starts as soon as its plugins are in), and
+    // only a width that it checks, and that no screen is under, turns it off.
+    Reveal.configure({ scrollActivationWidth: 0 });
+    // Live reload leaves this deck's place to follow mode (src/page/live-reload.ts).
+    document.documentElement.setAttribute('data-sg-audience', '');
+    const reading = readingView(Reveal, deck, badge);
     let following = true;
     let applying = false;
     let last: Position | null = null;
@@ -126,12 +137,13 @@ function start(Reveal: RevealApi): void {
     };
     const set = (on: boolean) => {
       following = on;
-      badge.textContent = on ? 'following' : 'free · F follows';
+      // A touch screen has no F key: the badge is the button.
+      badge.textContent = on ? 'following' : touchScreen() ? 'Follow' : 'free · F follows';
       badge.setAttribute('data-state', on ? 'following' : 'free');
       if (on && last) go(last);
     };
-    // The live-reload script's stream carries the moves too (one connection a page).
-    const source = window.studyguideEvents ?? new EventSource('/__studyguide/events');
+    // The live-reload script's stream carries the moves too (one connection a page), and reconnects when it goes quiet.
+    const source: EventTarget = window.studyguideEvents ?? new EventSource('/__studyguide/events');
     source.addEventListener('position', (event) => {
       last = JSON.parse((event as MessageEvent<string>).data) as Position;
       if (following) go(last);
@@ -140,14 +152,13 @@ function start(Reveal: RevealApi): void {
     const dot = document.createElement('div');
     dot.className = 'sg-pointer';
     dot.setAttribute('aria-hidden', 'true');
-    dot.style.cssText =
-      'position:fixed;z-index:99998;width:16px;height:16px;margin:-8px 0 0 -8px;border-radius:50%;background:rgba(220,30,30,.85);box-shadow:0 0 0 4px rgba(220,30,30,.25);pointer-events:none;display:none';
     document.body.appendChild(dot);
     let hide = 0;
     source.addEventListener('pointer', (event) => {
       const p = JSON.parse((event as MessageEvent<string>).data) as Pointer;
       const i = Reveal.getIndices();
-      const here = following && p.deck === deck && p.h === i.h && p.v === (i.v || 0) && p.x >= 0;
+      // The reflowed slide has no place that matches the presenter's: no dot in the reading view.
+      const here = following && !reading.active() && p.deck === deck && p.h === i.h && p.v === (i.v || 0) && p.x >= 0;
       dot.style.display = here ? 'block' : 'none';
       if (!here) return;
       const box = slideBox();

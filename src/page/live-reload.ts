@@ -8,19 +8,56 @@ import type { RevealIndices } from './reveal.js';
 
 declare global {
   interface Window {
-    /** The page's one event stream: follow mode (`studyguide present`) listens on it too. */
-    studyguideEvents?: EventSource;
+    /**
+     * The page's one event stream, as events that outlive a reconnection: follow mode
+     * (`studyguide present`) listens on it for `position` and `pointer` (a `MessageEvent` each).
+     */
+    studyguideEvents?: EventTarget;
   }
 }
 
 /** Where a deck was before a reload (reveal.js's indices), for a deck opened without a hash. */
 const SAVED = 'studyguide:indices';
+/** Events passed on to the page's other scripts. */
+const SHARED = ['position', 'pointer', 'ping'];
+/** Pings missed before the stream counts as dead (a phone that slept, a network that changed). */
+const MISSED_PINGS = 2.5;
+
+/**
+ * The server's stream, opened again when its pings stop: a connection a network dropped without
+ * closing it never errors, and EventSource would wait on it for ever.
+ */
+function connect(bus: EventTarget, on: (source: EventSource) => void): void {
+  let source: EventSource;
+  let watchdog = 0;
+  const open = () => {
+    source = new EventSource('/__studyguide/events');
+    for (const type of SHARED)
+      source.addEventListener(type, (event) => bus.dispatchEvent(new MessageEvent(type, { data: (event as MessageEvent<string>).data })));
+    source.addEventListener('ping', (event) => {
+      const interval = Number((event as MessageEvent<string>).data);
+      clearTimeout(watchdog);
+      if (interval > 0)
+        watchdog = window.setTimeout(() => {
+          source.close();
+          open();
+        }, interval * MISSED_PINGS);
+    });
+    on(source);
+  };
+  open();
+}
 
 function start(): void {
   if (typeof EventSource !== 'function') return;
-  const source = new EventSource('/__studyguide/events');
-  window.studyguideEvents = source;
-  let banner: HTMLPreElement | null = null;
+  const bus = new EventTarget();
+  window.studyguideEvents = bus;
+  connect(bus, (source) => listen(source));
+}
+
+let banner: HTMLPreElement | null = null;
+
+function listen(source: EventSource): void {
   source.addEventListener('reload', () => {
     const Reveal = window.Reveal;
     if (Reveal?.isReady?.()) {
@@ -42,6 +79,9 @@ function start(): void {
     }
     banner.textContent = 'studyguide: build failed\n' + (event as MessageEvent<string>).data;
   });
+}
+
+function restore(): void {
   // Without a hash (a deck opened at its start), restore the slide saved before the reload.
   window.addEventListener('load', () => {
     let saved: RevealIndices | null = null;
@@ -52,14 +92,17 @@ function start(): void {
       // Nothing saved, or storage refused.
     }
     const Reveal = window.Reveal;
-    if (saved && Reveal && !location.hash.replace(/^#\/?/, '')) {
+    // A deck that follows a presenter goes where the presenter is (src/page/follow.ts), not where it was.
+    const follows = document.documentElement.hasAttribute('data-sg-audience');
+    if (saved && Reveal && !follows && !location.hash.replace(/^#\/?/, '')) {
       const { h, v, f } = saved;
-      const restore = () => Reveal.slide(h, v, f);
+      const back = () => Reveal.slide(h, v, f);
       // reveal.js may be ready before the page's load event (or after it).
-      if (Reveal.isReady?.()) restore();
-      else Reveal.on('ready', restore);
+      if (Reveal.isReady?.()) back();
+      else Reveal.on('ready', back);
     }
   });
 }
 
 start();
+restore();

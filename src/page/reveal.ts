@@ -33,6 +33,7 @@ export interface RevealApi {
   next(): void;
   prev(): void;
   configure(options: RevealOptions): void;
+  getConfig(): RevealOptions;
   addKeyBinding(binding: RevealKeyBinding, callback: () => void): void;
   getCurrentSlide(): HTMLElement | undefined;
   getTotalSlides(): number;
