@@ -90,6 +90,11 @@ export function readingView(Reveal: RevealApi, deck: string, badge: HTMLElement)
     if (on && fragment) fragment.scrollIntoView({ block: 'nearest' });
   });
   query.addEventListener('change', apply);
+  // A window resized within the reading view: the slide's measure changed (the page stays where it is).
+  window.addEventListener('resize', () => {
+    const slide = Reveal.getCurrentSlide();
+    if (on && slide) fit(slide);
+  });
   apply();
   addLinks(links, deck);
   swipes(Reveal, () => on, bar);
@@ -105,11 +110,12 @@ function fit(slide: HTMLElement): void {
     const display = formula.querySelector<HTMLElement>(':scope > .katex-display');
     if (!display) continue;
     formula.classList.remove('sg-read-wrap');
-    display.style.zoom = '';
+    // A variable, not the zoom itself: follow.css applies it in the reading view only (the deck keeps its own).
+    display.style.removeProperty('--sg-read-zoom');
     const room = formula.clientWidth;
     const width = display.scrollWidth;
     if (width <= room) continue;
-    if (room / width >= BODY_PX / MATH_PX) display.style.zoom = String(room / width);
+    if (room / width >= BODY_PX / MATH_PX) display.style.setProperty('--sg-read-zoom', String(room / width));
     // Much too wide: set inline, where it can break after = and + (src/render/math.ts); what is still too wide scrolls.
     else if (formula.querySelector(':scope > .sg-math-wrap')) formula.classList.add('sg-read-wrap');
   }
