@@ -44,7 +44,8 @@ export const touchScreen = (): boolean => matchMedia(TOUCH).matches;
 
 /**
  * Turns the reading view on and off with the screen; `badge` (the follow button) sits in its bar.
- * Call before reveal.js is ready: options set then are those it starts with.
+ * reveal.js may be ready already (it usually starts before this script runs) or not: options set
+ * before it is ready are those it starts with, and after, `configure` lays the deck out again.
  */
 export function readingView(Reveal: RevealApi, deck: string, badge: HTMLElement): ReadingView {
   const root = document.documentElement;
