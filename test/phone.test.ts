@@ -3,6 +3,7 @@
  * (390×844 upright, 844×390 sideways, touch): the reading view, following, swiping away and back.
  */
 import { copyFile, cp } from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import type { Browser, Page, Viewport } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,12 +102,12 @@ async function followed(page: Page, presenter: Page): Promise<void> {
 }
 
 /** A move by the presenter, and every page following it; the phones' latency is recorded. */
-async function move(presenter: Page, pages: Page[], act: string): Promise<void> {
+async function move(presenter: Page, pages: Page[], act: string, timed = true): Promise<void> {
   await Promise.all(pages.map(lastApplied));
   const sent = (await presenter.evaluate(`(() => { const t = Date.now(); (${act})(window.Reveal); return t; })()`)) as number;
   for (const page of pages) {
     await followed(page, presenter);
-    latencies.push((await lastApplied(page)) - sent);
+    if (timed) latencies.push((await lastApplied(page)) - sent);
   }
 }
 
@@ -217,6 +218,37 @@ const wideBlocks = (page: Page) =>
       wrapped: slide.querySelectorAll('.sg-read-wrap').length,
     };
   }, UPRIGHT.width);
+
+/**
+ * A TCP relay to the server on 127.0.0.1 whose connections can be made to go silent without closing:
+ * what a phone's network does to an idle connection (Wi-Fi asleep, a NAT entry dropped).
+ */
+async function silenceableRelay(port: number) {
+  const pairs = new Set<{ client: net.Socket; upstream: net.Socket; silent: boolean }>();
+  const relay = net.createServer((client) => {
+    const pair = { client, upstream: net.connect(port, '127.0.0.1'), silent: false };
+    pairs.add(pair);
+    client.on('data', (d) => pair.silent || pair.upstream.write(d));
+    pair.upstream.on('data', (d) => pair.silent || client.write(d));
+    const end = () => {
+      pairs.delete(pair);
+      client.destroy();
+      pair.upstream.destroy();
+    };
+    for (const socket of [client, pair.upstream]) socket.on('close', end).on('error', end);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (relay.address() as net.AddressInfo).port,
+    /** Every connection open now carries nothing more, either way, and stays open. */
+    silence: () => pairs.forEach((pair) => (pair.silent = true)),
+    close: () =>
+      new Promise<void>((resolve) => {
+        pairs.forEach((pair) => pair.client.destroy());
+        relay.close(() => resolve());
+      }),
+  };
+}
 
 /** Go to the slide with this id (and optionally its fragments): a move as the presenter makes it. */
 const toSlide = (id: string, f?: number) =>
@@ -371,6 +403,30 @@ describe('the audience on phones', () => {
     expect(await state(sideways)).toEqual({ state: 'free', label: 'Follow' });
     await tapFollow(sideways);
     await followed(sideways, presenter);
+  });
+
+  it('a connection the network silenced (open, but carrying nothing) is opened again when its pings stop: the phone follows the next move', async () => {
+    const relay = await silenceableRelay(server.port);
+    try {
+      const phone = await open(`http://127.0.0.1:${relay.port}/slides/vpc.html`, UPRIGHT);
+      await followed(phone, presenter);
+      const pings = () => phone.evaluate(() => (window as any).__pings as number);
+      await phone.evaluate(() => {
+        const w = window as any;
+        w.__pings = 0;
+        w.studyguideEvents.addEventListener('ping', () => w.__pings++);
+      });
+      await phone.waitForFunction(() => (window as any).__pings >= 1, { polling: 50 });
+      relay.silence();
+      const before = await pings();
+      // The presenter moves while the phone hears nothing; a ping late by 2.5 intervals opens the stream again.
+      await move(presenter, [phone], '(R) => R.prev()', false);
+      expect(await pings()).toBeGreaterThan(before);
+      expect((await state(phone)).state).toBe('following');
+      await phone.close();
+    } finally {
+      await relay.close();
+    }
   });
 
   it('live reload keeps working on a phone: it reloads into the reading view and still follows', async () => {
