@@ -31,8 +31,9 @@ beforeAll(async () => {
   const notes = path.join(dir, 'notes');
   const out = path.join(dir, 'out');
   await cp(NOTES, notes, { recursive: true });
-  // Math, a mermaid diagram, a wide table, a long code block, a slide longer than a phone, a list shown item by item.
-  await copyFile(path.join(ROOT, 'test', 'fixtures', 'phone', '07-phone.md'), path.join(notes, '07-phone.md'));
+  // Math, a mermaid diagram, a wide table, a long code block, a long callout, a picture taller than a phone, a list shown item by item.
+  for (const file of ['07-phone.md', 'tall.svg'])
+    await copyFile(path.join(ROOT, 'test', 'fixtures', 'phone', file), path.join(notes, file));
   browser = await launchTestBrowser();
   await build({ notes, out, only: ['slides', 'pdf'], offline: true, fragments: true, browser });
   const templates = { dirs: [BUNDLED_TEMPLATES] };
@@ -280,6 +281,7 @@ describe('the audience on phones', () => {
       toSlide('regions-compared'),
       toSlide('a-long-function'),
       toSlide('a-long-read'),
+      toSlide('a-tall-picture'),
       toSlide('steps', -1),
       '(R) => R.nextFragment()',
       '(R) => R.nextFragment()',
@@ -304,8 +306,8 @@ describe('the audience on phones', () => {
         if (check.title === 'A long function') expect(wide.scrolling).toEqual(['pre']);
       }
       for (const page of phones()) expect((await state(page)).state).toBe('following');
-      // The long slide: reading it to its end by touch is no move, and does not free the phone.
-      if (act === toSlide('a-long-read')) {
+      // A slide taller than the phone: reading it to its end by touch is no move, and does not free the phone.
+      if (act === toSlide('a-tall-picture')) {
         const phone = upright[0]!;
         // In front, as a phone in a reader's hand: a page behind others renders nothing, so it never scrolls.
         await phone.bringToFront();
