@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'output/', 'node_modules/', 'coverage/', 'templates/**/*.js', 'test/fixtures/'] },
+  { ignores: ['dist/', 'output/', 'node_modules/', 'coverage/', 'test/fixtures/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -9,8 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-/** Every program a page runs; src/page/protocol.ts `PagePrograms` has the same names. */
-const PROGRAMS = ['cheatsheet', 'slides-fit', 'handout', 'flashcards', 'mermaid'];
+/**
+ * Every program a page runs (src/page/protocol.ts `PagePrograms` has the same names), and the
+ * scripts `serve` and `present` add to the pages they serve (`ServedScript`).
+ */
+const PROGRAMS = ['cheatsheet', 'slides-fit', 'handout', 'flashcards', 'mermaid', 'live-reload', 'follow'];
 
 await build({
   absWorkingDir: ROOT,
@@ -24,6 +27,8 @@ await build({
   // The pages run in the build's Chromium, and cheatsheet.html in the reader's browser too.
   target: 'es2020',
   charset: 'utf8',
+  // A page program's stylesheet (src/page/*.css) comes in as its text.
+  loader: { '.css': 'text' },
   legalComments: 'none',
   logLevel: 'warning',
 });

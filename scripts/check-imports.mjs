@@ -21,7 +21,8 @@ const graph = new Map(
     const { importedFiles } = ts.preProcessFile(readFileSync(path.join(SRC, file), 'utf8'), true, true);
     const local = importedFiles
       .map((i) => i.fileName)
-      .filter((spec) => spec.startsWith('.'))
+      // A stylesheet a page program imports as text (src/page/follow.css) is not a module.
+      .filter((spec) => spec.startsWith('.') && !spec.endsWith('.css'))
       .map((spec) => path.posix.normalize(path.posix.join(path.posix.dirname(file), spec)).replace(/\.js$/, '.ts'));
     return [file, [...new Set(local)]];
   }),

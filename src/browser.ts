@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { ExitCode, firstLine, UserError } from './errors.js';
 import { discardTemporary, writeAtomic } from './output.js';
-import type { PageName, PageResult, PageWindow } from './page/protocol.js';
+import type { PageName, PageResult, PageWindow, ServedScript } from './page/protocol.js';
 
 const CANDIDATES = [
   '/usr/bin/chromium',
@@ -151,7 +151,7 @@ export function browserTimeout(units: number, perUnitMs: number): number {
 export const PAGE_SCRIPTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'page');
 
 /** The script of an in-page program, to inline into its page (not a template: notes folders cannot override it). */
-export async function pageScript(name: PageName): Promise<string> {
+export async function pageScript(name: PageName | ServedScript): Promise<string> {
   const file = path.join(PAGE_SCRIPTS, `${name}.js`);
   try {
     return await readFile(file, 'utf8');

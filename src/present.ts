@@ -10,15 +10,11 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import os from 'node:os';
 import type http from 'node:http';
 import { renderUnicodeCompact } from 'uqr';
-import { readTemplateFile, type TemplateSource } from './templates.js';
+import { pageScript } from './browser.js';
+import type { Pointer, Position, PresentSettings } from './page/protocol.js';
+import type { TemplateSource } from './templates.js';
 
-/** Where the presenter is: a deck (its path under the output folder) and reveal.js's indices. */
-export interface Position {
-  deck: string;
-  h: number;
-  v: number;
-  f: number;
-}
+export type { Pointer, Position } from './page/protocol.js';
 
 export interface Follow {
   /**
@@ -58,15 +54,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** The presenter's pointer: where on a slide, as shares of its width and height (hidden: -1). */
-export interface Pointer {
-  deck: string;
-  h: number;
-  v: number;
-  x: number;
-  y: number;
-}
-
 function isPointer(value: unknown): value is Pointer {
   const p = value as Pointer;
   const share = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && (n === -1 || (n >= 0 && n <= 1));
@@ -87,13 +74,14 @@ function isPosition(value: unknown): value is Position {
   );
 }
 
+/** `_templates`: the follow script was a template once; it is page code now (src/page/follow.ts). */
 export async function createFollow(
-  templates: TemplateSource,
+  _templates: TemplateSource,
   log: (line: string) => void,
   options: { /** The talk's length in seconds: the presenter's speaker view paces it. */ duration?: number } = {},
 ): Promise<Follow> {
-  const settings = `window.studyguidePresent = ${JSON.stringify({ duration: options.duration ?? null })};\n`;
-  const script = settings + (await readTemplateFile(templates, 'follow.js'));
+  const settings: PresentSettings = { duration: options.duration ?? null };
+  const script = `window.studyguidePresent = ${JSON.stringify(settings)};\n${await pageScript('follow')}`;
   const audience = new Set<http.ServerResponse>();
   let token = newToken();
   let position: Position | null = null;

@@ -8,12 +8,13 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { pageScript } from './browser.js';
 import { assetPolicy, NOSNIFF, pagePolicy, speakerViewHashes } from './csp.js';
 import { ExitCode, UserError } from './errors.js';
 import { isInside } from './paths.js';
 import type { Follow } from './present.js';
 import { scriptHashSource } from './safety.js';
-import { readTemplateFile, type TemplateSource } from './templates.js';
+import type { TemplateSource } from './templates.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -51,16 +52,29 @@ export interface ServeOptions {
   follow?: Follow;
   /** Addresses to listen on, all on the same port (default: 127.0.0.1 only). */
   hosts?: string[];
+  /**
+   * How often every event stream gets a `ping` (ms; default 15 s). A connection that carries nothing
+   * for minutes (a talk's long slide) is what phones, Wi-Fi power saving and NAT tables drop without
+   * a word; the ping keeps it alive, and a page that misses pings reconnects (src/page/live-reload.ts).
+   */
+  keepAliveMs?: number;
 }
 
-export async function serve(outDir: string, port: number, templates: TemplateSource, options: ServeOptions = {}): Promise<Server> {
+const KEEP_ALIVE_MS = 15_000;
+
+/**
+ * `_templates`: the live-reload script was a template once; it is page code now (src/page/live-reload.ts),
+ * and a notes folder's override of it is reported as retired by the build.
+ */
+export async function serve(outDir: string, port: number, _templates: TemplateSource, options: ServeOptions = {}): Promise<Server> {
   const { follow } = options;
   const hosts = options.hosts?.length ? options.hosts : ['127.0.0.1'];
   const root = path.resolve(outDir);
-  const script = await readTemplateFile(templates, 'live-reload.js');
+  const script = await pageScript('live-reload');
   const scriptHash = scriptHashSource(script);
   const speakerView = await speakerViewHashes();
   const clients = new Set<http.ServerResponse>();
+  const keepAlive = options.keepAliveMs ?? KEEP_ALIVE_MS;
   const pdfViewer = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>cheat sheet (live)</title><link rel="icon" href="data:,">
 <style>html,body,iframe{margin:0;width:100%;height:100%;border:0}</style></head>
 <body><iframe src="/cheatsheet.pdf" title="cheat sheet"></iframe><script>${script}</script></body></html>`;
@@ -95,7 +109,8 @@ export async function serve(outDir: string, port: number, templates: TemplateSou
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, '', { allow: 'GET, HEAD' });
     if (url.pathname === '/__studyguide/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', ...NOSNIFF });
-      res.write('retry: 500\n\n');
+      // The first ping says how often they come: the page knows when one is overdue.
+      res.write(`retry: 500\n\nevent: ping\ndata: ${keepAlive}\n\n`);
       clients.add(res);
       follow?.join(res);
       req.on('close', () => clients.delete(res));
@@ -152,6 +167,8 @@ export async function serve(outDir: string, port: number, templates: TemplateSou
     const payload = `event: ${event}\ndata: ${data.split('\n').join('\ndata: ')}\n\n`;
     for (const client of clients) client.write(payload);
   };
+  const pinger = setInterval(() => send('ping', String(keepAlive)), keepAlive);
+  pinger.unref();
   return {
     url: `http://${hosts[0]}:${actual}/`,
     port: actual,
@@ -159,6 +176,7 @@ export async function serve(outDir: string, port: number, templates: TemplateSou
     failed: (message) => send('failed', message),
     listeners: () => clients.size,
     async close() {
+      clearInterval(pinger);
       for (const client of clients) client.end();
       follow?.close();
       await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));

@@ -63,8 +63,8 @@ function compileTemplate(file: string, text: string): Template {
   };
 }
 
-/** Scripts that were templates before the page programs moved to src/page/: an override of one is no longer read. */
-const RETIRED = ['cheatsheet.js', 'split.js', 'slides-fit.js', 'handout.js', 'flashcards.js', 'mermaid.js'];
+/** Scripts that were templates before the page code moved to src/page/: an override of one is no longer read. */
+const RETIRED = ['cheatsheet.js', 'split.js', 'slides-fit.js', 'handout.js', 'flashcards.js', 'mermaid.js', 'follow.js', 'live-reload.js'];
 
 /** The user's overrides (in every folder but the bundled one) of scripts that are no longer templates. */
 export function retiredOverrides(source: TemplateSource): string[] {

@@ -64,6 +64,15 @@ describe('settings', () => {
     expect(retiredOverrides({ dirs: [dir, BUNDLED_TEMPLATES] })).toEqual([path.join(dir, 'split.js')]);
   });
 
+  it('an override of the follow or live-reload script (templates once, page code now) is reported as retired', async () => {
+    const dir = await tempDir();
+    for (const name of ['follow.js', 'live-reload.js', 'slides.css']) await writeFile(path.join(dir, name), '/* override */');
+    expect(retiredOverrides({ dirs: [dir, BUNDLED_TEMPLATES] }).sort()).toEqual([
+      path.join(dir, 'follow.js'),
+      path.join(dir, 'live-reload.js'),
+    ]);
+  });
+
   it('the title defaults to the notes folder name, unless it is just "notes"', () => {
     expect(defaultTitle('/a/aws-exam_prep')).toBe('aws exam prep');
     expect(defaultTitle('/a/Notes')).toBe('Study Guide');

@@ -205,3 +205,34 @@ export type PageGlobal<N extends PageName> = PagePrograms[N]['api'] & {
 export interface PageWindow<N extends PageName> {
   studyguide: PageGlobal<N>;
 }
+
+/* --- served pages (src/page/live-reload.ts, follow.ts) ---------------------- */
+
+/**
+ * Scripts `studyguide serve` and `present` add to pages as they serve them (never written to the
+ * outputs): not programs of the ready protocol, bundled with them all the same (dist/page/<name>.js).
+ */
+export type ServedScript = 'live-reload' | 'follow';
+
+/** Where the presenter is: a deck (its path under the output folder) and reveal.js's indices (`f`: fragments shown). */
+export interface Position {
+  deck: string;
+  h: number;
+  v: number;
+  f: number;
+}
+
+/** The presenter's pointer: where on a slide, as shares of its width and height (hidden: -1). */
+export interface Pointer {
+  deck: string;
+  h: number;
+  v: number;
+  x: number;
+  y: number;
+}
+
+/** What `present` tells the follow script (`window.studyguidePresent`, set before it). */
+export interface PresentSettings {
+  /** The talk's length in seconds: the presenter's speaker view paces it. */
+  duration: number | null;
+}
