@@ -5,7 +5,9 @@
  * be installed here: this is as close as the tests get to an import.
  */
 import { randomBytes } from 'node:crypto';
-import { cp, mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -119,10 +121,10 @@ async function writeNotes(dir: string, text: string, at: Date) {
   await utimes(path.join(dir, 'biology.md'), at, at);
 }
 
-const buildInto = async (from: string, dir?: string) => {
+const buildInto = async (from: string, dir?: string, offline = true) => {
   const to = dir ?? (await tempDir());
   // No sheet, decks or printed cards: the TSV, the package and the index (and the diagrams, in the browser).
-  const built = await build({ notes: from, out: to, offline: true, only: [], title: 'Biology', browser });
+  const built = await build({ notes: from, out: to, offline, only: [], title: 'Biology', browser });
   return { dir: to, built, bytes: await readFile(path.join(to, 'flashcards.apkg')) };
 };
 
@@ -347,6 +349,32 @@ describe('flashcards.apkg read back', () => {
     const index = await readFile(path.join(out, 'index.html'), 'utf8');
     expect(index).toContain('<a href="flashcards.apkg">');
     expect(index).toMatch(/7 notes, 2 images/);
+  });
+});
+
+describe('a remote image', () => {
+  it('is packed from the image cache it was fetched into', async () => {
+    const image = png(64);
+    const server = createServer((_, response) => response.writeHead(200, { 'content-type': 'image/png' }).end(image));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const dir = path.join(await tempDir(), 'notes');
+      await mkdir(dir);
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/remote.png`;
+      await writeNotes(dir, `# Web\n\nQ: What does the server show?\nA: This: ![remote](${url})\n`, WRITTEN);
+      const built = await buildInto(dir, undefined, false);
+      const remote = await open(path.join(built.dir, 'flashcards.apkg'));
+      const [name] = Object.values(remote.media);
+      expect(Object.values(remote.media)).toEqual([expect.stringMatching(/-remote\.png$/)]);
+      expect(Buffer.from(remote.entries['0']!).equals(image)).toBe(true);
+      expect(imageSources(String(rows(remote.db, 'SELECT flds FROM notes')[0]!.flds))).toEqual([name]);
+      // Read from the cache the image stage fetched it into.
+      const cached = await readdir(path.join(built.dir, '.cache', 'images'));
+      expect(cached.some((file) => file.endsWith('-remote.png'))).toBe(true);
+      remote.db.close();
+    } finally {
+      server.close();
+    }
   });
 });
 
