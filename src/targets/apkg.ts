@@ -44,7 +44,10 @@ export const flashcardsApkg: Target<'flashcards-apkg', unknown, never> = {
     const { images, times, messages } = await loadImages(wanted, input.images, roots);
     const noteTimes = new Map(
       await Promise.all(
-        [...new Set(cards.map((card) => card.note))].map(async (file) => [file, seconds((await stat(file)).mtimeMs)] as const),
+        // A note deleted since it was read (watch mode): the next build has it gone; this one dates its cards 0 (never newer).
+        [...new Set(cards.map((card) => card.note))].map(
+          async (file) => [file, seconds((await stat(file).catch(() => null))?.mtimeMs ?? 0)] as const,
+        ),
       ),
     );
     const { pkg, skipped } = ankiPackage({
