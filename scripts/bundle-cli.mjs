@@ -38,7 +38,8 @@ await build({
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   // proxy-agent require()s these only when a download goes through a proxy, which a build never makes (it uses the
   // system's Chromium): left out (~1.6 MB to compile at every start), they would be required from dist/ then.
-  external: ['http-proxy-agent', 'https-proxy-agent', 'socks-proxy-agent', 'pac-proxy-agent'],
+  // sql.js finds its WebAssembly from its own folder (`__dirname`, which a bundled module has not): loaded from node_modules.
+  external: ['http-proxy-agent', 'https-proxy-agent', 'socks-proxy-agent', 'pac-proxy-agent', 'sql.js'],
   charset: 'utf8',
   legalComments: 'none',
   logLevel: 'warning',

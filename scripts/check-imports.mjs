@@ -31,7 +31,7 @@ const graph = new Map(
 const PIPELINE = /^(build|builder|cli|watch|serve|index)\.ts$|^targets\//;
 const rules = [
   {
-    from: /^(render|syntax|page|study)\/|^(config|parse|load|tree|links|images|names|settings|output|report|errors|safety|templates|browser|lock|types)\.ts$/,
+    from: /^(render|syntax|page|study|anki)\/|^(config|parse|load|tree|links|images|names|settings|output|report|errors|safety|templates|browser|lock|types)\.ts$/,
     to: PIPELINE,
     why: 'a stage or renderer imports the pipeline',
   },

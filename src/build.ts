@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import type { VFileMessage } from 'vfile-message';
 import { UserError } from './errors.js';
-import { resolveImages } from './images.js';
+import { imageCacheDir, resolveImages } from './images.js';
 import { resolveLinks } from './links.js';
 import { loadNotes } from './load.js';
 import { noteMessages } from './messages.js';
@@ -74,7 +74,7 @@ export async function runBuild(
   stage('tree', `${guide.topics.length} topics, ${study.cards.length} cards`, 'images');
   const images = await resolveImages(guide, {
     notesDir: settings.notes,
-    cacheDir: path.join(settings.out, '.cache', 'images'),
+    cacheDir: imageCacheDir(settings.out),
     offline: settings.offline,
   });
   stage('images', `${images.size} images`, 'diagrams');

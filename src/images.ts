@@ -35,6 +35,9 @@ export type ImageMap = Map<string, ImageResolution>;
 
 export const imageKey = (noteAbsPath: string, url: string) => `${noteAbsPath}\u0000${url}`;
 
+/** Where fetched remote images are kept, in the output folder. */
+export const imageCacheDir = (outDir: string) => path.join(outDir, '.cache', 'images');
+
 export interface ImageOptions {
   notesDir: string;
   /** Where fetched remote images are kept between builds. */

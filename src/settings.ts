@@ -137,7 +137,7 @@ const list = <C extends string = string>(
   ...(more.path ? { path: true } : {}),
 });
 
-/** pdf: the cheat sheet; slides: the decks (and handouts); cards: flashcards.pdf. flashcards.tsv and index.html come with any. */
+/** pdf: the cheat sheet; slides: the decks (and handouts); cards: flashcards.pdf. flashcards.tsv, flashcards.apkg and index.html come with any. */
 export const OUTPUTS = ['pdf', 'slides', 'cards'] as const;
 export type OutputKind = (typeof OUTPUTS)[number];
 export const PAPERS = ['A4', 'Letter'] as const;

@@ -38,5 +38,7 @@ describe('the packed package', () => {
     expect(stderr).toMatch(/^built out\/: 6 topics · PDF \d+ pages?/m);
     expect((await readPdf(path.join(app, 'out', 'cheatsheet.pdf'))).pages).toBeGreaterThan(0);
     expect(existsSync(path.join(app, 'out', 'slides', 'all.html'))).toBe(true);
+    // sql.js is loaded from node_modules (not bundled), its WebAssembly with it.
+    expect(existsSync(path.join(app, 'out', 'flashcards.apkg'))).toBe(true);
   }, 300_000);
 });

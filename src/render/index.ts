@@ -43,6 +43,8 @@ export interface IndexData {
   study: StudySet;
   cards: number;
   flashcardSheets: number | null;
+  /** flashcards.apkg: its notes and media files (images, diagrams); null when it was not written. */
+  ankiPackage?: { notes: number; media: number } | null;
   /** What the cheat sheet left out; null when nothing. */
   leftOut?: LeftOutSection | null;
   /** Cards answered wrong in the study results, the least often right first. */
@@ -70,6 +72,9 @@ export async function renderIndex(
     quiz: quiz ?? null,
     cards: data.cards,
     flashcardsPdf: data.flashcardSheets ? { pages: data.flashcardSheets } : null,
+    ankiPackage: data.ankiPackage
+      ? { ...data.ankiPackage, one: data.ankiPackage.notes === 1, oneMedia: data.ankiPackage.media === 1 }
+      : null,
     decks: (data.decks ?? [])
       .filter((d) => d.name !== 'all' && d.name !== 'quiz')
       .map((d) => ({ slug: d.name, title: d.title, slides: d.slides, source: d.source, handoutPages: d.handoutPages })),

@@ -24,6 +24,8 @@ export interface RenderedCard {
   tags: string[];
   /** Where it comes from, `notes/06-misc.md:98`. */
   source: string;
+  /** The note file it is written in (absolute): the Anki package dates the card's note by it. */
+  note: string;
   /** Titles from the top-level topic down. */
   path: string[];
   slug: string;
@@ -109,6 +111,7 @@ export function renderCards(
       back,
       tags: ['studyguide', card.topic.path.map(tag).join('::'), card.kind],
       source: `${card.source.file}:${card.source.line}`,
+      note: file,
       path: card.topic.path,
       slug: card.topic.slug,
       guid: guid(card),

@@ -31,17 +31,18 @@ export const indexPage: Target<'index', unknown, never> = {
   enabled: () => true,
   renders: [],
   // It links everything the others made, and lists their warnings.
-  after: ['cheatsheet', 'self-test', 'decks', 'handouts', 'flashcards'],
+  after: ['cheatsheet', 'self-test', 'decks', 'handouts', 'flashcards', 'flashcards-apkg'],
   assets: (input) => input.shared.images,
   async build(input, ctx) {
-    const [sheet, selfTest, decks, handouts, flashcards] = await Promise.all([
+    const [sheet, selfTest, decks, handouts, flashcards, apkg] = await Promise.all([
       ctx.resultOf('cheatsheet'),
       ctx.resultOf('self-test'),
       ctx.resultOf('decks'),
       ctx.resultOf('handouts'),
       ctx.resultOf('flashcards'),
+      ctx.resultOf('flashcards-apkg'),
     ]);
-    const others: (TargetResult | null)[] = [sheet, selfTest, decks, handouts, flashcards];
+    const others: (TargetResult | null)[] = [sheet, selfTest, decks, handouts, flashcards, apkg];
     const warnings = [...input.messages.warnings, ...others.flatMap((r) => r?.messages ?? [])];
     const html = await renderIndex(
       input.guide,
@@ -55,6 +56,7 @@ export const indexPage: Target<'index', unknown, never> = {
         cards: input.cards.length,
         flashcardSheets: flashcards?.summary ?? null,
         weakSpots: weakSpots(input),
+        ankiPackage: apkg?.files.length ? apkg.summary : null,
         leftOut: sheet
           ? leftOutSection(input.sheetPlan, sheet.summary.leftOut, input.settings.pages, selfTest?.summary.leftOut.chosen)
           : null,

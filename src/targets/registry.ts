@@ -4,6 +4,7 @@
  * and one line here.
  */
 import type { ResolvedSettings } from '../settings.js';
+import { flashcardsApkg } from './apkg.js';
 import { cheatsheet, describeLeftOut, selfTestSheet } from './cheatsheet.js';
 import { decks } from './decks.js';
 import { handouts } from './handouts.js';
@@ -11,7 +12,16 @@ import { indexPage } from './index-page.js';
 import { flashcardsPdf, flashcardsTsvTarget } from './study.js';
 import type { Summaries, Target, TargetName, TargetResult } from './target.js';
 
-export const TARGETS: readonly Target[] = [cheatsheet, selfTestSheet, decks, handouts, flashcardsTsvTarget, flashcardsPdf, indexPage];
+export const TARGETS: readonly Target[] = [
+  cheatsheet,
+  selfTestSheet,
+  decks,
+  handouts,
+  flashcardsTsvTarget,
+  flashcardsApkg,
+  flashcardsPdf,
+  indexPage,
+];
 
 /** The targets the settings ask for. */
 export const enabledTargets = (settings: ResolvedSettings): Target[] => TARGETS.filter((target) => target.enabled(settings));
