@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Every program a page runs; src/page/protocol.ts `PagePrograms` has the same names. */
-const PROGRAMS = ['cheatsheet', 'slides-fit', 'handout', 'flashcards', 'mermaid'];
+const PROGRAMS = ['cheatsheet', 'slides-fit', 'handout', 'flashcards', 'mermaid', 'slide-extract'];
 
 await build({
   absWorkingDir: ROOT,

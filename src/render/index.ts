@@ -13,6 +13,10 @@ export interface DeckLink {
   source?: string;
   /** Pages of `handouts/<name>.pdf`, when handouts were printed. */
   handoutPages?: number;
+  /** Whether `slides/<name>.pptx` was written. */
+  pptx?: boolean;
+  /** Whether `slides/<name>/` holds the deck's slide images. */
+  images?: boolean;
 }
 
 /** What the cheat sheet does not print, by topic (src/targets/cheatsheet.ts). */
@@ -60,7 +64,15 @@ export async function renderIndex(
     flashcardsPdf: data.flashcardSheets ? { pages: data.flashcardSheets } : null,
     decks: (data.decks ?? [])
       .filter((d) => d.name !== 'all' && d.name !== 'quiz')
-      .map((d) => ({ slug: d.name, title: d.title, slides: d.slides, source: d.source, handoutPages: d.handoutPages })),
+      .map((d) => ({
+        slug: d.name,
+        title: d.title,
+        slides: d.slides,
+        source: d.source,
+        handoutPages: d.handoutPages,
+        pptx: d.pptx,
+        images: d.images,
+      })),
     glossary: [...data.study.glossary]
       .sort((a, b) => collator.compare(a.term, b.term))
       .map((entry) => ({

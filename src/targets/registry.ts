@@ -8,10 +8,22 @@ import { cheatsheet, describeLeftOut, selfTestSheet } from './cheatsheet.js';
 import { decks } from './decks.js';
 import { handouts } from './handouts.js';
 import { indexPage } from './index-page.js';
+import { pptx } from './pptx.js';
+import { slideImages } from './slide-images.js';
 import { flashcardsPdf, flashcardsTsvTarget } from './study.js';
 import type { Summaries, Target, TargetName, TargetResult } from './target.js';
 
-export const TARGETS: readonly Target[] = [cheatsheet, selfTestSheet, decks, handouts, flashcardsTsvTarget, flashcardsPdf, indexPage];
+export const TARGETS: readonly Target[] = [
+  cheatsheet,
+  selfTestSheet,
+  decks,
+  handouts,
+  pptx,
+  slideImages,
+  flashcardsTsvTarget,
+  flashcardsPdf,
+  indexPage,
+];
 
 /** The targets the settings ask for. */
 export const enabledTargets = (settings: ResolvedSettings): Target[] => TARGETS.filter((target) => target.enabled(settings));
