@@ -19,6 +19,9 @@
  * - one highlighted `python` block of 5,000 and of 20,000 lines (a pasted source
  *   file): cold builds, and their ratio (splitting a block is linear in its lines).
  *
+ * - the PowerPoint: the bundled notes built `--only slides` and `--only slides,pptx`,
+ *   interleaved: what building the .pptx files adds, against the decks' own time.
+ *
  * The table goes to stdout and into docs/performance.md between the bench markers.
  * Flags: --quick (fewer runs; writes neither results.json nor docs/performance.md),
  * --only GROUPS (some measures only; writes neither), --skip-md-to-pdf,
@@ -45,12 +48,13 @@ const PAGE = path.join(ROOT, 'docs', 'performance.md');
 const MARKERS = ['<!-- bench:start -->', '<!-- bench:end -->'];
 
 /** Groups of measures `--only` can pick. */
-const GROUPS = ['small', 'warm', 'big', 'code', 'sheet'];
+const GROUPS = ['small', 'warm', 'big', 'code', 'sheet', 'pptx'];
 const USAGE = `usage: npm run bench -- [--quick] [--only GROUPS] [--skip-md-to-pdf] [--from-results] (or node bench/run.mjs …)
   --quick            fewer runs; writes neither bench/results.json nor docs/performance.md
   --only GROUPS      only these measures, comma separated: small (floor, notes ×1, md-to-pdf), warm (watch),
                      big (×50, 500 files, exam-prep, memory), code (5,000/20,000-line code blocks),
-                     sheet (--pages 2 on the 500-file corpus against the same without --pages);
+                     sheet (--pages 2 on the 500-file corpus against the same without --pages),
+                     pptx (the bundled notes, --only slides against --only slides,pptx);
                      writes neither bench/results.json nor docs/performance.md
   --skip-md-to-pdf   leave md-to-pdf out (it is installed into bench/.tools on first use)
   --from-results     measure nothing: write the table into docs/performance.md again from bench/results.json
@@ -657,7 +661,26 @@ function render(results) {
         ],
       ]
     : [];
-  const rows = [...smallRows, ...bigRows, ...warmRows, ...memoryRows, ...codeRows, ...sheetRows];
+  const pptx = results.pptx;
+  const pptxRows = pptx
+    ? [
+        ...[pptx.decks, pptx.withPptx].map((c) => [
+          `cold build, notes ×1, \`--only slides${c === pptx.withPptx ? ',pptx' : ''}\` (${c.slides} slides; n=${c.samples.length})`,
+          ms(c.ms),
+          times(c.ms / floor.coldMs, 'floor'),
+          '—',
+          '—',
+        ]),
+        [
+          "what the PowerPoint adds ÷ the decks' own build, same notes, same run",
+          `${pptx.added.toFixed(2)}×`,
+          '—',
+          '≤ 1',
+          met(pptx.added <= 1),
+        ],
+      ]
+    : [];
+  const rows = [...smallRows, ...bigRows, ...warmRows, ...memoryRows, ...codeRows, ...sheetRows, ...pptxRows];
   const m = results.machine;
   const lines = [
     `Machine: ${m.cpus} cores (${m.cpuModel}), load ${m.loadAtStart} at start; Node ${m.node}; ${m.chromium}; ${m.date}.`,
@@ -825,6 +848,26 @@ try {
     const summary = (samples) => ({ ms: median(samples.map((x) => x.ms)), pages: samples[0].pages, samples });
     results.sheet = { all: summary(all), fitted: summary(fitted) };
     results.sheet.ratio = results.sheet.fitted.ms / results.sheet.all.ms;
+  }
+  if (runs('pptx')) {
+    log('the PowerPoint: notes ×1, --only slides interleaved with --only slides,pptx');
+    const dir = path.join(work, 'pptx', 'notes');
+    await copiesOfNotes(ROOT, dir, 1);
+    const decks = [];
+    const withPptx = [];
+    for (let round = 0; round < SMALL_RUNS; round++) {
+      // A different order each round, so neither always runs right after the other.
+      const pair = [
+        async () => decks.push(await coldBuild(dir, ['--only', 'slides'])),
+        async () => withPptx.push(await coldBuild(dir, ['--only', 'slides,pptx'])),
+      ];
+      for (let k = 0; k < 2; k++) await pair[(k + round) % 2]();
+      log(`  round ${round + 1}: slides ${Math.round(decks.at(-1).ms)}, slides,pptx ${Math.round(withPptx.at(-1).ms)} ms`);
+    }
+    const summary = (samples) => ({ ms: median(samples.map((x) => x.ms)), slides: samples[0].slides, samples });
+    results.pptx = { decks: summary(decks), withPptx: summary(withPptx) };
+    results.pptx.added = (results.pptx.withPptx.ms - results.pptx.decks.ms) / results.pptx.decks.ms;
+    log(`  the PowerPoint adds ${results.pptx.added.toFixed(2)}× the decks' own build`);
   }
   const block = render(results);
   process.stdout.write(`${block}\n`);

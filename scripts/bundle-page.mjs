@@ -13,7 +13,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  * Every program a page runs (src/page/protocol.ts `PagePrograms` has the same names), and the
  * scripts `serve` and `present` add to the pages they serve (`ServedScript`).
  */
-const PROGRAMS = ['cheatsheet', 'slides-fit', 'handout', 'flashcards', 'mermaid', 'live-reload', 'follow'];
+const PROGRAMS = ['cheatsheet', 'slides-fit', 'handout', 'flashcards', 'mermaid', 'live-reload', 'follow', 'slide-extract'];
 
 await build({
   absWorkingDir: ROOT,

@@ -200,8 +200,8 @@ export interface LocalPage<N extends PageName> {
   onBlocked?: (url: string) => void;
   /** How long the program may take to be ready (ms; default: the page's 120 s, see `browserTimeout`). */
   timeout?: number;
-  /** Viewport size in CSS px (default: puppeteer's 800×600). */
-  viewport?: { width: number; height: number };
+  /** Viewport size in CSS px (default: puppeteer's 800×600), and device pixels per CSS px for screenshots. */
+  viewport?: { width: number; height: number; deviceScaleFactor?: number };
   /** Lay the page out for print (the cheat sheet), not for the screen. */
   print?: boolean;
   /**

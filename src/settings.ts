@@ -137,9 +137,19 @@ const list = <C extends string = string>(
   ...(more.path ? { path: true } : {}),
 });
 
-/** pdf: the cheat sheet; slides: the decks (and handouts); cards: flashcards.pdf. flashcards.tsv, flashcards.apkg and index.html come with any. */
-export const OUTPUTS = ['pdf', 'slides', 'cards'] as const;
+/**
+ * pdf: the cheat sheet; slides: the decks (and handouts); cards: flashcards.pdf; pptx: the decks as
+ * PowerPoint (opt-in: not in the default). flashcards.tsv, flashcards.apkg and index.html come with any.
+ */
+export const OUTPUTS = ['pdf', 'slides', 'cards', 'pptx'] as const;
 export type OutputKind = (typeof OUTPUTS)[number];
+const DEFAULT_OUTPUTS: OutputKind[] = ['pdf', 'slides', 'cards'];
+
+/** Whether the build writes the PowerPoint decks: `--pptx` with the decks, or `pptx` in `--only`. */
+export const wantsPptx = (settings: Pick<ResolvedSettings, 'only' | 'pptx'>) =>
+  settings.only.includes('pptx') || (settings.pptx && settings.only.includes('slides'));
+/** Whether the build fits the decks: for the HTML decks, and for what is made from them (the PowerPoint). */
+export const wantsDecks = (settings: Pick<ResolvedSettings, 'only'>) => settings.only.includes('slides') || settings.only.includes('pptx');
 export const PAPERS = ['A4', 'Letter'] as const;
 export type Paper = (typeof PAPERS)[number];
 
@@ -191,8 +201,8 @@ export const SETTINGS = {
   out: text('dir', 'output folder', 'output', { expects: 'a folder path', path: true }),
   only: list<OutputKind>(
     'outputs',
-    'build only these outputs: pdf (cheat sheet), slides (decks), cards (flashcards.pdf); comma separated',
-    { choices: OUTPUTS, default: [...OUTPUTS] },
+    'build only these outputs: pdf (cheat sheet), slides (decks), cards (flashcards.pdf), pptx (the decks as PowerPoint, with the decks); comma separated',
+    { choices: OUTPUTS, default: DEFAULT_OUTPUTS },
   ),
   title: text('text', 'title of the guide (default: the notes folder name)', undefined),
   offline: onOff('do not fetch remote images (they become placeholders)'),
@@ -236,6 +246,16 @@ export const SETTINGS = {
   handout: onOff('also print each deck to handouts/<deck>.pdf'),
   handoutLayout,
   handoutNotes: onOff('print speaker notes under each slide in handouts'),
+  pptx: onOff('also write each deck as an editable PowerPoint: slides/<deck>.pptx'),
+  slideImages: onOff('also write a PNG of every slide, all fragments shown: slides/<deck>/001.png, …'),
+  slideImageScale: {
+    arg: 'n',
+    help: 'slide images: pixels per slide pixel (1.5 makes 1280x720 slides 1920x1080)',
+    expects: 'a number from 0.5 to 4',
+    default: 1.5,
+    check: (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0.5 && v <= 4 ? v : undefined),
+    fromText: Number,
+  } satisfies Setting<number>,
   glossary: onOff('add the glossary as the last section of the cheat sheet'),
   selfTest: onOff("also print cheatsheet-self-test.pdf: the sheet with every card's answer blanked, and an answer key"),
   clozeHighlights: onOff('==highlights== are cloze deletions too: a card per highlight'),
@@ -362,7 +382,7 @@ async function checkSettings(settings: ResolvedSettings): Promise<void> {
       `notes folder ${shown(settings, settings.notes)} is inside the output folder ${shown(settings, settings.out)}, where a build removes its old outputs; choose another --out`,
     );
   }
-  if (!settings.only.includes('slides')) return;
+  if (!wantsDecks(settings)) return;
   const themes = await listThemes();
   if (!themes.includes(settings.theme))
     throw new UserError(`unknown theme "${settings.theme}" (reveal.js themes: ${themes.join(', ')})`, ExitCode.BadInput);

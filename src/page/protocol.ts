@@ -152,6 +152,111 @@ export interface FlashcardsResult {
   shrunk: number;
 }
 
+/* --- slide frames (src/page/slide-extract.ts) ----------------------------- */
+
+/**
+ * The slide frames page's `#sg-config`: every distinct fitted slide laid out on its own frame at
+ * the deck's size, as reveal.js shows it with every fragment shown.
+ */
+export interface SlideFramesConfig {
+  width: number;
+  height: number;
+  /** Read each slide's structure (the PowerPoint); without it, only the frames (slide images). */
+  structure: boolean;
+}
+
+/** A rectangle in slide pixels (CSS px of the deck's size), from the slide's top left corner. */
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** A run of text with one look. Colours are `RRGGBB`. */
+export interface TextRun {
+  text: string;
+  sizePx: number;
+  font: string;
+  color: string;
+  /** 0 (opaque) to 100: the text's opacity (reveal.js greys crumbs and part numbers with it). */
+  transparency: number;
+  bold?: boolean;
+  italic?: boolean;
+  strike?: boolean;
+  sup?: boolean;
+  sub?: boolean;
+  highlight?: string;
+  /** An http(s) or mailto link (links between slides are not kept). */
+  link?: string;
+  /** A line break (`<br>`) before this run, in the same paragraph. */
+  breakBefore?: boolean;
+}
+
+export type ListMark = 'none' | 'disc' | 'circle' | 'square' | 'decimal' | 'lower-alpha' | 'upper-alpha' | 'lower-roman' | 'upper-roman';
+
+/** One paragraph: a `<p>`, a heading, a list item's own text. */
+export interface Paragraph {
+  runs: TextRun[];
+  /** List nesting: 0 for a paragraph or a top-level item. */
+  level: number;
+  /** The list item's marker; null for a paragraph that is not a list item. */
+  mark: ListMark | null;
+  /** An ordered list's first number. */
+  start: number;
+  /** From the text box's left edge to where this paragraph's text starts. */
+  indentPx: number;
+  sizePx: number;
+  lineHeightPx: number;
+  /** From the previous paragraph's last line to this one's first. */
+  spaceBeforePx: number;
+  align: 'left' | 'center' | 'right';
+}
+
+export interface TableCellPart {
+  paragraphs: Paragraph[];
+  header: boolean;
+  fill: string | null;
+  colspan: number;
+  rowspan: number;
+}
+
+/** Something the slide shows, with its box. */
+export type SlidePart =
+  | { kind: 'text'; box: Rect; paragraphs: Paragraph[] }
+  | { kind: 'code'; box: Rect; lines: TextRun[][]; lineHeightPx: number; padPx: number; fill: string | null; border: string | null }
+  | { kind: 'table'; box: Rect; rows: TableCellPart[][]; colW: number[]; rowH: number[]; border: string }
+  /** A rectangle drawn behind its content: a callout's or a quote's background and bar. */
+  | {
+      kind: 'shape';
+      box: Rect;
+      fill: string | null;
+      fillTransparency: number;
+      line: string | null;
+      bar: { color: string; px: number } | null;
+    }
+  /** A screenshot of the element in the frame (`id` is its `data-sg-pic`). `why` says why a fallback was used. */
+  | { kind: 'picture'; box: Rect; id: number; role: 'math' | 'diagram' | 'image' | 'fallback'; alt: string; why?: string };
+
+export interface ExtractedSlide {
+  /** Where the slide's frame is on the page, for screenshots. */
+  frame: Rect;
+  /** The slide's title (the title placeholder), with the parts of its title line. */
+  title: { box: Rect; paragraphs: Paragraph[] } | null;
+  /** Its title as text, for messages. */
+  name: string;
+  parts: SlidePart[];
+  notes: string;
+  /** Pictures that stand in for what could not be written as PowerPoint text: what and why, for a warning. */
+  fallbacks: string[];
+}
+
+export interface SlideFramesResult {
+  slides: ExtractedSlide[];
+  /** The theme's background colour. */
+  background: string;
+}
+
 /* --- mermaid (src/page/mermaid.ts) ---------------------------------------- */
 
 export type DiagramTheme = 'light' | 'dark';
@@ -184,6 +289,7 @@ export interface PagePrograms {
   'slides-fit': { input: SlidesFitConfig; result: SlidesFitResult; api: SlidesFitApi };
   handout: { input: null; result: HandoutResult; api: object };
   flashcards: { input: null; result: FlashcardsResult; api: object };
+  'slide-extract': { input: SlideFramesConfig; result: SlideFramesResult; api: object };
   /** Ready as soon as its API is there: the diagrams are rendered by calling it. */
   mermaid: { input: null; result: null; api: MermaidApi };
 }

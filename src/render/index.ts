@@ -13,6 +13,10 @@ export interface DeckLink {
   source?: string;
   /** Pages of `handouts/<name>.pdf`, when handouts were printed. */
   handoutPages?: number;
+  /** Whether `slides/<name>.pptx` was written. */
+  pptx?: boolean;
+  /** Whether `slides/<name>/` holds the deck's slide images. */
+  images?: boolean;
 }
 
 /** A card the study results say was answered wrong: its question, and how it went. */
@@ -77,7 +81,15 @@ export async function renderIndex(
       : null,
     decks: (data.decks ?? [])
       .filter((d) => d.name !== 'all' && d.name !== 'quiz')
-      .map((d) => ({ slug: d.name, title: d.title, slides: d.slides, source: d.source, handoutPages: d.handoutPages })),
+      .map((d) => ({
+        slug: d.name,
+        title: d.title,
+        slides: d.slides,
+        source: d.source,
+        handoutPages: d.handoutPages,
+        pptx: d.pptx,
+        images: d.images,
+      })),
     glossary: [...data.study.glossary]
       .sort((a, b) => collator.compare(a.term, b.term))
       .map((entry) => ({

@@ -201,7 +201,7 @@ export function renderDeck(deck: Deck, options: SlidesOptions, templates: DeckTe
     reveal: {
       width: options.width,
       height: options.height,
-      margin: 0.04,
+      margin: DECK_MARGIN,
       hash: true,
       slideNumber: 'c/t',
       progress: true,
@@ -215,6 +215,9 @@ export function renderDeck(deck: Deck, options: SlidesOptions, templates: DeckTe
     },
   });
 }
+
+/** Room reveal.js leaves around a slide, as a share of its size: the slide images and the PowerPoint keep it too. */
+export const DECK_MARGIN = 0.04;
 
 /**
  * Pixels a fitted slide keeps free at its foot: a slide fitted to the pixel would not fit any more

@@ -30,6 +30,7 @@ import {
 import { quizSlides } from '../render/study.js';
 import { buildWarning } from '../report.js';
 import { shuffle } from '../render/shuffle.js';
+import { wantsDecks } from '../settings.js';
 import { templatePath } from '../templates.js';
 import type { Target, TargetContext, TargetInput } from './target.js';
 
@@ -105,7 +106,7 @@ export function slidesOptions(input: TargetInput<DeckVariant>): SlidesOptions {
 
 export const decks: Target<'decks', FitCache, DeckVariant> = {
   name: 'decks',
-  enabled: (settings) => settings.only.includes('slides'),
+  enabled: wantsDecks,
   renders: ['deck', 'deck-cards'],
   createCache: () => ({ fits: new Map(), warm: {} }),
   dispose: (cache) => closeWarmPage(cache.warm),

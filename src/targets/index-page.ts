@@ -31,25 +31,33 @@ export const indexPage: Target<'index', unknown, never> = {
   enabled: () => true,
   renders: [],
   // It links everything the others made, and lists their warnings.
-  after: ['cheatsheet', 'self-test', 'decks', 'handouts', 'flashcards', 'flashcards-apkg'],
+  after: ['cheatsheet', 'self-test', 'decks', 'handouts', 'pptx', 'slide-images', 'flashcards', 'flashcards-apkg'],
   assets: (input) => input.shared.images,
   async build(input, ctx) {
-    const [sheet, selfTest, decks, handouts, flashcards, apkg] = await Promise.all([
+    const [sheet, selfTest, decks, handouts, pptx, images, flashcards, apkg] = await Promise.all([
       ctx.resultOf('cheatsheet'),
       ctx.resultOf('self-test'),
       ctx.resultOf('decks'),
       ctx.resultOf('handouts'),
+      ctx.resultOf('pptx'),
+      ctx.resultOf('slide-images'),
       ctx.resultOf('flashcards'),
       ctx.resultOf('flashcards-apkg'),
     ]);
-    const others: (TargetResult | null)[] = [sheet, selfTest, decks, handouts, flashcards, apkg];
+    const others: (TargetResult | null)[] = [sheet, selfTest, decks, handouts, pptx, images, flashcards, apkg];
     const warnings = [...input.messages.warnings, ...others.flatMap((r) => r?.messages ?? [])];
     const html = await renderIndex(
       input.guide,
       {
         pdfPages: sheet?.summary.pages ?? null,
         selfTestPages: selfTest?.summary.pages ?? null,
-        decks: decks?.summary.decks.map((d) => ({ ...d, handoutPages: handouts?.summary.get(d.name) })) ?? null,
+        decks:
+          decks?.summary.decks.map((d) => ({
+            ...d,
+            handoutPages: handouts?.summary.get(d.name),
+            pptx: pptx?.summary.has(d.name) ?? false,
+            images: images?.summary.decks.has(d.name) ?? false,
+          })) ?? null,
         warnings: warnings.map(formatMessage),
         notices: input.messages.notices.map(formatMessage),
         study: input.study,

@@ -9,6 +9,8 @@ import { cheatsheet, describeLeftOut, selfTestSheet } from './cheatsheet.js';
 import { decks } from './decks.js';
 import { handouts } from './handouts.js';
 import { indexPage } from './index-page.js';
+import { pptx } from './pptx.js';
+import { slideImages } from './slide-images.js';
 import { flashcardsPdf, flashcardsTsvTarget } from './study.js';
 import type { Summaries, Target, TargetName, TargetResult } from './target.js';
 
@@ -17,6 +19,8 @@ export const TARGETS: readonly Target[] = [
   selfTestSheet,
   decks,
   handouts,
+  pptx,
+  slideImages,
   flashcardsTsvTarget,
   flashcardsApkg,
   flashcardsPdf,
