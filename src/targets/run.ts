@@ -33,7 +33,7 @@ export function runTargets(
       browser,
       cache: caches.get(target.name),
       onBlocked: (url) => blocked.add(url),
-      resultOf<N extends TargetName>(name: N) {
+      resultOf: <N extends TargetName>(name: N) => {
         if (!target.after?.includes(name)) throw new Error(`target ${target.name} uses ${name} without naming it in \`after\``);
         return (running.get(name) ?? Promise.resolve(null)) as Promise<TargetResult<Summaries[N]> | null>;
       },

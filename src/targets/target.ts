@@ -59,7 +59,7 @@ export interface TargetContext<C = unknown> {
   /** A page tried to load a non-local resource (blocked; reported as a warning). */
   onBlocked(url: string): void;
   /** The result of a target named in `after`, once it is built; null when that target is not enabled. */
-  resultOf<N extends TargetName>(name: N): Promise<TargetResult<Summaries[N]> | null>;
+  resultOf: <N extends TargetName>(name: N) => Promise<TargetResult<Summaries[N]> | null>;
 }
 
 export interface TargetResult<S = unknown> {
