@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { expect } from 'vitest';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { VFile } from 'vfile';
 import { findBrowser } from '../src/browser.js';
@@ -255,4 +256,34 @@ export function stillRunning(pids: number[]): number[] {
       return false;
     }
   });
+}
+
+/** Where a deck is: its path and reveal.js's indices (no fragment shown: -1). */
+export const where = (page: Page) =>
+  page.evaluate(() => {
+    const i = (window as any).Reveal.getIndices();
+    return { deck: location.pathname, h: i.h, v: i.v ?? 0, f: typeof i.f === 'number' ? i.f : -1 };
+  });
+
+/** Wait until `page` shows what `presenter` shows (events, not a clock: the server pushes each move). */
+export async function followed(page: Page, presenter: Page): Promise<void> {
+  const want = await where(presenter);
+  const there = async () => JSON.stringify(await where(page).catch(() => null)) === JSON.stringify(want);
+  // A wait begun before the page goes to another deck ends with that page: wait again in the new one.
+  for (let tries = 0; tries < 20 && !(await there()); tries++) {
+    await page
+      .waitForFunction(
+        (w) => {
+          const R = (window as any).Reveal;
+          if (!R || !R.isReady() || location.pathname !== w.deck) return false;
+          const i = R.getIndices();
+          return i.h === w.h && (i.v ?? 0) === w.v && (typeof i.f === 'number' ? i.f : -1) === w.f;
+        },
+        // Polled: pages behind others get no animation frames.
+        { timeout: 2_000, polling: 20 },
+        want,
+      )
+      .catch(() => undefined);
+  }
+  expect({ page: page.viewport(), at: await where(page) }).toEqual({ page: page.viewport(), at: want });
 }

@@ -11,7 +11,7 @@ import { build } from '../src/builder.js';
 import { createFollow, type Follow } from '../src/present.js';
 import { serve, type Server } from '../src/serve.js';
 import { BUNDLED_TEMPLATES } from '../src/templates.js';
-import { NOTES, ROOT, launchTestBrowser, tempDir } from './helpers.js';
+import { NOTES, ROOT, followed, launchTestBrowser, tempDir, where } from './helpers.js';
 
 const UPRIGHT: Viewport = { width: 390, height: 844, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
 const SIDEWAYS: Viewport = { width: 844, height: 390, isMobile: true, hasTouch: true, isLandscape: true, deviceScaleFactor: 1 };
@@ -62,12 +62,6 @@ async function open(url: string, viewport: Viewport): Promise<Page> {
 }
 
 /** Where a deck is: its path and reveal.js's indices. */
-const where = (page: Page) =>
-  page.evaluate(() => {
-    const i = (window as any).Reveal.getIndices();
-    return { deck: location.pathname, h: i.h, v: i.v ?? 0, f: typeof i.f === 'number' ? i.f : -1 };
-  });
-
 /** The time (Date.now) each page applied its last move: recorded in the page, installed once per page load. */
 const lastApplied = (page: Page) =>
   page.evaluate(() => {
@@ -78,29 +72,6 @@ const lastApplied = (page: Page) =>
     }
     return w.__applied as number;
   });
-
-/** Wait until `page` shows what `presenter` shows (events, not a clock: the server pushes each move). */
-async function followed(page: Page, presenter: Page): Promise<void> {
-  const want = await where(presenter);
-  const there = async () => JSON.stringify(await where(page).catch(() => null)) === JSON.stringify(want);
-  // A wait begun before the page goes to another deck ends with that page: wait again in the new one.
-  for (let tries = 0; tries < 20 && !(await there()); tries++) {
-    await page
-      .waitForFunction(
-        (w) => {
-          const R = (window as any).Reveal;
-          if (!R || !R.isReady() || location.pathname !== w.deck) return false;
-          const i = R.getIndices();
-          return i.h === w.h && (i.v ?? 0) === w.v && (typeof i.f === 'number' ? i.f : -1) === w.f;
-        },
-        // Polled: pages behind others get no animation frames.
-        { timeout: 2_000, polling: 20 },
-        want,
-      )
-      .catch(() => undefined);
-  }
-  expect({ page: page.viewport(), at: await where(page) }).toEqual({ page: page.viewport(), at: want });
-}
 
 /** A move by the presenter, and every page following it; the phones' latency is recorded. */
 async function move(presenter: Page, pages: Page[], act: string, timed = true): Promise<void> {

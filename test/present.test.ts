@@ -9,7 +9,7 @@ import jsQRModule from 'jsqr';
 import { createFollow, terminalQr, type Follow } from '../src/present.js';
 import { serve, type Server } from '../src/serve.js';
 import { BUNDLED_TEMPLATES } from '../src/templates.js';
-import { CLI, NOTES, launchTestBrowser, tempDir } from './helpers.js';
+import { CLI, NOTES, followed, launchTestBrowser, tempDir, where } from './helpers.js';
 
 /** jsQR is CommonJS whose types say ES module: its default export, however the loader hands it over. */
 const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as unknown as (
@@ -75,34 +75,6 @@ async function open(url: string): Promise<Page> {
 }
 
 /** Where a deck is: its path and reveal.js's indices. */
-const where = (page: Page) =>
-  page.evaluate(() => {
-    const i = (window as any).Reveal.getIndices();
-    return { deck: location.pathname, h: i.h, v: i.v ?? 0, f: typeof i.f === 'number' ? i.f : -1 };
-  });
-
-/** Wait until `page` shows what `presenter` shows (events, not a clock: the server pushes each move). */
-async function followed(page: Page, presenter: Page): Promise<void> {
-  const want = await where(presenter);
-  const there = async () => JSON.stringify(await where(page).catch(() => null)) === JSON.stringify(want);
-  // A wait begun before the page goes to another deck ends with that page: wait again in the new one.
-  for (let tries = 0; tries < 20 && !(await there()); tries++) {
-    await page
-      .waitForFunction(
-        (w) => {
-          const R = (window as any).Reveal;
-          if (!R || !R.isReady() || location.pathname !== w.deck) return false;
-          const i = R.getIndices();
-          return i.h === w.h && (i.v ?? 0) === w.v && (typeof i.f === 'number' ? i.f : -1) === w.f;
-        },
-        { timeout: 2_000 },
-        want,
-      )
-      .catch(() => undefined);
-  }
-  expect({ at: await where(page) }).toEqual({ at: want });
-}
-
 const post = (pathname: string, token: string | null, body = '{}') =>
   fetch(new URL(pathname, server.url), {
     method: 'POST',

@@ -98,10 +98,11 @@ export async function renderCheatsheetHtml(
   plan?: SheetPlan,
 ): Promise<CheatsheetHtml> {
   const require = createRequire(import.meta.url);
-  const [template, source, css, script, codeCss] = await Promise.all([
+  const [template, source, css, callouts, script, codeCss] = await Promise.all([
     loadTemplate(templates, 'cheatsheet.hbs'),
     readTemplateFile(templates, 'cheatsheet.hbs'),
     readTemplateFile(templates, 'cheatsheet.css'),
+    readTemplateFile(templates, 'callouts.css'),
     pageScript('cheatsheet'),
     readFile(require.resolve('highlight.js/styles/github.css'), 'utf8'),
   ]);
@@ -123,7 +124,7 @@ export async function renderCheatsheetHtml(
     page,
     columns: options.columns,
     fontPt: options.fontPt,
-    css: `${codeCss}\n${css}`,
+    css: `${codeCss}\n${css}\n${callouts}`,
     fonts: FONT_STACKS,
     bodyClass: options.images ? '' : 'no-images',
     fontSheets,

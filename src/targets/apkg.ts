@@ -55,7 +55,7 @@ export const flashcardsApkg: Target<'flashcards-apkg', unknown, never> = {
       images,
       // An image changed is a note changed: Anki updates the note only when the package's is newer.
       modified: (card) => Math.max(noteTimes.get(card.note)!, ...card.ankiFields!.flatMap(imageSources).map((src) => times.get(src) ?? 0)),
-      css: `${await readTemplateFile(input.templates, 'anki.css')}\n${await highlightCss()}`,
+      css: `${await readTemplateFile(input.templates, 'anki.css')}\n${await readTemplateFile(input.templates, 'callouts.css')}\n${await highlightCss()}`,
     });
     messages.push(...skipped.map(({ card, reason }) => cardWarning(card, `card left out of flashcards.apkg: ${reason}`)));
     const summary = { notes: pkg.notes.length, cards: pkg.notes.reduce((n, note) => n + note.cards.length, 0), media: pkg.media.length };
