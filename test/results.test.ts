@@ -1,7 +1,9 @@
-/** Study results read back (src/results.ts): a changed answer counts once, cloze cards by their own ids. No browser. */
-import { mkdir, writeFile } from 'node:fs/promises';
+/** Study results written (src/results-file.ts) and read back (src/results.ts): a changed answer counts once, cloze cards by their own ids. No browser. */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openResultsFile } from '../src/results-file.js';
 import { readResults, scoreCards, type Answer } from '../src/results.js';
 import { extractStudySet } from '../src/study/index.js';
 import { buildGuide } from '../src/tree.js';
@@ -82,5 +84,31 @@ describe('readResults', () => {
       ['ana #1', true, 'quiz.csv', 3],
     ]);
     expect(scoreCards(answers, cards, ids).scores.get(cards[0]!)).toEqual({ right: 1, wrong: 0 });
+  });
+});
+
+describe("the live quiz's results file", () => {
+  it('is new for each session (a second one the same second gets -2), its header once, its rows quoted as CSV; a session with no answer leaves none', async () => {
+    const dir = path.join(await tempDir(), 'results');
+    const at = new Date(2026, 11, 7, 19, 30, 5);
+    const first = openResultsFile(dir, at);
+    const second = openResultsFile(dir, at);
+    expect([path.basename(first.path), path.basename(second.path)]).toEqual(['2026-12-07-193005.csv', '2026-12-07-193005-2.csv']);
+    first.append({
+      time: '2026-12-07T18:30:09Z',
+      card: 'g#c2',
+      question: 'Say "hi", then go',
+      who: 'ana #1',
+      answer: "didn't",
+      right: 'no',
+    });
+    first.close();
+    second.close();
+    expect(await readFile(first.path, 'utf8')).toBe(
+      'time,card,question,who,answer,right\n2026-12-07T18:30:09Z,g#c2,"Say ""hi"", then go",ana #1,didn\'t,no\n',
+    );
+    expect(existsSync(second.path)).toBe(false);
+    const { answers } = await readResults(dir, (file) => file);
+    expect(answers).toMatchObject([{ card: 'g#c2', question: 'Say "hi", then go', who: 'ana #1', right: false }]);
   });
 });
