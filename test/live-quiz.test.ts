@@ -503,6 +503,29 @@ describe('the live quiz: 30 phones, 5 questions', () => {
     expect(pageErrors).toEqual([]);
   }, 300_000);
 
+  it('alone: the presenter answers on their own screen (it joins as it answers), reveals, and the answer is a row', async () => {
+    const presenter = await openPage(`${server.url}slides/quiz.html?presenter=${follow.token()}`, { width: 1280, height: 720 });
+    const card = await presenter.evaluate(() => {
+      const title = document.querySelector<HTMLElement>('[data-sg-question^="Which distribution approximates"]')!;
+      const R = (window as any).Reveal;
+      const i = R.getIndices(title.closest('section'));
+      R.slide(i.h, i.v ?? 0, -1);
+      return title.dataset.sgCard!;
+    });
+    await waitPanel(presenter, 'p.dataset.card === arg && p.dataset.state === "open"', card);
+    // Nobody else is connected: the presenter's page counts once it answers.
+    expect((await panelOf(presenter))!.tally).toBe('0 / 0 answered');
+    await presenter.click('.sg-quiz-option[data-option="C"]');
+    await waitPanel(presenter, 'p.dataset.mine === "C" && p.dataset.answered === "1" && p.dataset.connected === "1"', null);
+    await presenter.keyboard.press('ArrowRight');
+    await waitPanel(presenter, 'p.dataset.state === "revealed"', null);
+    expect((await panelOf(presenter))!.result).toBe('Right!');
+    const { answers } = await readResults(resultsDir, (f) => f);
+    expect(answers.filter((a) => a.card === card)).toMatchObject([{ who: expect.stringMatching(/^device \d+$/), right: true }]);
+    await presenter.browserContext().close();
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
   it('the next build reads those results: index.html lists the weak cards; the sheet at --pages 1 prints them before the other cards of their priority', async () => {
     const out = await tempDir();
     const run = await cli(['build', '--notes', notes, '--out', out, '--offline', '--only', 'pdf', '--pages', '1']);
