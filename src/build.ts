@@ -59,7 +59,7 @@ export async function runBuild(
   const variants = new Set(targets.flatMap((t) => t.renders));
   const folder = await openOutputFolder(settings, cache.copied);
   const loaded = await loadNotes(settings.notes, settings.cwd);
-  const results = readResults(settings.notes, (file) => shown(settings, file));
+  const results = readResults(settings.results, (file) => shown(settings, file));
   browser().catch(() => undefined); // Chromium boots while the notes are parsed; a failure is reported where it is awaited
   stage('load', `${loaded.length} notes`, 'parse');
   const notes = await parseNotes(loaded, cache.parsed, settings.allowHtml);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** Command line: `studyguide build | watch | serve`. Flags and --help come from the settings table; input errors are one line, never a stack trace. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { BuildResult } from './build.js';
@@ -142,17 +142,32 @@ export function createProgram(cleanups: Cleanups = []): Command {
       import('./present.js'),
     ]);
     let server: Server | null = null;
-    const follow = presenting ? await createFollow(templates, (line) => reporter.info(line), { duration: settings.duration }) : undefined;
+    // --quiz: the session's results file, made before anything else (the one write under the notes folder).
+    const quiz =
+      presenting && settings.quiz
+        ? await Promise.all([import('./live-quiz.js'), import('./results-file.js')]).then(([{ createLiveQuiz }, { openResultsFile }]) => {
+            const results = openResultsFile(settings.results);
+            process.stdout.write(`results: ${results.path}\n`);
+            return createLiveQuiz({ results, log: (line) => reporter.info(line) });
+          })
+        : undefined;
+    const follow = presenting
+      ? await createFollow(templates, (line) => reporter.info(line), { duration: settings.duration, quiz })
+      : undefined;
     const lan = presenting && settings.lan ? lanAddresses() : [];
     if (presenting && settings.lan && lan.length === 0) reporter.info('present: no LAN address found; serving on 127.0.0.1 only');
-    if (withServer) server = await serve(settings.out, settings.port, templates, { follow, hosts: ['127.0.0.1', ...lan] });
+    if (withServer)
+      server = await serve(settings.out, settings.port, templates, { follow, hosts: ['127.0.0.1', ...lan] }).catch((error: unknown) => {
+        quiz?.close(); // a port in use: no session, no results file
+        throw error;
+      });
     const watcher = watch({
       ...givenFlags(command),
       // The file the first build read (a .js one too); with none, the .json one a user may create meanwhile.
       config: command.opts().config ?? (await findConfig(process.cwd())) ?? CONFIG_FILE,
       settings,
       // What the server was started with stays until a restart.
-      fixed: withServer ? ['out', 'port', 'lan', 'deck', 'duration'] : [],
+      fixed: withServer ? ['out', 'port', 'lan', 'deck', 'duration', 'quiz', 'results'] : [],
       onUnapplied: (names) =>
         reporter.info(`the config file changed ${names.join(', ')}: restart to apply (the server goes on as it started)`),
       reporter,
@@ -177,7 +192,9 @@ export function createProgram(cleanups: Cleanups = []): Command {
     const serving = server ? `; serving ${server.url} (live PDF: ${server.url}__studyguide/pdf)` : '';
     reporter.info(`watching ${shown(settings, settings.notes)}/ and the templates${serving} — Ctrl-C to stop`);
     if (server && follow) {
-      const base = `http://${lan[0] ?? '127.0.0.1'}:${server.port}/slides/${settings.deck}.html`;
+      const base = `http://${lan[0] ?? '127.0.0.1'}:${server.port}/slides/${quiz ? 'quiz' : settings.deck}.html`;
+      if (quiz && !existsSync(path.join(settings.out, 'slides', 'quiz.html')))
+        reporter.info('present --quiz: the notes have no cards yet, so there is no quiz deck (it comes with the first card)');
       process.stdout.write(`audience: ${base}\npresenter: ${base}?presenter=${follow.token()}\n`);
       if (lan.length > 0) process.stdout.write(`\nscan to follow:\n${terminalQr(base)}\n`);
     }

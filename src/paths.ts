@@ -2,6 +2,9 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 
+/** Study results, by default: in the notes folder, a dot folder (Obsidian and the note loader skip it). */
+export const RESULTS_DIR = path.join('.studyguide', 'results');
+
 /** Whether `child` is `parent` or under it (segment-wise: `notes/..x` is under `notes`, `../x` is not). */
 export function isInside(parent: string, child: string): boolean {
   const rel = path.relative(parent, child);

@@ -4,14 +4,18 @@
  * follows by server-sent events, and a late joiner gets the current place on
  * connecting. Only the token's holder moves the room; the holder can pass it
  * on (a new token; the old one stops working). The decks on disk stay as the
- * build wrote them: the follow script is added as pages are served.
+ * build wrote them: the follow script is added as pages are served. With
+ * `--quiz` the quiz deck is live (src/live-quiz.ts): its routes come through
+ * here, the presenter's behind the same token.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import os from 'node:os';
 import type http from 'node:http';
 import { renderUnicodeCompact } from 'uqr';
 import { pageScript } from './browser.js';
+import { PRESENTER_ROUTES, QUIZ_ROUTES, type LiveQuiz } from './live-quiz.js';
 import type { Pointer, Position, PresentSettings } from './page/protocol.js';
+import { parseJson, readBody } from './request-body.js';
 import type { TemplateSource } from './templates.js';
 
 export type { Pointer, Position } from './page/protocol.js';
@@ -23,7 +27,7 @@ export interface Follow {
    * tabs in one browser would stall). Sends the current place at once.
    */
   join(res: http.ServerResponse): void;
-  /** Answers `/__studyguide/move` and `/__studyguide/pass`; false for any other path. */
+  /** Answers `/__studyguide/move`, `/pass`, `/pointer` and the live quiz's routes; false for any other path. */
   handle(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): boolean;
   /** The script decks get as they are served. */
   script: string;
@@ -44,14 +48,6 @@ function sameToken(given: string | undefined, token: string): boolean {
   const a = Buffer.from(given ?? '');
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
 }
 
 function isPointer(value: unknown): value is Pointer {
@@ -78,9 +74,16 @@ function isPosition(value: unknown): value is Position {
 export async function createFollow(
   _templates: TemplateSource,
   log: (line: string) => void,
-  options: { /** The talk's length in seconds: the presenter's speaker view paces it. */ duration?: number } = {},
+  options: {
+    /** The talk's length in seconds: the presenter's speaker view paces it. */
+    duration?: number;
+    /** `--quiz`: the live quiz, its routes and events. */
+    quiz?: LiveQuiz;
+  } = {},
 ): Promise<Follow> {
-  const settings: PresentSettings = { duration: options.duration ?? null };
+  const { quiz } = options;
+  const quizRoutes = new Set<string>(Object.values(QUIZ_ROUTES));
+  const settings: PresentSettings = { duration: options.duration ?? null, quiz: !!quiz };
   const script = `window.studyguidePresent = ${JSON.stringify(settings)};\n${await pageScript('follow')}`;
   const audience = new Set<http.ServerResponse>();
   let token = newToken();
@@ -104,38 +107,33 @@ export async function createFollow(
   };
 
   /** The body of a POST, at most MAX_BODY bytes (null when larger). */
-  const body = (req: http.IncomingMessage) =>
-    new Promise<string | null>((resolve) => {
-      let size = 0;
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_BODY) {
-          req.pause();
-          resolve(null);
-        } else chunks.push(chunk);
-      });
-      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      req.on('error', () => resolve(null));
-    });
+  const body = (req: http.IncomingMessage) => readBody(req, MAX_BODY);
 
   return {
     script,
     token: () => token,
     join(res) {
       if (position) send(res, 'position', position);
+      quiz?.join(res);
       audience.add(res);
       res.on('close', () => audience.delete(res));
     },
     handle(req, res, pathname) {
-      if (pathname !== '/__studyguide/move' && pathname !== '/__studyguide/pass' && pathname !== '/__studyguide/pointer') return false;
+      const quizRoute = !!quiz && quizRoutes.has(pathname);
+      if (pathname !== '/__studyguide/move' && pathname !== '/__studyguide/pass' && pathname !== '/__studyguide/pointer' && !quizRoute)
+        return false;
       if (req.method !== 'POST') {
         res.writeHead(405, { allow: 'POST' }).end();
         return true;
       }
       const given = req.headers['x-studyguide-token'];
-      if (typeof given !== 'string' || !sameToken(given, token)) {
+      // Answers need no token; everything else is the presenter's.
+      if ((!quizRoute || PRESENTER_ROUTES.has(pathname)) && (typeof given !== 'string' || !sameToken(given, token))) {
         refuse(res, typeof given === 'string' ? given : undefined);
+        return true;
+      }
+      if (quizRoute) {
+        quiz!.handle(req, res, pathname);
         return true;
       }
       if (pathname === '/__studyguide/pass') {
@@ -170,6 +168,7 @@ export async function createFollow(
     close() {
       for (const client of audience) client.end();
       audience.clear();
+      quiz?.close();
     },
   };
 }

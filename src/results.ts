@@ -9,6 +9,8 @@
  * `right` (yes/no, true/false, 1/0, right/wrong) and one of `card` (the card's id, as in
  * flashcards.tsv) or `question` (its front as text) are needed; the other columns are kept for
  * people. A card answered wrong at least once is a weak spot; one always answered right is known.
+ * The live quiz appends a row each time a device answers, a changed answer too: of the rows of one
+ * file with the same `who` and card, the last one counts (rows without `who` each count).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,12 +20,14 @@ import { VFileMessage } from 'vfile-message';
 import type { CardStanding } from './priority.js';
 import type { Card } from './study/index.js';
 
-export const RESULTS_DIR = path.join('.studyguide', 'results');
+export { RESULTS_DIR } from './paths.js';
 
 /** One answer, as read from a results file. */
 export interface Answer {
   card?: string;
   question?: string;
+  /** Who answered (a nickname, a device): empty when the row does not say. */
+  who?: string;
   right: boolean;
   /** Where it is written, for messages. */
   file: string;
@@ -33,12 +37,11 @@ export interface Answer {
 const RIGHT = new Set(['yes', 'y', 'true', '1', 'right', 'correct', '✓', 'knew it']);
 const WRONG = new Set(['no', 'n', 'false', '0', 'wrong', 'incorrect', '✗', "didn't", 'didnt']);
 
-/** Every answer in the notes folder's results files; what cannot be read is a warning with its line. */
+/** Every answer in the results folder's CSV files; what cannot be read is a warning with its line. */
 export async function readResults(
-  notesDir: string,
+  dir: string,
   shownPath: (file: string) => string,
 ): Promise<{ answers: Answer[]; warnings: VFileMessage[] }> {
-  const dir = path.join(notesDir, RESULTS_DIR);
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => /\.csv$/i.test(n)).sort();
   const answers: Answer[] = [];
   const warnings: VFileMessage[] = [];
@@ -74,7 +77,7 @@ export async function readResults(
       const right = RIGHT.has(value) ? true : WRONG.has(value) ? false : null;
       if (right === null) return warn(`results: \`right\` should be yes or no, not ${JSON.stringify(row.right ?? '')}`, line);
       if (!row.card && !row.question) return warn('results: an answer without `card` or `question`', line);
-      answers.push({ card: row.card || undefined, question: row.question || undefined, right, file, line });
+      answers.push({ card: row.card || undefined, question: row.question || undefined, who: row.who || undefined, right, file, line });
     });
   }
   return { answers, warnings };
@@ -86,20 +89,51 @@ export interface CardScore {
   wrong: number;
 }
 
-/** The answers matched to the cards, by id or else by question text (case and spacing aside). */
+/**
+ * The answers matched to the cards, by id or else by question text (case and spacing aside). `ids`
+ * are the cards' own ids: the GUID of flashcards.tsv, and for a cloze card that GUID (its note's)
+ * with `#cN`. A row naming the note's GUID alone goes to the note's card whose question it has, else
+ * to its first. Of the rows of one file with the same `who` and card, only the last counts: a
+ * device that changed its answer in the live quiz wrote a row for each.
+ */
 export function scoreCards(answers: Answer[], cards: Card[], ids: string[]): { scores: Map<Card, CardScore>; unmatched: number } {
-  const byId = new Map(cards.map((card, i) => [ids[i], card]));
-  const byQuestion = new Map(cards.map((card) => [normal(toString({ type: 'paragraph', children: card.front })), card]));
-  const scores = new Map<Card, CardScore>();
+  const byId = new Map<string, Card>();
+  const byNote = new Map<string, Card[]>();
+  cards.forEach((card, i) => {
+    const id = ids[i]!;
+    byId.set(id, card);
+    const note = id.replace(/#c\d+$/, '');
+    byNote.set(note, [...(byNote.get(note) ?? []), card]);
+  });
+  const questionOf = new Map(cards.map((card) => [card, normal(toString({ type: 'paragraph', children: card.front }))]));
+  const byQuestion = new Map([...questionOf].map(([card, question]) => [question, card]));
+  const place = new Map(cards.map((card, i) => [card, i]));
+  const match = (answer: Answer): Card | undefined => {
+    const question = answer.question ? normal(answer.question) : undefined;
+    if (answer.card) {
+      const exact = byId.get(answer.card);
+      if (exact) return exact;
+      const note = byNote.get(answer.card);
+      if (note) return note.find((card) => questionOf.get(card) === question) ?? note[0];
+    }
+    return question === undefined ? undefined : byQuestion.get(question);
+  };
+  /** What counts: the last answer of each (file, who, card), and every answer without `who`. */
+  const counted = new Map<string, { card: Card; right: boolean }>();
   let unmatched = 0;
-  for (const answer of answers) {
-    const card = (answer.card && byId.get(answer.card)) || (answer.question && byQuestion.get(normal(answer.question)));
+  answers.forEach((answer, i) => {
+    const card = match(answer);
     if (!card) {
       unmatched++;
-      continue;
+      return;
     }
+    const key = answer.who ? JSON.stringify([answer.file, answer.who, place.get(card)]) : String(i);
+    counted.set(key, { card, right: answer.right });
+  });
+  const scores = new Map<Card, CardScore>();
+  for (const { card, right } of counted.values()) {
     const score = scores.get(card) ?? { right: 0, wrong: 0 };
-    if (answer.right) score.right++;
+    if (right) score.right++;
     else score.wrong++;
     scores.set(card, score);
   }

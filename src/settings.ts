@@ -8,7 +8,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ExitCode, UserError } from './errors.js';
-import { isInside, realPathOf } from './paths.js';
+import { isInside, realPathOf, RESULTS_DIR } from './paths.js';
 import { listThemes } from './render/assets.js';
 
 /** How one setting is given and checked. `T` is the resolved value. */
@@ -265,15 +265,27 @@ export const SETTINGS = {
   lan: { ...onOff('present: serve on the LAN addresses too, so the group joins from their own devices'), commands: ['present'] },
   deck: text('slug', 'present: the deck both links open (a topic slug, or all)', 'all', { commands: ['present'] }),
   duration,
+  quiz: {
+    ...onOff("present: the quiz deck, live: phones answer each question, the presenter's screen shows the tally, answers go to --results"),
+    commands: ['present'],
+  },
+  results: text(
+    'dir',
+    `study results: the folder of CSV files builds read (weak cards first) and present --quiz writes (default: <notes>/${RESULTS_DIR.split(path.sep).join('/')})`,
+    undefined,
+    { expects: 'a folder path', path: true },
+  ),
 } satisfies Record<string, Setting<unknown>>;
 
 export type SettingName = keyof typeof SETTINGS;
 type ValueOf<S> = S extends Setting<infer T> ? T : never;
 
 /** Settings after defaults, the config file and the options given were merged and checked; paths are absolute. */
-export type ResolvedSettings = { readonly [K in SettingName]: ValueOf<(typeof SETTINGS)[K]> } & {
+export type ResolvedSettings = { readonly [K in Exclude<SettingName, 'results'>]: ValueOf<(typeof SETTINGS)[K]> } & {
   /** `title`, or the default made from the notes folder's name. */
   readonly title: string;
+  /** `results`, or the default in the notes folder. */
+  readonly results: string;
   /** The working directory: messages show paths relative to it. */
   readonly cwd: string;
 };
@@ -349,6 +361,7 @@ export async function resolveSettings(sources: SettingsSources): Promise<Resolve
     ...values,
     cwd,
     title: (values.title as string | undefined) ?? defaultTitle(values.notes as string),
+    results: (values.results as string | undefined) ?? path.join(values.notes as string, RESULTS_DIR),
   } as ResolvedSettings;
   await checkSettings(settings);
   return Object.freeze(settings);
@@ -382,6 +395,17 @@ async function checkSettings(settings: ResolvedSettings): Promise<void> {
       `notes folder ${shown(settings, settings.notes)} is inside the output folder ${shown(settings, settings.out)}, where a build removes its old outputs; choose another --out`,
     );
   }
+  // The results are the one thing written under the notes folder (the live quiz): never where a build prunes.
+  const resultsReal = await realPathOf(settings.results);
+  if (isInside(outReal, resultsReal) || isInside(resultsReal, outReal))
+    throw new UserError(
+      `results folder ${shown(settings, settings.results)} and output folder ${shown(settings, settings.out)} overlap, and a build removes its old outputs; choose another --results`,
+    );
+  if (isInside(resultsReal, notesReal))
+    throw new UserError(
+      `results folder ${shown(settings, settings.results)} holds the notes folder; choose a folder for the results alone (the default is ${shown(settings, path.join(settings.notes, RESULTS_DIR))})`,
+    );
+  if (settings.quiz && !settings.only.includes('slides')) throw new UserError('--quiz presents the quiz deck: --only must include slides');
   if (!wantsDecks(settings)) return;
   const themes = await listThemes();
   if (!themes.includes(settings.theme))

@@ -11,6 +11,7 @@ import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
 import type { BuildResult } from './build.js';
 import { createBuilder, type BuildOptions } from './builder.js';
 import { loadConfig } from './config.js';
+import { isInside, RESULTS_DIR } from './paths.js';
 import { resolveSettings, type ResolvedSettings, type SettingName } from './settings.js';
 import { BUNDLED_TEMPLATES } from './templates.js';
 
@@ -113,10 +114,15 @@ export function watch(options: WatchOptions): Watcher {
     const notes = first?.notes ?? path.resolve(cwd, options.notes ?? 'notes');
     watcher = chokidarWatch([notes, BUNDLED_TEMPLATES, ...(configFile ? [configFile] : [])], {
       ignoreInitial: true,
-      // Outputs never live in the notes folder (refused), but editors' swap files do.
-      ignored: (file) => /(^|[/\\])(\.#|#.*#$|.*~$|.*\.sw[px]$)/.test(path.basename(file)) || /[/\\]node_modules[/\\]/.test(file),
+      // Outputs never live in the notes folder (refused), but editors' swap files do, and study results may: the live
+      // quiz appends to them as it goes (the next build reads them; an answer is no reason to build).
+      ignored: (file) =>
+        /(^|[/\\])(\.#|#.*#$|.*~$|.*\.sw[px]$)/.test(path.basename(file)) ||
+        /[/\\]node_modules[/\\]/.test(file) ||
+        isInside(settings?.results ?? path.join(notes, RESULTS_DIR), path.resolve(cwd, file)),
     });
-    watcher.on('all', (_event, file) => schedule(file));
+    // A new folder is no change yet (its files come as their own events): the live quiz's first answer makes `.studyguide/results/`.
+    watcher.on('all', (event, file) => event !== 'addDir' && schedule(file));
     await new Promise<void>((resolve) => watcher!.once('ready', () => resolve()));
     trigger();
     await running;

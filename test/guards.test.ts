@@ -139,6 +139,28 @@ describe('guards compare real paths', () => {
   });
 });
 
+describe('the study results folder', () => {
+  it('may be in the notes folder (its default), never where a build prunes, never around the notes: exit 2, nothing written', async () => {
+    const dir = await tempDir();
+    const notes = await notesWith(dir);
+    const before = await checksums(notes);
+    const inOut = await build(['--notes', 'notes', '--out', 'out', '--results', 'out/results'], dir);
+    expect(inOut.code).toBe(2);
+    expect(inOut.stderr).toContain('results folder out/results and output folder out overlap, and a build removes its old outputs');
+    const elsewhere = path.join(await tempDir(), 'out');
+    const around = await build(['--notes', 'notes', '--out', elsewhere, '--results', '.'], dir);
+    expect(around.code).toBe(2);
+    expect(around.stderr).toContain('results folder . holds the notes folder; choose a folder for the results alone');
+    // --quiz presents the quiz deck: without the decks there is none.
+    const quiz = await cli(['present', '--notes', 'notes', '--out', 'out', '--only', 'pdf', '--quiz'], { cwd: dir });
+    expect(quiz.code).toBe(2);
+    expect(quiz.stderr).toContain('--quiz presents the quiz deck: --only must include slides');
+    expect(await checksums(notes)).toEqual(before);
+    expect(existsSync(path.join(dir, 'out'))).toBe(false);
+    expect(existsSync(elsewhere)).toBe(false);
+  });
+});
+
 describe('config is data, then code', () => {
   it('a JSON key "constructor" or "__proto__" is an unknown key, exit 2', async () => {
     const dir = await tempDir();

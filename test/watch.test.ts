@@ -148,6 +148,25 @@ describe('studyguide watch', () => {
     }
   });
 
+  it('a study result written into the notes folder (the live quiz appends them) starts no build', async () => {
+    const w = await watched();
+    try {
+      const before = w.stats().builds;
+      const results = path.join(w.notes, '.studyguide', 'results');
+      await mkdir(results, { recursive: true });
+      await writeFile(path.join(results, 'quiz.csv'), 'time,card,question,who,answer,right\n');
+      await appendFile(path.join(results, 'quiz.csv'), '2026-12-07T19:30:00Z,,What is a VPC?,ana,A,yes\n');
+      // Two edits, one after the other's build: had the results started a build, its outcome would come between.
+      await appendFile(path.join(w.notes, '04-vpc.md'), '\n\nOne more line.\n');
+      expect((await w.next()).changed).toEqual([path.relative(process.cwd(), path.join(w.notes, '04-vpc.md'))]);
+      await appendFile(path.join(w.notes, '01-cloud-hsm.md'), '\n\nOne more line.\n');
+      expect((await w.next()).changed).toEqual([path.relative(process.cwd(), path.join(w.notes, '01-cloud-hsm.md'))]);
+      expect(w.stats().builds - before).toBe(2);
+    } finally {
+      await w.watcher.close();
+    }
+  });
+
   it('rebuilds after a template change (a notes-folder override)', async () => {
     const w = await watched();
     try {

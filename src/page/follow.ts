@@ -8,7 +8,8 @@
  */
 import css from './follow.css';
 import type { Pointer, Position, PresentSettings } from './protocol.js';
-import { readingView, touchScreen } from './reading.js';
+import { startQuiz } from './quiz.js';
+import { readingView, touchScreen, type ReadingView } from './reading.js';
 import type { RevealApi } from './reveal.js';
 
 declare global {
@@ -48,7 +49,7 @@ function start(Reveal: RevealApi): void {
     // Fragments as reveal.js counts them (-1: none shown) plus one: never negative on the wire.
     return { deck, h: i.h, v: i.v || 0, f: typeof i.f === 'number' ? i.f + 1 : 0 };
   };
-  const options = window.studyguidePresent ?? { duration: null };
+  const options = window.studyguidePresent ?? { duration: null, quiz: false };
   /** Where the slide is on the screen (reveal.js scales it to fit). */
   const slideBox = () => document.querySelector('.reveal .slides')!.getBoundingClientRect();
 
@@ -63,6 +64,7 @@ function start(Reveal: RevealApi): void {
     location.replace(deck + location.hash);
   };
 
+  /** The presenter's deck: posts its moves. Returns its POST (with the token). */
   const present = (token: string) => {
     const send = (pathname: string, body?: unknown) =>
       fetch(pathname, {
@@ -108,9 +110,11 @@ function start(Reveal: RevealApi): void {
           stop('Control passed on. Give this link to the next presenter:\n' + link);
         });
     };
+    return send;
   };
 
-  const follow = () => {
+  /** An audience deck: follows the presenter's. Returns its reading view. */
+  const follow = (): ReadingView => {
     // reveal.js's scroll view (on by itself below 435 px) moves the deck as the page scrolls: a following deck never
     // uses it. 0, not null: reveal.js may have turned it on already (it starts as soon as its plugins are in), and
     // only a width that it checks, and that no screen is under, turns it off.
@@ -175,10 +179,15 @@ function start(Reveal: RevealApi): void {
     // F (reveal.js's fullscreen key) follows again.
     whenReady(() => Reveal.addKeyBinding({ keyCode: 70, key: 'F', description: 'follow the presenter' }, () => set(true)));
     set(true);
+    return reading;
   };
 
-  if (token) present(token);
-  else follow();
+  const send = token ? present(token) : null;
+  const reading = token ? null : follow();
+  // --quiz, on a deck with quiz slides: the live quiz.
+  const events = window.studyguideEvents;
+  if (options.quiz && events && document.querySelector('.reveal .slides [data-sg-card]'))
+    startQuiz({ Reveal, presenter: send && ((pathname, body) => send(pathname, body)), reading, events });
 }
 
 const Reveal = window.Reveal;

@@ -10,7 +10,7 @@ declare global {
   interface Window {
     /**
      * The page's one event stream, as events that outlive a reconnection: follow mode
-     * (`studyguide present`) listens on it for `position` and `pointer` (a `MessageEvent` each).
+     * (`studyguide present`) listens on it for `position` and `pointer`, the live quiz for `hello` and `quiz` (a `MessageEvent` each).
      */
     studyguideEvents?: EventTarget;
   }
@@ -19,7 +19,7 @@ declare global {
 /** Where a deck was before a reload (reveal.js's indices), for a deck opened without a hash. */
 const SAVED = 'studyguide:indices';
 /** Events passed on to the page's other scripts. */
-const SHARED = ['position', 'pointer', 'ping'];
+const SHARED = ['position', 'pointer', 'ping', 'hello', 'quiz'];
 /** Pings missed before the stream counts as dead (a phone that slept, a network that changed). */
 const MISSED_PINGS = 2.5;
 

@@ -341,4 +341,106 @@ export interface Pointer {
 export interface PresentSettings {
   /** The talk's length in seconds: the presenter's speaker view paces it. */
   duration: number | null;
+  /** `--quiz`: the quiz deck is live (src/page/quiz.ts). */
+  quiz: boolean;
+}
+
+/* --- the live quiz (`present --quiz`: src/live-quiz.ts and src/page/quiz.ts) --- */
+
+/**
+ * The answers of a card that is not multiple choice: the reader says how it went. `knew it` is
+ * right. (A multiple-choice card's answers are its options' letters, A, B, C, …)
+ */
+export type SelfAssessed = 'knew it' | "didn't";
+
+/**
+ * `POST /__studyguide/quiz/question` (presenter token): the presenter's deck is on this quiz card
+ * (read from the slide's title, src/render/study.ts `quizTitle`), or on no quiz card (`card: null`).
+ */
+export type QuizQuestion =
+  | {
+      /** The card's id (RenderedCard.id): its GUID, a cloze card's with `#cN`. */
+      card: string;
+      /** The question as text, for the results file. */
+      question: string;
+      /** A multiple-choice card's letters (A, B, …); none for a card that is not multiple choice. */
+      options: string[];
+      /** The right letters (none for a card that is not multiple choice). */
+      right: string[];
+    }
+  | { card: null };
+
+/** `POST /__studyguide/quiz/reveal` (presenter token): the presenter showed the answer of the current card. */
+export interface QuizReveal {
+  card: string;
+}
+
+/** `POST /__studyguide/quiz/join`: a device joins, or comes back (its id, kept on the phone), with its optional nickname. */
+export interface QuizJoin {
+  device?: string;
+  name?: string;
+  /** The page's event stream (its `hello` event): while it is open, the device counts as connected. */
+  stream?: string;
+}
+
+/** The answer to a join: the device's id (keep it), its nickname, and its answer to the current card (null: none yet). */
+export interface QuizJoined {
+  device: string;
+  name: string;
+  answer: string | null;
+}
+
+/**
+ * `POST /__studyguide/quiz/answer`: a device's answer to the current card: a letter, the letters
+ * sorted (a card with several right options), or a `SelfAssessed`. A later answer replaces it until
+ * the reveal. Accepted: 200 and the answer as kept (`QuizAnswer`); refused: a `QuizRefusal`.
+ */
+export interface QuizAnswer {
+  device: string;
+  card: string;
+  answer: string;
+}
+
+/** Why the server refused a quiz request, with its HTTP status. */
+export type QuizError =
+  /** 400: not JSON, a field missing or wrong, an answer that is not one of the options. */
+  | 'bad-request'
+  /** 403: a device id the server did not hand out (it restarted): join again. */
+  | 'unknown-device'
+  /** 409: the card is not the current question. */
+  | 'not-current'
+  /** 410: the current question was revealed: answers are closed. */
+  | 'revealed'
+  /** 413: the body is too big. */
+  | 'too-big'
+  /** 429: too many requests from this device (or joins) in a second: `retry-after` says when to try again. */
+  | 'too-frequent'
+  /** 503: the server holds as many devices as it takes. */
+  | 'full';
+
+export interface QuizRefusal {
+  error: QuizError;
+  message: string;
+}
+
+/**
+ * The `quiz` event on every page's event stream: the quiz as it is now. Sent to a page as it
+ * connects, and after every change (answers are gathered: at most a few a second).
+ */
+export interface QuizState {
+  /** The current card, null between questions (the presenter is on a slide that asks nothing). */
+  card: string | null;
+  /** The answers it takes: its options' letters, or the two `SelfAssessed`. */
+  options: string[];
+  /** How many options a right answer has: more than one, a device picks that many. */
+  picks: number;
+  revealed: boolean;
+  /** Devices that answered the current card. */
+  answered: number;
+  /** Devices with a page open now (joined, their event stream connected). */
+  connected: number;
+  /** After the reveal: answers per option (a multi-pick answer counts for each letter in it). */
+  counts: Record<string, number> | null;
+  /** After the reveal: the right options. */
+  right: string[] | null;
 }

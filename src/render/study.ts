@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { slug } from 'github-slugger';
+import { toString } from 'mdast-util-to-string';
 import type { Browser } from 'puppeteer-core';
 import { pageScript, withLocalPage } from '../browser.js';
 import { scriptHashSource } from '../safety.js';
@@ -35,6 +36,13 @@ export interface RenderedCard {
    * keeps its id, so importing again updates the note in Anki (and keeps its reviews).
    */
   guid: string;
+  /**
+   * The card's own id: its note's `guid`, and for a cloze card `guid#cN` (a cloze note's cards share
+   * the note's). The quiz deck's slides and the study results name the card by it.
+   */
+  id: string;
+  /** The front as plain text, whitespace collapsed: the question as the study results write it. */
+  text: string;
   /** Anki's deck: the guide's title, then the top-level topic (`AWS notes::Misc`), or the deck a `#flashcards/…` tag names (`AWS notes::spanish`). */
   deck: string;
   /** Anki's note type. */
@@ -49,7 +57,7 @@ export interface RenderedCard {
    * A multiple-choice card in parts, for the quiz (which marks the right options): the question,
    * the options in order, the explanation (the back without the right options).
    */
-  choices?: { question: string; options: { html: string; correct: boolean }[]; explanation: string };
+  choices?: { question: string; options: { html: string; correct: boolean }[]; explanation: string; lettered: boolean };
 }
 
 /** A short id (72 bits, base64url) for `parts`. */
@@ -100,11 +108,16 @@ export function renderCards(
     const blocks = (nodes: RootContent[], part = '') =>
       blocksHtml(renderer.renderBlocks(nodes, options, file, { id: `card:${i}${part}`, definitions: card.topic.note.footnotes }));
     const choices = card.choices?.map((c) => ({ html: inline(c.content), correct: c.correct }));
+    // Options written `A. …`, `B) …` show their letters; a task list's get them on the quiz slide.
+    const lettered = !!card.choices?.every((c, i) =>
+      new RegExp(`^\\s*\\(?${optionLetter(i)}[.)]\\s`, 'i').test(toString({ type: 'paragraph', children: c.content })),
+    );
     const question = inline(card.front);
     const front = choices ? `${question}<ul class="sg-choices">${choices.map((c) => `<li>${c.html}</li>`).join('')}</ul>` : question;
     const back = blocks(card.back);
     const firstCloze = card.cloze !== undefined && !firstOfNote.has(card.cloze.text);
     if (card.cloze) firstOfNote.add(card.cloze.text);
+    const noteId = guid(card);
     return {
       kind: card.kind,
       front,
@@ -114,12 +127,14 @@ export function renderCards(
       note: file,
       path: card.topic.path,
       slug: card.topic.slug,
-      guid: guid(card),
+      guid: noteId,
+      id: card.cloze ? `${noteId}#c${card.cloze.number}` : noteId,
+      text: toString({ type: 'paragraph', children: card.front }).replace(/\s+/g, ' ').trim(),
       notetype: card.cloze ? 'Cloze' : card.reversed ? 'Basic (and reversed card)' : 'Basic',
       deck: [where.title, ...(card.deck ?? [card.topic.path[0] ?? ''])].map(deckName).join('::'),
       // Math goes to Anki as TeX, which it typesets itself; wiki links as their text.
       ankiFields: !card.cloze ? [ankiHtml(front), ankiHtml(back)] : firstCloze ? [ankiHtml(inline(card.cloze.text)), ''] : null,
-      ...(choices ? { choices: { question, options: choices, explanation: blocks(card.back.slice(1), ':explanation') } } : {}),
+      ...(choices ? { choices: { question, options: choices, explanation: blocks(card.back.slice(1), ':explanation'), lettered } } : {}),
     };
   });
 }
@@ -154,20 +169,44 @@ export function flashcardsTsv(cards: RenderedCard[]): string {
   return `${[...header, ...rows].join('\n')}\n`;
 }
 
-const plainSlide = (card: RenderedCard) =>
-  `<h2 class="sg-title">${card.front}</h2>\n<div class="sg-answer fragment" data-fragment-index="0">${card.back}</div>`;
+/** The letters options are named by, in order: A, B, C, … */
+export const optionLetter = (i: number) => String.fromCharCode(65 + i);
 
-/** The question and its options; the key press that answers marks the right ones and shows the explanation. */
-function choiceSlide({ question, options, explanation }: NonNullable<RenderedCard['choices']>): string {
+/**
+ * The title of a quiz slide, with what the live quiz (`present --quiz`) needs to know of its card:
+ * its id, the question as text, and for a multiple-choice card its options' letters and the right
+ * ones. On the title: a slide too long for one screen is split, and every part keeps its title.
+ */
+function quizTitle(card: RenderedCard, html: string): string {
+  const options = card.choices?.options ?? [];
+  const data = [
+    ['card', card.id],
+    ['question', card.text],
+    ...(options.length
+      ? [
+          ['options', options.map((_, i) => optionLetter(i)).join(' ')],
+          ['right', options.flatMap((o, i) => (o.correct ? [optionLetter(i)] : [])).join(' ')],
+        ]
+      : []),
+  ];
+  return `<h2 class="sg-title"${data.map(([name, value]) => ` data-sg-${name}="${escapeHtml(value!)}"`).join('')}>${html}</h2>`;
+}
+
+const plainSlide = (card: RenderedCard) =>
+  `${quizTitle(card, card.front)}\n<div class="sg-answer fragment" data-fragment-index="0">${card.back}</div>`;
+
+/** The question and its lettered options; the key press that answers marks the right ones and shows the explanation. */
+function choiceSlide(card: RenderedCard, { question, options, explanation, lettered }: NonNullable<RenderedCard['choices']>): string {
   const items = options
-    .map((c) =>
-      c.correct
-        ? `<li class="sg-choice sg-correct fragment highlight-green" data-fragment-index="0">${c.html}</li>`
-        : `<li class="sg-choice">${c.html}</li>`,
-    )
+    .map((c, i) => {
+      const text = lettered ? c.html : `<span class="sg-letter">${optionLetter(i)}.</span> ${c.html}`;
+      return c.correct
+        ? `<li class="sg-choice sg-correct fragment highlight-green" data-fragment-index="0">${text}</li>`
+        : `<li class="sg-choice">${text}</li>`;
+    })
     .join('');
   const answer = explanation.trim() ? `<div class="sg-answer fragment" data-fragment-index="0">${explanation}</div>` : '';
-  return `<h2 class="sg-title">${question}</h2>\n<ul class="sg-choices">${items}</ul>${answer}`;
+  return `${quizTitle(card, question)}\n<ul class="sg-choices">${items}</ul>${answer}`;
 }
 
 /** Quiz slides: the prompt, and the answer as one fragment. Keyed like the other slides for fitting. */
@@ -181,7 +220,9 @@ export function quizSlides(cards: RenderedCard[], title: string) {
     ...cards.map((card, i) => ({
       key: `quiz:${i}`,
       classes: 'sg-content sg-quiz',
-      html: `<p class="sg-crumbs">${escapeHtml(card.path.join(' › '))}</p>` + (card.choices ? choiceSlide(card.choices) : plainSlide(card)),
+      html:
+        `<p class="sg-crumbs">${escapeHtml(card.path.join(' › '))}</p>` +
+        (card.choices ? choiceSlide(card, card.choices) : plainSlide(card)),
     })),
   ];
 }

@@ -105,7 +105,7 @@ export async function renderVariants(request: RenderRequest): Promise<Rendered> 
   const scored = scoreCards(
     request.answers,
     study.cards,
-    cards.map((card) => card.guid),
+    cards.map((card) => card.id),
   );
   const plan = planSheet(sheetTopics, { cards: study.cards, standing: standings(scored.scores) });
   const sheet = wants('sheet') ? renderer.renderTopics(plan.topics, rootHtml) : [];
