@@ -4,13 +4,11 @@
  * apkg_col.py's APKG_COL, Model.to_json, Deck.to_json, package.py's media map). Anki itself cannot
  * be installed here: this is as close as the tests get to an import.
  */
-import { randomBytes } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import type { Browser } from 'puppeteer-core';
 import initSqlJs, { type Database, type SqlValue } from 'sql.js';
@@ -19,31 +17,9 @@ import { clozeNumbers, imageSources } from '../src/anki/notes.js';
 import type { BuildResult } from '../src/build.js';
 import { build } from '../src/builder.js';
 import { formatMessage } from '../src/report.js';
-import { cli, launchTestBrowser, tempDir } from './helpers.js';
+import { cli, launchTestBrowser, png, tempDir } from './helpers.js';
 
 const require = createRequire(import.meta.url);
-
-/** A PNG of `padding` bytes more than a pixel: a private ancillary chunk (viewers skip it) of random bytes. */
-function png(padding: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), body.length + 4);
-    return out;
-  };
-  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
-  // zlib of one RGB pixel's row (filter 0, then 3 bytes).
-  const idat = Buffer.from('789c63f8cfc0f01f0005fe01fe', 'hex');
-  return Buffer.concat([
-    Buffer.from('89504e470d0a1a0a', 'hex'),
-    chunk('IHDR', ihdr),
-    chunk('prVt', randomBytes(padding)),
-    chunk('IDAT', idat),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 const NOTE = `# Cells
 
@@ -133,10 +109,10 @@ beforeAll(async () => {
   root = await tempDir();
   notes = path.join(root, 'notes');
   await mkdir(path.join(notes, 'img'), { recursive: true });
-  await writeFile(path.join(notes, 'img', 'cell.png'), png(TEN_MB));
+  await writeFile(path.join(notes, 'img', 'cell.png'), png(1, 1, { padding: TEN_MB }));
   await utimes(path.join(notes, 'img', 'cell.png'), WRITTEN, WRITTEN);
   // Beside the notes folder: no note may bring it into the package.
-  await writeFile(path.join(root, 'outside.png'), png(16));
+  await writeFile(path.join(root, 'outside.png'), png(1, 1, { padding: 16 }));
   await writeNotes(notes, NOTE, WRITTEN);
   ({ dir: out, built: result, bytes } = await buildInto(notes));
   pkg = await open(path.join(out, 'flashcards.apkg'));
@@ -354,7 +330,7 @@ describe('flashcards.apkg read back', () => {
 
 describe('a remote image', () => {
   it('is packed from the image cache it was fetched into', async () => {
-    const image = png(64);
+    const image = png(1, 1, { padding: 64 });
     const server = createServer((_, response) => response.writeHead(200, { 'content-type': 'image/png' }).end(image));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {

@@ -9,12 +9,11 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { MANIFEST } from '../src/output.js';
 import { serve } from '../src/serve.js';
 import { BUNDLED_TEMPLATES } from '../src/templates.js';
-import { CLI, cli, tempDir } from './helpers.js';
+import { CLI, cli, png, tempDir } from './helpers.js';
 
 /** A folder of notes: one note with `body`. */
 async function notesWith(dir: string, files: Record<string, string | Buffer> = { 'a.md': '# A\n\nA fact.\n' }): Promise<string> {
@@ -229,29 +228,6 @@ describe('config is data, then code', () => {
   }, 60_000);
 });
 
-/** A PNG of `width`×`height` whose chunks are well formed (one pixel of data: enough for a header check). */
-function png(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(data.length);
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([length, body, crc]);
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // RGB
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(Buffer.from([0, 255, 0, 0]))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
 describe('images and embeds', () => {
   it('a scripted SVG reaches assets/ without <script> or handlers; a corrupt or 30000×30000 PNG and an embed cycle are warned at file:line', async () => {
     const dir = await tempDir();
@@ -263,7 +239,7 @@ describe('images and embeds', () => {
       'evil.svg':
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="alert(1)"><script>alert(document.domain)</script>' +
         '<image href="https://example.com/x.png"/><rect width="10" height="10" fill="red"/></svg>',
-      'huge.png': png(30_000, 30_000),
+      'huge.png': png(30_000, 30_000, { declared: true }),
       'bad.png': corrupt,
       'fine.png': png(1, 1),
     });

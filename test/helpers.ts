@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { crc32, deflateSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { VFile } from 'vfile';
@@ -286,4 +288,39 @@ export async function followed(page: Page, presenter: Page): Promise<void> {
       .catch(() => undefined);
   }
   expect({ page: page.viewport(), at: await where(page) }).toEqual({ page: page.viewport(), at: want });
+}
+
+/**
+ * A real PNG of one colour (the build reads content: a fake would be refused). `declared`: the size its
+ * header claims instead (a huge one, with one pixel of data); `padding`: that many random bytes in a
+ * private chunk viewers skip, to make it big.
+ */
+export function png(
+  width: number,
+  height: number,
+  options: { rgb?: [number, number, number]; declared?: boolean; padding?: number } = {},
+): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // RGB
+  const [w, h] = options.declared ? [1, 1] : [width, height];
+  const row = Buffer.from([0, ...Array.from({ length: w }, () => options.rgb ?? [255, 0, 0]).flat()]);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: h }, () => row)));
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    ...(options.padding ? [chunk('prVt', randomBytes(options.padding))] : []),
+    chunk('IDAT', pixels),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

@@ -7,34 +7,12 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { crc32, deflateSync } from 'node:zlib';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { byNearness, imageKey, nearCandidates, resolveImages, type ImageMap } from '../src/images.js';
 import { createHtmlRenderer } from '../src/render/html.js';
 import { buildGuide } from '../src/tree.js';
-import { ROOT, cli, launchTestBrowser, noteFrom, openDeck, readPdf, tempDir, type PdfText } from './helpers.js';
-
-/** A real PNG of one colour (the build sniffs content: a fake would be refused). */
-function png(width: number, height: number, rgb: [number, number, number]): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), body.length + 4);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bit depth
-  header[9] = 2; // RGB
-  const row = Buffer.from([0, ...Array.from({ length: width }, () => rgb).flat()]);
-  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
-}
+import { ROOT, cli, launchTestBrowser, noteFrom, openDeck, png, readPdf, tempDir, type PdfText } from './helpers.js';
 
 async function put(root: string, file: string, data: string | Buffer): Promise<void> {
   await mkdir(path.dirname(path.join(root, file)), { recursive: true });
@@ -78,7 +56,7 @@ describe("Obsidian's lookup order", () => {
     beforeAll(async () => {
       const base = await tempDir();
       root = path.join(base, 'notes');
-      const image = png(2, 2, [0, 0, 0]);
+      const image = png(2, 2, { rgb: [0, 0, 0] });
       for (const file of [
         'course/x.png',
         'x.png',
@@ -167,8 +145,8 @@ describe('a build with raw-HTML images, an Obsidian vault and long numbered list
   let sheet: string;
   let pdf: PdfText;
   let browser: Browser;
-  const diagram = png(64, 32, [30, 90, 200]);
-  const pasted = png(40, 20, [200, 40, 40]);
+  const diagram = png(64, 32, { rgb: [30, 90, 200] });
+  const pasted = png(40, 20, { rgb: [200, 40, 40] });
 
   const raw = [
     '# Raw HTML images', // 1
@@ -227,7 +205,7 @@ describe('a build with raw-HTML images, an Obsidian vault and long numbered list
     await put(notes, 'topics/02-raw.md', `${raw.join('\n')}\n`);
     await put(notes, 'vault/course/week 1/03-obsidian.md', `${obsidian.join('\n')}\n`);
     await put(notes, 'vault/attachments/Pasted image 1.png', pasted);
-    await put(notes, 'topics/Pasted image 1.png', png(8, 8, [0, 0, 0])); // same name, farther from the note
+    await put(notes, 'topics/Pasted image 1.png', png(8, 8, { rgb: [0, 0, 0] })); // same name, farther from the note
     await put(notes, 'vault/attachments/outside.png', pasted); // by name it would be found: the path is refused first
     await put(notes, '.obsidian/secret.png', pasted);
     await put(dir, 'outside.png', pasted);
@@ -306,7 +284,7 @@ describe('a build with raw-HTML images, an Obsidian vault and long numbered list
     expect(sheet).toContain(`<img src="${href}" alt="Pasted image 1.png" width="300" loading="eager" decoding="sync">`); // by name, from week 1/
     expect(sheet).toContain(`<img src="${href}" alt="chart" loading="eager" decoding="sync">`); // unknown folder: by name
     expect(sheet).toContain(`<img src="${await asset(diagram)}" alt="root" loading="eager" decoding="sync">`); // from the vault root
-    expect(await asset(png(8, 8, [0, 0, 0]))).toBeNull(); // the farther file of the same name was not chosen
+    expect(await asset(png(8, 8, { rgb: [0, 0, 0] }))).toBeNull(); // the farther file of the same name was not chosen
     const note = 'notes/vault/course/week 1/03-obsidian.md';
     expect(stderr).toContain(`warning ${note}:7:1 image path leaves the notes folder, refused: ../../../../outside.png`);
     expect(stderr).toContain(`warning ${note}:9:1 image not found: secret.png`); // .obsidian is not looked in
