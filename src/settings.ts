@@ -165,36 +165,59 @@ export interface SlideSize {
   height: number;
 }
 
-const slideSize: Setting<SlideSize> = {
-  arg: 'WxH',
-  help: 'slide size in CSS pixels the decks are fitted at (reveal.js scales them to the screen)',
-  expects: '"WIDTHxHEIGHT" in CSS pixels, 640–3840 by 360–2160, e.g. "1280x720"',
-  default: { width: 1280, height: 720 },
-  show: (size) => `${size.width}x${size.height}`,
-  check(v) {
-    if (typeof v === 'object' && v !== null && 'width' in v && 'height' in v) return v as SlideSize;
-    const m = typeof v === 'string' ? /^(\d{3,4})x(\d{3,4})$/.exec(v.trim()) : null;
-    const [width, height] = [Number(m?.[1]), Number(m?.[2])];
-    return m && width >= 640 && width <= 3840 && height >= 360 && height <= 2160 ? { width, height } : undefined;
-  },
-  fromText: String,
-};
+/**
+ * Two whole numbers written `AxB` on the command line or in a config file (`"1280x720"`, `"2x3"`), or
+ * given as an object with just those two keys (the API); each within its range.
+ */
+function pair<A extends string, B extends string>(
+  keys: [A, B],
+  ranges: [[number, number], [number, number]],
+  more: { arg: string; help: string; expects: string; default: Record<A | B, number> },
+): Setting<Record<A | B, number>> {
+  const [a, b] = keys;
+  const inRange = (n: unknown, [min, max]: [number, number]): n is number =>
+    typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max;
+  return {
+    ...more,
+    show: (v) => `${v[a]}x${v[b]}`,
+    check(v) {
+      const given = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : null;
+      const m = typeof v === 'string' ? /^(\d+)x(\d+)$/.exec(v.trim()) : null;
+      const [x, y] = given ? [given[a], given[b]] : [Number(m?.[1]), Number(m?.[2])];
+      const shaped = m || (given && Object.keys(given).length === 2);
+      return shaped && inRange(x, ranges[0]) && inRange(y, ranges[1]) ? ({ [a]: x, [b]: y } as Record<A | B, number>) : undefined;
+    },
+    fromText: String,
+  };
+}
 
-const handoutLayout: Setting<HandoutLayout> = {
-  arg: 'CxR',
-  help: 'slides per handout page: columns x rows, e.g. 2x3',
-  expects: '"COLUMNSxROWS", 1–4 columns by 1–6 rows, e.g. "2x3"',
-  default: { cols: 1, rows: 1 },
-  show: (layout) => `${layout.cols}x${layout.rows}`,
-  check(v) {
-    const given = typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : null;
-    const m = typeof v === 'string' ? /^(\d)x(\d)$/.exec(v.trim()) : null;
-    const [cols, rows] = given ? [given.cols, given.rows] : [Number(m?.[1]), Number(m?.[2])];
-    const inRange = (n: unknown, max: number): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= max;
-    return (m || (given && Object.keys(given).length === 2)) && inRange(cols, 4) && inRange(rows, 6) ? { cols, rows } : undefined;
+const slideSize: Setting<SlideSize> = pair(
+  ['width', 'height'],
+  [
+    [640, 3840],
+    [360, 2160],
+  ],
+  {
+    arg: 'WxH',
+    help: 'slide size in CSS pixels the decks are fitted at (reveal.js scales them to the screen)',
+    expects: '"WIDTHxHEIGHT" in CSS pixels, 640–3840 by 360–2160, e.g. "1280x720"',
+    default: { width: 1280, height: 720 },
   },
-  fromText: String,
-};
+);
+
+const handoutLayout: Setting<HandoutLayout> = pair(
+  ['cols', 'rows'],
+  [
+    [1, 4],
+    [1, 6],
+  ],
+  {
+    arg: 'CxR',
+    help: 'slides per handout page: columns x rows, e.g. 2x3',
+    expects: '"COLUMNSxROWS", 1–4 columns by 1–6 rows, e.g. "2x3"',
+    default: { cols: 1, rows: 1 },
+  },
+);
 
 export const SETTINGS = {
   notes: text('dir', 'folder of markdown notes', 'notes', { expects: 'a folder path', path: true }),
